@@ -1,0 +1,92 @@
+/**
+ * The contract between the UI and the inference layer. The UI only sees these types; everything behind them (the
+ * worker, ORT, backends, restarts) lives in `src/inference/`.
+ */
+import type { ModelSpec } from '../model/spec';
+
+/** `wasm` = onnxruntime-web's CPU build (SIMD, threads when crossOriginIsolated); `webgpu` = its WebGPU build. */
+export type Backend = 'wasm' | 'webgpu';
+/** What the user (or `?backend=`) asked for; `auto` picks WebGPU only on a real adapter that verifiably helps. */
+export type BackendPreference = 'auto' | Backend;
+
+export interface Prediction {
+  /** Index of the class in the model's output (after dropping a background class). */
+  index: number;
+  label: string;
+  /** Probability 0..1. */
+  score: number;
+}
+
+export interface Timings {
+  /** File bytes → pixels (createImageBitmap / decoder). */
+  decodeMs: number;
+  /** Pixels → input tensor (resize, crop, normalise, layout). */
+  preprocessMs: number;
+  /** session.run. */
+  inferenceMs: number;
+  /** Output tensor → ranked predictions. */
+  postprocessMs: number;
+  /** Whole call as seen by the caller, including queueing and worker transfer. */
+  totalMs: number;
+}
+
+export interface ClassifyResult {
+  predictions: Prediction[];
+  timings: Timings;
+  /** Decoded photo size, after EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+/** Where a model comes from. */
+export type ModelSource =
+  | { kind: 'url'; url: string; id?: string }
+  /** A model file the user picked or dropped, with companions (labels.txt, config.json, metadata.json...). */
+  | { kind: 'files'; files: File[] };
+
+export interface LoadedModel {
+  /** The model's id (from the spec, or the file name). */
+  id: string;
+  spec: ModelSpec;
+  backend: Backend;
+  threads: number;
+  /** Size of the model file in bytes. */
+  bytes: number;
+  /** Why the backend in use was chosen (e.g. "WebGPU adapter is a software fallback"). */
+  backendReason: string;
+}
+
+export type ModelLoadPhase = 'idle' | 'downloading' | 'initialising' | 'ready' | 'error';
+
+/** Progress of the current model load, for a progress bar. */
+export interface ModelLoadStatus {
+  phase: ModelLoadPhase;
+  /** Bytes received so far while downloading. */
+  loadedBytes?: number;
+  /** Total bytes, when the server said (Content-Length). */
+  totalBytes?: number;
+  /** Set while phase is `error`. */
+  error?: string;
+  /** Set once phase is `ready`. */
+  model?: LoadedModel;
+}
+
+/** Why a classify call failed; the UI shows `message` on the photo's own card. */
+export type ClassifyErrorCode =
+  | 'empty' // zero-byte file
+  | 'not-image' // a file whose type or bytes are not an image
+  | 'undecodable' // claims to be an image but the browser cannot decode it (corrupt, truncated, unsupported)
+  | 'too-large' // beyond the pixel budget we accept
+  | 'no-model' // no model loaded
+  | 'aborted' // the caller aborted
+  | 'worker-crashed' // the worker died or hung; it has been restarted
+  | 'inference-failed'; // session.run threw
+
+export class ClassifyError extends Error {
+  readonly code: ClassifyErrorCode;
+  constructor(code: ClassifyErrorCode, message: string) {
+    super(message);
+    this.name = 'ClassifyError';
+    this.code = code;
+  }
+}
