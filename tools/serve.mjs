@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * A small, dependency-free static server for the production build (`dist/`).
+ *
+ * Why not `vite preview`: this is what `npm start` and the end-to-end tests use, so it must behave like a real
+ * static host and stay tiny. It sends COOP/COEP (+ CORP) so the page is `crossOriginIsolated` and onnxruntime-web
+ * can use WASM threads; `--no-isolation` leaves them out to imitate a plain host such as GitHub Pages.
+ *
+ * Usage: node tools/serve.mjs [dir=dist] [--port 4173] [--host 127.0.0.1] [--no-isolation]
+ * The port can also come from the PORT environment variable; `--port` wins.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+function parseArgs(argv) {
+  const options = { dir: 'dist', port: Number(process.env.PORT) || 4173, host: '127.0.0.1', isolation: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--port' || arg === '-p') options.port = Number(argv[++i]);
+    else if (arg.startsWith('--port=')) options.port = Number(arg.slice('--port='.length));
+    else if (arg === '--host') options.host = argv[++i];
+    else if (arg.startsWith('--host=')) options.host = arg.slice('--host='.length);
+    else if (arg === '--no-isolation') options.isolation = false;
+    else if (arg === '--help' || arg === '-h') {
+      console.log('Usage: node tools/serve.mjs [dir=dist] [--port 4173] [--host 127.0.0.1] [--no-isolation]');
+      process.exit(0);
+    } else if (arg.startsWith('-')) {
+      console.error(`serve: unknown option ${arg}`);
+      process.exit(2);
+    } else options.dir = arg;
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    console.error('serve: --port needs a number between 0 and 65535');
+    process.exit(2);
+  }
+  return options;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const root = resolve(options.dir);
+
+try {
+  if (!(await stat(root)).isDirectory()) throw new Error('not a directory');
+} catch {
+  console.error(`serve: ${root} does not exist — build first with \`npm run build\``);
+  process.exit(1);
+}
+
+function baseHeaders(path) {
+  const headers = { 'Content-Type': MIME[extname(path).toLowerCase()] ?? 'application/octet-stream' };
+  if (options.isolation) {
+    headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+    headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+  }
+  // Hashed build assets never change; everything else (index.html, models, the service worker) must revalidate.
+  headers['Cache-Control'] = /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  headers['X-Content-Type-Options'] = 'nosniff';
+  return headers;
+}
+
+/** Maps a URL path to a file under root, or null when it escapes root. */
+function resolvePath(urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const full = resolve(join(root, decoded));
+  if (full !== root && !full.startsWith(root + sep)) return null;
+  return full;
+}
+
+async function fileAt(path) {
+  try {
+    const info = await stat(path);
+    if (info.isFile()) return { path, info };
+    if (info.isDirectory()) {
+      const index = join(path, 'index.html');
+      const indexInfo = await stat(index);
+      if (indexInfo.isFile()) return { path: index, info: indexInfo };
+    }
+  } catch {
+    // not found
+  }
+  return null;
+}
+
+const server = createServer(async (req, res) => {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = resolvePath(url.pathname);
+  if (!path) {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request');
+    return;
+  }
+  let found = await fileAt(path);
+  if (!found) {
+    // Single-page fallback for navigations (paths without an extension); missing assets stay a real 404 so a
+    // missing model or .wasm fails loudly instead of parsing HTML.
+    if (extname(url.pathname) === '' || url.pathname.endsWith('.html')) found = await fileAt(join(root, 'index.html'));
+    if (!found) {
+      const headers = baseHeaders('404.txt');
+      res.writeHead(404, headers).end(`Not found: ${url.pathname}\n`);
+      return;
+    }
+  }
+  const headers = baseHeaders(found.path);
+  headers['Content-Length'] = String(found.info.size);
+  headers['Last-Modified'] = found.info.mtime.toUTCString();
+  res.writeHead(200, headers);
+  if (method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(found.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+});
+
+server.on('error', (error) => {
+  console.error(`serve: ${error.message}`);
+  process.exit(1);
+});
+
+server.listen(options.port, options.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host;
+  const isolation = options.isolation ? 'COOP/COEP on (threads available)' : 'no COOP/COEP (single thread)';
+  console.log(`OnSight: serving ${root} at http://${shownHost}:${port}/ — ${isolation}. Ctrl+C to stop.`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
