@@ -1,0 +1,49 @@
+/**
+ * Entry point: builds the classifier client (worker + onnxruntime-web) and the UI store, mounts <App> into #app, and
+ * mirrors the loaded model onto #app's data attributes (data-ready, data-backend, data-threads, data-model), which
+ * the end-to-end tests and other automation read.
+ */
+import { render } from 'preact';
+import { ClassifierClient } from './inference/classifier-client';
+import { App } from './ui/App';
+import { type AppState, AppStore, type ModelIndex, parseUrlOptions } from './ui/app-state';
+import './ui/styles.css';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('OnSight: the page has no #app element');
+
+/** The app's base (Vite's `base`, './' by default) as an absolute URL, so a deployment under a sub-path works. */
+const baseUrl = new URL(import.meta.env.BASE_URL, document.baseURI);
+
+const options = parseUrlOptions(location.search);
+const client = new ClassifierClient({ backend: options.backend });
+const store = new AppStore({
+  client,
+  fetchModelIndex: async () => {
+    const response = await fetch(new URL('models/index.json', baseUrl));
+    if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
+    return (await response.json()) as ModelIndex;
+  },
+  resolveModelUrl: (url) => new URL(url, baseUrl).href,
+  createObjectURL: (blob) => URL.createObjectURL(blob),
+  revokeObjectURL: (url) => URL.revokeObjectURL(url),
+});
+
+function reflect(element: HTMLElement, state: AppState): void {
+  const ready = state.loadStatus.phase === 'ready' && state.model !== undefined;
+  element.dataset.ready = String(ready);
+  if (state.model) {
+    element.dataset.backend = state.model.backend;
+    element.dataset.threads = String(state.model.threads);
+    element.dataset.model = state.model.id;
+  } else {
+    delete element.dataset.backend;
+    delete element.dataset.threads;
+    delete element.dataset.model;
+  }
+}
+
+reflect(root, store.current);
+store.subscribe((state) => reflect(root, state));
+render(<App store={store} />, root);
+void store.start(options);

@@ -1,0 +1,96 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { PhotoInput } from './PhotoInput';
+
+function hasFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer?.types ?? []).includes('Files');
+}
+
+/**
+ * Drag-and-drop anywhere on the page: returns whether files are being dragged over it, for the overlay, and hands
+ * dropped files to `onFiles`.
+ */
+function usePageDrop(onFiles: (files: File[]) => void): boolean {
+  const [dragging, setDragging] = useState(false);
+  const onFilesRef = useRef(onFiles);
+  onFilesRef.current = onFiles;
+
+  useEffect(() => {
+    // dragenter/dragleave fire for every child crossed; count them to know when the pointer left the page.
+    let depth = 0;
+    const enter = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth++;
+      setDragging(true);
+    };
+    const over = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault(); // allows the drop
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    };
+    const leave = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const drop = (event: DragEvent) => {
+      depth = 0;
+      setDragging(false);
+      const files = Array.from(event.dataTransfer?.files ?? []);
+      if (files.length === 0) return;
+      event.preventDefault(); // or the browser navigates to the file
+      onFilesRef.current(files);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
+  return dragging;
+}
+
+interface DropZoneProps {
+  onFiles: (files: File[]) => void;
+}
+
+/** The big "drop or choose photos" button, the picker/camera inputs and the page-wide drop overlay. */
+export function DropZone({ onFiles }: DropZoneProps) {
+  const dragging = usePageDrop(onFiles);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  return (
+    <section class="drop-section" aria-labelledby="add-heading">
+      <h2 id="add-heading" class="visually-hidden">
+        Add photos
+      </h2>
+      <button
+        type="button"
+        class={`drop-zone${dragging ? ' dragging' : ''}`}
+        data-testid="drop-zone"
+        aria-describedby="drop-hint"
+        onClick={() => inputRef.current?.click()}
+      >
+        <span class="drop-icon" aria-hidden="true">
+          ⤓
+        </span>
+        <span class="drop-title">Choose photos</span>
+        <span id="drop-hint" class="drop-hint">
+          or drop them anywhere on this page, or paste one (Ctrl+V / ⌘V). They never leave your device.
+        </span>
+      </button>
+      <PhotoInput onFiles={onFiles} inputRef={inputRef} />
+      {dragging && (
+        <div class="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+          <div class="drop-overlay-inner">Drop photos to classify them</div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Prediction } from '../inference/types';
+import { formatPercent } from './app-state';
+
+/** Ranked predictions, best first: label, percentage and a bar. */
+export function PredictionBars({ predictions }: { predictions: Prediction[] }) {
+  return (
+    <ol class="predictions" aria-label="Predictions, best first">
+      {predictions.map((prediction, rank) => (
+        <li
+          key={prediction.index}
+          class={`prediction${rank === 0 ? ' best' : ''}`}
+          data-testid="prediction"
+          data-label={prediction.label}
+          data-score={String(prediction.score)}
+        >
+          <span class="prediction-label">{prediction.label}</span>
+          <span class="prediction-score">{formatPercent(prediction.score)}</span>
+          <span class="bar" aria-hidden="true">
+            <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, prediction.score)) * 100}%` }} />
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,89 @@
+import { useState } from 'preact/hooks';
+import { formatMs, type Photo } from './app-state';
+import { PredictionBars } from './PredictionBars';
+
+interface ResultCardProps {
+  photo: Photo;
+  onRemove: (id: number) => void;
+}
+
+/** One photo: its thumbnail at once, then its predictions and timings, or its own error. */
+export function ResultCard({ photo, onRemove }: ResultCardProps) {
+  const [thumbFailed, setThumbFailed] = useState(false);
+  const { result } = photo;
+  return (
+    <article
+      class={`result-card ${photo.status}`}
+      data-testid="result"
+      data-file={photo.name}
+      data-status={photo.status}
+      aria-busy={photo.status === 'pending'}
+      aria-labelledby={`photo-${photo.id}-name`}
+    >
+      <div class="thumb">
+        {thumbFailed ? (
+          <span class="thumb-missing" aria-hidden="true">
+            ?
+          </span>
+        ) : (
+          <img src={photo.url} alt="" loading="lazy" decoding="async" onError={() => setThumbFailed(true)} />
+        )}
+      </div>
+      <div class="result-body">
+        <header class="result-header">
+          <h3 id={`photo-${photo.id}-name`} class="file-name" title={photo.name}>
+            {photo.name}
+          </h3>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={`Remove ${photo.name}`}
+            title="Remove"
+            onClick={() => onRemove(photo.id)}
+          >
+            ×
+          </button>
+        </header>
+        {photo.status === 'pending' && (
+          <p class="pending-text">
+            <span class="spinner" aria-hidden="true" /> Classifying…
+          </p>
+        )}
+        {photo.status === 'error' && (
+          <p class="error-text" data-testid="error">
+            {photo.error}
+          </p>
+        )}
+        {photo.status === 'done' && result && (
+          <>
+            <PredictionBars predictions={result.predictions} />
+            <dl class="timings" aria-label="Timings">
+              <div>
+                <dt>Decode</dt>
+                <dd>{formatMs(result.timings.decodeMs)}</dd>
+              </div>
+              <div>
+                <dt>Preprocess</dt>
+                <dd>{formatMs(result.timings.preprocessMs)}</dd>
+              </div>
+              <div>
+                <dt>Inference</dt>
+                <dd>{formatMs(result.timings.inferenceMs)}</dd>
+              </div>
+              <div>
+                <dt>Total</dt>
+                <dd>{formatMs(result.timings.totalMs)}</dd>
+              </div>
+              <div>
+                <dt>Size</dt>
+                <dd>
+                  {result.width}×{result.height}
+                </dd>
+              </div>
+            </dl>
+          </>
+        )}
+      </div>
+    </article>
+  );
+}
