@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Makes sure public/models/default/model.onnx exists and is current: converts nsfwjs's MobileNetV2 (a TF.js
+ * layers model shipped inside the npm package) to ONNX with tools/tfjs-to-onnx, embedding OnSight's ModelSpec in
+ * the ONNX metadata. Runs at `npm install` (postinstall) and before dev/build/test; skips the work when a stamp
+ * says the inputs (nsfwjs's model files, its version, the converter's sources) have not changed.
+ *
+ * Usage: node tools/ensure-default-model.mjs [--force]
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'public', 'models', 'default');
+const outFile = join(outDir, 'model.onnx');
+const stampFile = join(outDir, '.stamp.json');
+const converterDir = join(root, 'tools', 'tfjs-to-onnx');
+
+export const MODEL_ID = 'nsfwjs-mobilenet-v2';
+export const INPUT_NAME = 'input';
+export const OUTPUT_NAME = 'probabilities';
+
+/** @returns {string | undefined} the nsfwjs package folder, if installed */
+function findNsfwjs() {
+  const require = createRequire(join(root, 'package.json'));
+  let entry;
+  try {
+    entry = require.resolve('nsfwjs');
+  } catch {
+    return undefined;
+  }
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'nsfwjs') return dir;
+  }
+  return undefined;
+}
+
+/**
+ * @param {string} version nsfwjs's version
+ * @param {string[]} labels class names in output order
+ * @returns {import('../src/model/spec').ModelSpec}
+ */
+export function defaultModelSpec(version, labels) {
+  return {
+    format: 1,
+    id: MODEL_ID,
+    name: 'nsfwjs MobileNetV2 (Drawing / Hentai / Neutral / Porn / Sexy)',
+    labels,
+    input: {
+      name: INPUT_NAME,
+      layout: 'nhwc',
+      dtype: 'float32',
+      width: 224,
+      height: 224,
+      resize: 'squish',
+      resample: 'bilinear',
+      alignCorners: true,
+      antialias: false,
+      channelOrder: 'rgb',
+      scale: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
+    output: { name: OUTPUT_NAME, kind: 'probabilities' },
+    source: {
+      name: 'nsfwjs',
+      package: 'nsfwjs',
+      version,
+      license: 'MIT',
+      url: 'https://github.com/infinitered/nsfwjs',
+      notes:
+        'MobileNetV2 (Keras 2.2.4, 224x224, uint8-quantised weights) by Gant Laborde / Infinite Red, ' +
+        `converted from the npm package's TF.js layers model (dist/models/mobilenet_v2) to ONNX by OnSight's ` +
+        'tools/tfjs-to-onnx at install time. Preprocessing as nsfwjs: RGB/255, bilinear resize to 224x224 with ' +
+        'alignCorners=true (squish, no crop).',
+    },
+  };
+}
+
+/** @param {string} file */
+function sha256(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/**
+ * @param {string} pkgDir
+ * @param {string} version
+ */
+function inputsHash(pkgDir, version) {
+  const modelDir = join(pkgDir, 'dist', 'models', 'mobilenet_v2');
+  const files = [
+    ...readdirSync(modelDir).map((f) => join(modelDir, f)),
+    join(pkgDir, 'dist', 'esm', 'nsfw_classes.js'),
+    ...readdirSync(converterDir)
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => join(converterDir, f)),
+    fileURLToPath(import.meta.url),
+  ].sort();
+  const h = createHash('sha256').update(`nsfwjs@${version}\n`);
+  for (const f of files) h.update(`${relative(root, f)} ${sha256(f)}\n`);
+  return h.digest('hex');
+}
+
+async function main() {
+  const force = process.argv.includes('--force');
+  const pkgDir = findNsfwjs();
+  if (!pkgDir) {
+    if (existsSync(outFile)) {
+      console.warn(`default model: nsfwjs is not installed; keeping the existing ${relative(root, outFile)} unchecked`);
+      return;
+    }
+    console.error(
+      'default model: cannot build public/models/default/model.onnx because the npm package "nsfwjs" (a ' +
+        'devDependency holding the weights) is not installed. Run a full `npm install` / `npm ci` (without ' +
+        '--omit=dev), then `npm run model:default`.',
+    );
+    process.exit(1);
+  }
+  const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
+  const hash = inputsHash(pkgDir, version);
+  if (!force && existsSync(outFile) && existsSync(stampFile)) {
+    try {
+      const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+      if (stamp.inputs === hash && stamp.bytes === statSync(outFile).size) {
+        console.log(`default model: up to date (${relative(root, outFile)}, ${stamp.bytes} bytes, nsfwjs ${version})`);
+        return;
+      }
+    } catch {
+      // unreadable stamp: regenerate
+    }
+  }
+
+  const { convertTfjsToOnnx, readTfjsModel } = await import('./tfjs-to-onnx/index.mjs');
+  const started = performance.now();
+  const { NSFW_CLASSES } = await import(pathToFileURL(join(pkgDir, 'dist', 'esm', 'nsfw_classes.js')).href);
+  /** @type {string[]} */
+  const labels = Object.keys(NSFW_CLASSES)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((i) => NSFW_CLASSES[i]);
+  const spec = defaultModelSpec(version, labels);
+  const model = readTfjsModel(join(pkgDir, 'dist', 'models', 'mobilenet_v2', 'model.min.js'));
+  const result = convertTfjsToOnnx(model, {
+    inputName: INPUT_NAME,
+    outputName: OUTPUT_NAME,
+    graphName: MODEL_ID,
+    producerVersion: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+    docString: spec.name,
+    metadata: {
+      'onsight.spec': JSON.stringify(spec),
+      labels: JSON.stringify(labels),
+      license: 'MIT',
+      source: `nsfwjs ${version} (https://github.com/infinitered/nsfwjs), dist/models/mobilenet_v2`,
+      author: 'Gant Laborde / Infinite Red (nsfwjs)',
+    },
+  });
+  if (result.unusedWeights.length > 0) {
+    throw new Error(`default model: weights left unused by the conversion: ${result.unusedWeights.join(', ')}`);
+  }
+  const out = result.outputs[0];
+  if (result.outputs.length !== 1 || out?.dims[1] !== labels.length) {
+    throw new Error(`default model: expected one output of ${labels.length} classes, got ${JSON.stringify(result.outputs)}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const tmp = `${outFile}.tmp`;
+  writeFileSync(tmp, result.bytes);
+  renameSync(tmp, outFile);
+  const ms = performance.now() - started;
+  writeFileSync(
+    stampFile,
+    `${JSON.stringify({ inputs: hash, nsfwjs: version, bytes: result.bytes.length, sha256: createHash('sha256').update(result.bytes).digest('hex') }, null, 2)}\n`,
+  );
+  console.log(
+    `default model: wrote ${relative(root, outFile)} (${result.bytes.length} bytes, ${(result.bytes.length / 2 ** 20).toFixed(1)} MiB, ` +
+      `${result.nodeCount} nodes, ${result.parameterCount} parameters) from nsfwjs ${version} in ${(ms / 1000).toFixed(2)} s`,
+  );
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(`default model: ${err instanceof Error ? err.stack ?? err.message : err}`);
+    process.exit(1);
+  });
+}
