@@ -1,0 +1,35 @@
+/**
+ * The reference answers: the same photo and model through the Node pipeline (src/node/classify-file.ts), computed
+ * once per photo per test worker.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { classifyFile } from '../../src/node/classify-file';
+import { REPO_ROOT } from './fixtures';
+
+interface IndexJson {
+  default: string;
+  models: { id: string; url: string }[];
+}
+
+/** The deployment's default model file, as the browser gets it (public/ is copied into dist/ as is). */
+export function defaultModelPath(): string {
+  const index = JSON.parse(readFileSync(resolve(REPO_ROOT, 'public/models/index.json'), 'utf8')) as IndexJson;
+  const entry = index.models.find((model) => model.id === index.default);
+  if (!entry) throw new Error('public/models/index.json has no entry for its default model');
+  return resolve(REPO_ROOT, 'public', entry.url);
+}
+
+const cache = new Map<string, Promise<{ label: string; score: number }[]>>();
+
+export function nodePredictions(photo: string, topK: number): Promise<{ label: string; score: number }[]> {
+  const key = `${photo}\0${topK}`;
+  let result = cache.get(key);
+  if (!result) {
+    result = classifyFile(photo, { model: defaultModelPath(), topK }).then((r) =>
+      r.predictions.map((p) => ({ label: p.label, score: p.score })),
+    );
+    cache.set(key, result);
+  }
+  return result;
+}
