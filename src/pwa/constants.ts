@@ -1,0 +1,21 @@
+/**
+ * Names shared by the service worker (`src/sw.ts`) and the page (`src/pwa/register-sw.ts`).
+ * Kept dependency-free so both builds can import it.
+ */
+
+/** Cache holding files shared to the installed app (Web Share Target) until the page picks them up. */
+export const SHARED_FILES_CACHE = 'onsight-shared-files';
+/** Header carrying the original (URI-encoded) file name of a shared file. */
+export const SHARED_NAME_HEADER = 'X-OnSight-File-Name';
+/** Header carrying the original lastModified of a shared file. */
+export const SHARED_MODIFIED_HEADER = 'X-OnSight-File-Modified';
+/** The manifest's share_target action, relative to the app's scope. */
+export const SHARE_TARGET_PATH = 'share-target';
+/** Query parameter the service worker adds when it redirects after a share: `1` or an error code. */
+export const SHARED_QUERY = 'shared';
+/** Runtime cache for onnxruntime-web's WebGPU/JSEP .wasm builds, fetched only when that backend is used. */
+export const ORT_GPU_CACHE = 'onsight-ort-gpu';
+/** Runtime cache for models listed in models/index.json other than the precached default. */
+export const MODELS_CACHE = 'onsight-models';
+/** Message the page posts to a waiting service worker to activate it (same shape as workbox-window's). */
+export const SKIP_WAITING = 'SKIP_WAITING';
