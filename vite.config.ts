@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { onsightPwa } from './tools/pwa-options';
 
 // COOP/COEP make the page crossOriginIsolated so ORT's WASM backend can use threads.
 const isolationHeaders = {
@@ -9,7 +10,7 @@ const isolationHeaders = {
 
 export default defineConfig({
   base: process.env.ONSIGHT_BASE ?? './',
-  plugins: [preact()],
+  plugins: [preact(), onsightPwa()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: isolationHeaders },
