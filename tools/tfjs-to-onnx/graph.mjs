@@ -91,6 +91,11 @@ function emitSequential(b, model, inputs, scope, options) {
       current ??= [graphInput(b, layer.config, options)];
       continue;
     }
+    if (current === null && CONTAINERS.has(layer.class_name)) {
+      // A nested model first (Teachable Machine): its own InputLayer declares the graph input.
+      current = emitModel(b, layer, null, [...scope, layerName(layer)], options);
+      continue;
+    }
     if (current === null) current = [graphInput(b, layer.config ?? {}, options)];
     current = applyLayer(b, layer, current, scope, options);
   }
