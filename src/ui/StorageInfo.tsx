@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'preact/hooks';
+import { BUILD_ID } from '../pwa/register-sw';
+import { estimateStorage, formatBytes, requestPersistentStorage, type StorageSnapshot } from '../pwa/storage';
+import { usePwaState } from './UpdatePrompt';
+import './pwa.css';
+
+/**
+ * Offline status and how much OnSight keeps on this device (model, runtime, app), for the About panel. Once the
+ * first photo has been classified (`classified`), it asks the browser to keep that data (persistent storage).
+ */
+export function StorageInfo({ classified = false }: { classified?: boolean }) {
+  const { offlineReady, supported } = usePwaState();
+  const [storage, setStorage] = useState<StorageSnapshot>({});
+
+  useEffect(() => {
+    let cancelled = false;
+    const refresh = () =>
+      void estimateStorage().then((snapshot) => {
+        if (!cancelled) setStorage(snapshot);
+      });
+    if (classified) void requestPersistentStorage().then(refresh);
+    else refresh();
+    return () => {
+      cancelled = true;
+    };
+  }, [classified, offlineReady]);
+
+  const { usage, quota, persisted } = storage;
+  return (
+    <div class="pwa-storage" data-testid="storage-info">
+      <span data-testid="offline-status">
+        {!supported ? 'Offline use is not supported in this browser' : offlineReady ? 'Works offline' : 'Preparing offline use…'}
+      </span>
+      {usage !== undefined && (
+        <span data-testid="storage-usage">
+          Stored on this device: {formatBytes(usage)}
+          {quota ? ` of ${formatBytes(quota)} available` : ''}
+          {persisted === true ? ' (kept)' : persisted === false ? ' (may be cleared if space runs low)' : ''}
+        </span>
+      )}
+      <span class="muted" data-testid="build">
+        Build {BUILD_ID}
+      </span>
+    </div>
+  );
+}
