@@ -5,9 +5,13 @@
  */
 import { render } from 'preact';
 import { ClassifierClient } from './inference/classifier-client';
+import { listenForIncomingFiles, registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
 import { type AppState, AppStore, type ModelIndex, parseUrlOptions } from './ui/app-state';
 import './ui/styles.css';
+
+// First, so the first visit is precached (and works offline) as early as possible.
+registerServiceWorker();
 
 const root = document.getElementById('app');
 if (!root) throw new Error('OnSight: the page has no #app element');
@@ -47,3 +51,5 @@ reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
 render(<App store={store} />, root);
 void store.start(options);
+// Photos shared to the installed app (share_target) or opened with it (file_handlers).
+listenForIncomingFiles((files) => store.addFiles(files));

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type AppState, type AppStore, filesFromClipboard } from './app-state';
 import { DropZone } from './DropZone';
+import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';
 import { ModelPanel } from './ModelPanel';
 import { ResultCard } from './ResultCard';
+import { StorageInfo } from './StorageInfo';
+import { UpdatePrompt } from './UpdatePrompt';
 
 function useAppState(store: AppStore): AppState {
   const [state, setState] = useState(store.current);
@@ -39,6 +42,7 @@ export function App({ store }: { store: AppStore }) {
       <header class="site-header">
         <h1>OnSight</h1>
         <p class="tagline">Classify photos on your own device. Private, no upload, works offline.</p>
+        <InstallButton />
       </header>
       <div class="layout">
         <main class="main">
@@ -74,9 +78,11 @@ export function App({ store }: { store: AppStore }) {
         </main>
         <aside class="aside">
           <ModelPanel state={state} />
+          <StorageInfo classified={photos.some((photo) => photo.status === 'done')} />
         </aside>
       </div>
       <LiveAnnouncer announcements={state.announcements} />
+      <UpdatePrompt />
     </>
   );
 }
