@@ -1,5 +1,15 @@
 /** Privacy: the app talks to its own origin only, and not at all while classifying. */
+import type { Page, Request } from '@playwright/test';
 import { expect, makePng, openApp, PHOTO_INPUT, test, waitForSettled } from './fixtures';
+
+/** Waits until no request has started for `quietMs`. */
+async function waitForQuiet(page: Page, requests: Request[], quietMs: number): Promise<void> {
+  let seen = -1;
+  for (let i = 0; i < 30 && seen !== requests.length; i++) {
+    seen = requests.length;
+    await page.waitForTimeout(quietMs);
+  }
+}
 
 test('no request to another origin; none at all while classifying after load', async ({ page, requests, baseURL }) => {
   await openApp(page);
@@ -12,6 +22,13 @@ test('no request to another origin; none at all while classifying after load', a
   }
   // The model came from this origin.
   expect(atLoad.some((url) => url.endsWith('.onnx'))).toBe(true);
+
+  // Let anything started by the load settle (a service worker precaching the app, say) before watching.
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    if (registration) await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 10_000))]);
+  });
+  await waitForQuiet(page, requests, 1_000);
 
   const before = requests.length;
   await page.setInputFiles(PHOTO_INPUT, [await makePng('one.png', 1), await makePng('two.png', 2)]);

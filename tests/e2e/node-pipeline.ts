@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { ClassifyResult } from '../../src/inference/types';
 import { classifyFile } from '../../src/node/classify-file';
 import { REPO_ROOT } from './fixtures';
 
@@ -20,16 +21,16 @@ export function defaultModelPath(): string {
   return resolve(REPO_ROOT, 'public', entry.url);
 }
 
-const cache = new Map<string, Promise<{ label: string; score: number }[]>>();
+type Ranked = { label: string; score: number }[];
+const cache = new Map<string, Promise<Ranked>>();
 
-export function nodePredictions(photo: string, topK: number): Promise<{ label: string; score: number }[]> {
+export function nodePredictions(photo: string, topK: number): Promise<Ranked> {
   const key = `${photo}\0${topK}`;
-  let result = cache.get(key);
-  if (!result) {
-    result = classifyFile(photo, { model: defaultModelPath(), topK }).then((r) =>
-      r.predictions.map((p) => ({ label: p.label, score: p.score })),
-    );
-    cache.set(key, result);
-  }
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const result: Promise<Ranked> = classifyFile(photo, { model: defaultModelPath(), topK }).then(
+    (classified: ClassifyResult) => classified.predictions.map((p) => ({ label: p.label, score: p.score })),
+  );
+  cache.set(key, result);
   return result;
 }
