@@ -53,6 +53,11 @@ export interface InputSpec {
   padColor?: [number, number, number];
   /** Channel order the model expects. */
   channelOrder: 'rgb' | 'bgr';
+  /**
+   * Colour channels the input tensor has: 3 (colour, the default when absent) or 1 (grayscale: one luma channel,
+   * 0.299 R + 0.587 G + 0.114 B; mean[0]/std[0] apply). Optional, added for grayscale models (e.g. [N,1,H,W]).
+   */
+  channels?: 1 | 3;
   /** Pixels (0..255) are multiplied by this first, e.g. 1/255. Ignored for uint8 input. */
   scale: number;
   /** Per-channel mean subtracted after scaling, in channelOrder. Ignored for uint8 input. */
