@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClassifyResult } from '../../src/inference/types';
-import { classifyFile } from '../../src/node/classify-file';
+import { classifyFile, loadNodeModel, type NodeModel } from '../../src/node/classify-file';
 import { REPO_ROOT } from './fixtures';
 
 interface IndexJson {
@@ -23,12 +23,14 @@ export function defaultModelPath(): string {
 
 type Ranked = { label: string; score: number }[];
 const cache = new Map<string, Promise<Ranked>>();
+let model: Promise<NodeModel> | undefined;
 
 export function nodePredictions(photo: string, topK: number): Promise<Ranked> {
   const key = `${photo}\0${topK}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const result: Promise<Ranked> = classifyFile(photo, { model: defaultModelPath(), topK }).then(
+  model ??= loadNodeModel(defaultModelPath());
+  const result: Promise<Ranked> = model.then((loaded) => classifyFile(loaded, photo, topK)).then(
     (classified: ClassifyResult) => classified.predictions.map((p) => ({ label: p.label, score: p.score })),
   );
   cache.set(key, result);
