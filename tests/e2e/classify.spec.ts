@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type CardView, expect, openApp, PHOTO_INPUT, sharedPhotos, test, waitForSettled } from './fixtures';
+import { type CardView, expect, makePng, openApp, PHOTO_INPUT, sharedPhotos, test, waitForSettled } from './fixtures';
 import { nodePredictions } from './node-pipeline';
 
 const TOLERANCE = 1e-3;
@@ -72,4 +72,23 @@ test('photos dropped on the page (a real drop event with a DataTransfer) match t
 
   const cards = await waitForSettled(page, photos.length);
   await expectSameAsNode(cards, photos);
+});
+
+test('pasting an image from the clipboard classifies it', async ({ page }) => {
+  await openApp(page);
+  const png = await makePng('image.png', 7);
+  const handled = await page.evaluate((base64) => {
+    const transfer = new DataTransfer();
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    transfer.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    transfer.items.add('not a photo', 'text/plain');
+    const event = new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(event);
+    return event.defaultPrevented;
+  }, png.buffer.toString('base64'));
+  expect(handled).toBe(true);
+  const [card] = await waitForSettled(page, 1);
+  expect(card?.file).toMatch(/^pasted-\d{6}\.png$/);
+  expect(card?.status).toBe('done');
+  expect(card?.predictions.length).toBeGreaterThan(0);
 });
