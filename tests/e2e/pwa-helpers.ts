@@ -122,7 +122,7 @@ export function requireDist(): string {
 
 /** A photo from ../shared/photos; skips the test when absent locally, fails when CI=true. */
 export function sharedPhoto(name: string): string | null {
-  const path = resolve(repoRoot, '..', 'shared', 'photos', name);
+  const path = resolve(process.env.ONSIGHT_PHOTOS ?? resolve(repoRoot, '..', 'shared', 'photos'), name);
   if (existsSync(path)) return path;
   if (process.env.CI === 'true') throw new Error(`test photo missing: ${path} (CI expects ../shared beside the checkout)`);
   return null;

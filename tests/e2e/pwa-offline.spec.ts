@@ -1,0 +1,65 @@
+/**
+ * Offline: after one online visit the service worker has precached the app, the CPU onnxruntime-web .wasm and the
+ * default model, so with the network gone the page still loads and classifies a photo.
+ */
+import { expect, test } from '@playwright/test';
+import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+
+test.use({ launchOptions: chromiumLaunch });
+
+let server: StaticServer;
+test.beforeAll(async () => {
+  server = await startStaticServer({ root: requireDist(), isolation: true });
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+test('after one online visit the app opens and classifies offline', async ({ page, context }) => {
+  const photo = sharedPhoto('dog.jpg');
+  test.skip(!photo, 'needs ../shared/photos/dog.jpg');
+
+  const start = Date.now();
+  await page.goto(server.url);
+  await waitForServiceWorker(page);
+  const installMs = Date.now() - start; // first request → precache complete and worker in control
+  await expect(page.getByTestId('offline-ready')).toHaveText(/Ready to work offline/);
+  await expect(page.locator('html')).toHaveAttribute('data-offline-ready', 'true');
+
+  // What the precache holds: the CPU .wasm and the default model; never the 27 MB WebGPU/JSEP builds.
+  const precache = await page.evaluate(async () => {
+    const name = (await caches.keys()).find((key) => key.startsWith('workbox-precache'));
+    if (!name) return { entries: [] as string[], bytes: 0 };
+    const cache = await caches.open(name);
+    const entries: string[] = [];
+    let bytes = 0;
+    for (const request of await cache.keys()) {
+      entries.push(new URL(request.url).pathname);
+      bytes += (await (await cache.match(request))?.arrayBuffer())?.byteLength ?? 0;
+    }
+    return { entries, bytes };
+  });
+  expect(precache.entries.some((path) => /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(path))).toBe(true);
+  expect(precache.entries.some((path) => /\.(asyncify|jsep|jspi)-[\w-]+\.wasm$/.test(path))).toBe(false);
+  expect(precache.entries).toContain('/models/default/model.onnx');
+  expect(precache.entries).toContain('/models/index.json');
+  expect(precache.entries).toContain('/index.html');
+  test.info().annotations.push({
+    type: 'precache',
+    description: `${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB, first visit to offline-ready in ${installMs} ms`,
+  });
+  console.log(`precache: ${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB; first visit to offline-ready in ${installMs} ms`);
+
+  await context.setOffline(true);
+  const before = server.requests.length;
+  await page.reload();
+  await expect(page.locator('#app')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+  // "Ready to work offline" is said once, not on every visit.
+  await expect(page.getByTestId('offline-ready')).toHaveCount(0);
+
+  await page.locator('[data-testid="photo-input"]').setInputFiles(photo as string);
+  const card = page.locator('[data-testid="result"]');
+  await expect(card).toHaveCount(1);
+  await expect(card).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(server.requests.length, `requests that reached the server while offline: ${server.requests.slice(before)}`).toBe(before);
+});
