@@ -297,13 +297,12 @@ export function specFromTeachableMachine(meta: unknown, where = 'metadata.json',
     throw new SpecError(`${where}: labels must be a non-empty array of class names`);
   }
   const spec: PartialModelSpec = { labels: meta.labels as string[] };
-  const size = meta.imageSize ?? 224;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
+  const size = meta.imageSize;
+  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size <= 0)) {
     throw new SpecError(`${where}: imageSize must be a positive whole number, got ${JSON.stringify(size)}`);
   }
   spec.input = {
-    width: size,
-    height: size,
+    ...(typeof size === 'number' ? { width: size, height: size } : {}),
     resize: 'crop',
     cropFraction: 1,
     resample: 'bilinear',

@@ -12,7 +12,8 @@
 import { createRequire } from 'node:module';
 
 type OnnxProto = typeof import('onnx-proto');
-const { onnx } = createRequire(import.meta.url)('onnx-proto') as OnnxProto;
+/** onnx-proto's generated classes (CommonJS, loaded with require so both Node and Vitest see the same object). */
+export const { onnx } = createRequire(import.meta.url)('onnx-proto') as OnnxProto;
 
 const T = onnx.TensorProto.DataType;
 const A = onnx.AttributeProto.AttributeType;
