@@ -4,6 +4,7 @@
  * converted and run in onnxruntime-web against TF.js.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +17,9 @@ import {
   samePadding,
   UnsupportedLayerError,
 } from '../../tools/tfjs-to-onnx/index.mjs';
-import { decodeManifest, decodeWeight } from '../../tools/tfjs-to-onnx/read-tfjs-model.mjs';
+import { decodeManifest, decodeWeight, type WeightSpec } from '../../tools/tfjs-to-onnx/read-tfjs-model.mjs';
+
+const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');
 
 describe('samePadding (TF "same")', () => {
   it('puts the odd pixel after, as TF does', () => {
@@ -130,6 +133,36 @@ function buildModel(): tf.Sequential {
   return model;
 }
 
+/** Saves a model with a custom IO handler and returns its topology, weight specs and weight bytes. */
+async function saveToMemory(model: tf.LayersModel) {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!saved?.weightData || !saved.weightSpecs) throw new Error('save handler got no weights');
+  const parts = Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData];
+  return { modelTopology: saved.modelTopology, weightSpecs: saved.weightSpecs, weightBytes: Buffer.concat(parts.map((p) => Buffer.from(p))) };
+}
+
+async function maxDiffVsTfjs(model: tf.LayersModel, onnxBytes: Uint8Array, inputName: string, outputName: string) {
+  const n = 3;
+  const input = tf.randomUniform([n, 33, 27, 3], 0, 1, 'float32', 42);
+  const expected = (await (model.predict(input) as tf.Tensor).data()) as Float32Array;
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(onnxBytes);
+  const out = await session.run({ [inputName]: new ort.Tensor('float32', (await input.data()) as Float32Array, [n, 33, 27, 3]) });
+  const actual = out[outputName]?.data as Float32Array;
+  expect(actual.length).toBe(expected.length);
+  // Not a degenerate (uniform) output: the comparison means something.
+  expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
+  let maxDiff = 0;
+  for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs((expected[i] as number) - (actual[i] as number)));
+  return maxDiff;
+}
+
 describe('Sequential wrapping a nested functional model, through JS-wrapped files', () => {
   let dir: string;
   let model: tf.Sequential;
@@ -138,16 +171,7 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
   beforeAll(async () => {
     await tf.setBackend('cpu');
     model = buildModel();
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (!saved?.weightData || !saved.weightSpecs) throw new Error('save handler got no weights');
-    const parts = Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData];
-    const weightBytes = Buffer.concat(parts.map((p) => Buffer.from(p)));
+    const saved = await saveToMemory(model);
 
     // Written the way nsfwjs ships its models: UMD bundles exporting the model JSON and the shard as base64.
     dir = mkdtempSync(join(tmpdir(), 'tfjs-to-onnx-'));
@@ -155,7 +179,7 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
       `!function(e){if("object"==typeof exports&&"undefined"!=typeof module)module.exports=e();else this.${global}=e()}(function(){return ${value}});\n`;
     const modelJson = { modelTopology: saved.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['group1-shard1of1'], weights: saved.weightSpecs }] };
     writeFileSync(join(dir, 'model.min.js'), umd('model', JSON.stringify(modelJson)));
-    writeFileSync(join(dir, 'group1-shard1of1.min.js'), umd('group1_shard1of1', JSON.stringify(weightBytes.toString('base64'))));
+    writeFileSync(join(dir, 'group1-shard1of1.min.js'), umd('group1_shard1of1', JSON.stringify(saved.weightBytes.toString('base64'))));
 
     const read = readTfjsModel(join(dir, 'model.min.js'));
     const result = convertTfjsToOnnx(read, { inputName: 'pixels', outputName: 'scores' });
@@ -176,18 +200,38 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
   });
 
   it('computes what TF.js computes', async () => {
-    const n = 3;
-    const input = tf.randomUniform([n, 33, 27, 3], 0, 1, 'float32', 42);
-    const expected = (await (model.predict(input) as tf.Tensor).data()) as Float32Array;
-    ort.env.wasm.numThreads = 1;
-    const session = await ort.InferenceSession.create(onnxBytes);
-    const out = await session.run({ pixels: new ort.Tensor('float32', (await input.data()) as Float32Array, [n, 33, 27, 3]) });
-    const actual = out.scores?.data as Float32Array;
-    expect(actual.length).toBe(expected.length);
-    let maxDiff = 0;
-    for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs((expected[i] as number) - (actual[i] as number)));
-    expect(maxDiff).toBeLessThan(1e-5);
-    // Not a degenerate (uniform) output: the comparison means something.
-    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
+    expect(await maxDiffVsTfjs(model, onnxBytes, 'pixels', 'scores')).toBeLessThan(1e-5);
+  });
+});
+
+describe('uint8-quantised weights (keepQuantizedWeights)', () => {
+  it('stay uint8 in the file and give what TF.js gives from the same bytes', async () => {
+    await tf.setBackend('cpu');
+    const { modelTopology, weightSpecs, weightBytes } = await saveToMemory(buildModel());
+    // Quantise every weight as tensorflowjs_converter --quantize_uint8 does: value ≈ min + scale * q.
+    const floats = new Float32Array(weightBytes.buffer, weightBytes.byteOffset, weightBytes.byteLength / 4);
+    const specs: tf.io.WeightsManifestEntry[] = [];
+    const q: number[] = [];
+    let offset = 0;
+    for (const spec of weightSpecs) {
+      const size = spec.shape.reduce((a, d) => a * d, 1);
+      const values = floats.subarray(offset, offset + size);
+      offset += size;
+      const min = Math.min(...values);
+      const scale = (Math.max(...values) - min) / 255 || 1;
+      for (const v of values) q.push(Math.round((v - min) / scale));
+      specs.push({ ...spec, quantization: { dtype: 'uint8', min, scale } });
+    }
+    const qBytes = Uint8Array.from(q);
+    const original = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: specs, weightData: qBytes.buffer }));
+
+    const weights = decodeManifest([{ paths: ['shard'], weights: specs as WeightSpec[] }], () => qBytes);
+    const kept = convertTfjsToOnnx({ modelTopology, weights, files: [] }, { keepQuantizedWeights: true, outputName: 'out' });
+    const plain = convertTfjsToOnnx({ modelTopology, weights, files: [] }, { outputName: 'out' });
+    expect(kept.bytes.length).toBeLessThan(plain.bytes.length);
+    const uint8Inits = onnx.ModelProto.decode(kept.bytes).graph?.initializer?.filter((t) => t.dataType === onnx.TensorProto.DataType.UINT8);
+    expect(uint8Inits?.length).toBeGreaterThan(0);
+    const inputName = kept.inputs[0]?.name as string;
+    expect(await maxDiffVsTfjs(original, kept.bytes, inputName, 'out')).toBeLessThan(1e-5);
   });
 });

@@ -12,18 +12,51 @@
  * @typedef {{ name: string, shape: (number | null)[], nchw: boolean }} Tensor
  * @typedef {number | number[] | string | { float: number }} AttrValue
  * @typedef {{ op: string, name: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> }} Node
- * @typedef {{ name: string, dims: number[], type: 'float32' | 'int64', data: Float32Array | BigInt64Array }} Initializer
+ * @typedef {{ name: string, dims: number[], type: 'float32' | 'float64' | 'int64' | 'uint8', data: Float32Array | Float64Array | BigInt64Array | Uint8Array }} Initializer
  * @typedef {{ name: string, dims: (number | string)[] }} ValueInfo
  * @typedef {import('./read-tfjs-model.mjs').Weight} Weight
  */
+
+/**
+ * Transposes a dense row-major array.
+ * @template {Float32Array | Uint8Array} T
+ * @param {T} data
+ * @param {number[]} shape
+ * @param {number[]} perm
+ * @returns {{ data: T, shape: number[] }}
+ */
+export function transpose(data, shape, perm) {
+  const rank = shape.length;
+  const outShape = perm.map((p) => /** @type {number} */ (shape[p]));
+  /** @type {number[]} */
+  const inStrides = new Array(rank).fill(1);
+  for (let i = rank - 2; i >= 0; i--) inStrides[i] = /** @type {number} */ (inStrides[i + 1]) * /** @type {number} */ (shape[i + 1]);
+  const strides = perm.map((p) => /** @type {number} */ (inStrides[p]));
+  const out = /** @type {T} */ (data instanceof Uint8Array ? new Uint8Array(data.length) : new Float32Array(data.length));
+  const idx = new Array(rank).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let d = 0; d < rank; d++) src += idx[d] * /** @type {number} */ (strides[d]);
+    out[o] = /** @type {number} */ (data[src]);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < /** @type {number} */ (outShape[d])) break;
+      idx[d] = 0;
+    }
+  }
+  return { data: out, shape: outShape };
+}
 
 /** NHWC axis → NCHW axis. */
 export const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
 
 export class GraphBuilder {
-  /** @param {Map<string, Weight>} weights */
-  constructor(weights) {
+  /**
+   * @param {Map<string, Weight>} weights
+   * @param {{ keepQuantizedWeights?: boolean }} [options]
+   */
+  constructor(weights, options = {}) {
     this.weights = weights;
+    this.keepQuantizedWeights = options.keepQuantizedWeights === true;
     /** @type {Set<string>} */
     this.usedWeights = new Set();
     /** @type {Node[]} */
@@ -71,6 +104,41 @@ export class GraphBuilder {
     const size = dims.reduce((a, b) => a * b, 1);
     if (values.length !== size) throw new Error(`initialiser ${name}: ${values.length} values for dims [${dims}]`);
     this.initializers.push({ name, dims, type: 'float32', data: values });
+    return name;
+  }
+
+  /**
+   * A weight tensor transposed by `perm` and reshaped to `dims`. With keepQuantizedWeights, a uint8-quantised
+   * weight stays uint8 in the file (4× smaller) and is dequantised by Cast → Mul(scale) → Add(min), which ONNX
+   * Runtime constant-folds when the session is created; otherwise it is stored as float32.
+   * @param {string} base
+   * @param {Weight} weight
+   * @param {number[]} perm
+   * @param {number[]} [dims] defaults to the transposed shape
+   */
+  weightConst(base, weight, perm, dims) {
+    const q = this.keepQuantizedWeights ? weight.quantized : undefined;
+    if (!q) {
+      const t = transpose(weight.data, weight.shape, perm);
+      return this.constF32(base, dims ?? t.shape, t.data);
+    }
+    const t = transpose(q.values, weight.shape, perm);
+    const name = this.unique(`${base}/quantized`);
+    this.initializers.push({ name, dims: dims ?? t.shape, type: 'uint8', data: t.data });
+    // In float64 and rounded once to float32, exactly as TF.js's decodeWeights (q * scale + min in JS numbers).
+    const wide = this.node('Cast', [name], `${base}/cast`, { to: 11 });
+    const scaled = this.node('Mul', [wide, this.constF64(`${base}/scale`, q.scale)], `${base}/scaled`);
+    const shifted = this.node('Add', [scaled, this.constF64(`${base}/min`, q.min)], `${base}/shifted`);
+    return this.node('Cast', [shifted], base, { to: 1 });
+  }
+
+  /**
+   * @param {string} base
+   * @param {number} value a float64 scalar
+   */
+  constF64(base, value) {
+    const name = this.unique(base);
+    this.initializers.push({ name, dims: [], type: 'float64', data: Float64Array.of(value) });
     return name;
   }
 

@@ -23,6 +23,7 @@ export { IR_VERSION, OPSET } from './write-onnx.mjs';
  *   docString?: string,
  *   producerVersion?: string,
  *   metadata?: Record<string, string>,
+ *   keepQuantizedWeights?: boolean,
  * }} ConvertOptions
  * @typedef {{
  *   bytes: Uint8Array,
@@ -44,7 +45,7 @@ export function convertTfjsToOnnx(model, options = {}) {
   const topology = model.modelTopology;
   const root = topology?.model_config ?? topology;
   if (!root?.class_name) throw new Error('modelTopology has no model_config');
-  const b = new GraphBuilder(model.weights);
+  const b = new GraphBuilder(model.weights, { keepQuantizedWeights: options.keepQuantizedWeights });
   const outs = emitModel(b, root, null, [], { inputName: options.inputName });
   outs.forEach((t, i) => {
     const x = b.toNhwc(t);

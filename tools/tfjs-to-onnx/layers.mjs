@@ -66,34 +66,6 @@ export function convOutputSize(inSize, kernel, stride, dilation, padding) {
 }
 
 /**
- * Transposes a dense row-major array.
- * @param {Float32Array} data
- * @param {number[]} shape
- * @param {number[]} perm
- * @returns {{ data: Float32Array, shape: number[] }}
- */
-export function transpose(data, shape, perm) {
-  const rank = shape.length;
-  const outShape = perm.map((p) => /** @type {number} */ (shape[p]));
-  /** @type {number[]} */
-  const inStrides = new Array(rank).fill(1);
-  for (let i = rank - 2; i >= 0; i--) inStrides[i] = /** @type {number} */ (inStrides[i + 1]) * /** @type {number} */ (shape[i + 1]);
-  const strides = perm.map((p) => /** @type {number} */ (inStrides[p]));
-  const out = new Float32Array(data.length);
-  const idx = new Array(rank).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let d = 0; d < rank; d++) src += idx[d] * /** @type {number} */ (strides[d]);
-    out[o] = /** @type {number} */ (data[src]);
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d] < /** @type {number} */ (outShape[d])) break;
-      idx[d] = 0;
-    }
-  }
-  return { data: out, shape: outShape };
-}
-
-/**
  * @param {LayerJson} layer
  * @param {Tensor[]} inputs
  * @param {number} [count]
@@ -214,9 +186,8 @@ function conv2d(b, layer, inputs, scope) {
   const dilations = pair(c.dilation_rate ?? 1);
   const k = b.weight(scope, layer.name, 'kernel'); // HWIO
   const groups = c.groups ?? 1;
-  const oihw = transpose(k.data, k.shape, [3, 2, 0, 1]);
   const { attrs, oh, ow } = spatial(layer, x, kernel, strides, dilations);
-  const w = b.constF32(`${layer.name}/kernel`, oihw.shape, oihw.data);
+  const w = b.weightConst(`${layer.name}/kernel`, k, [3, 2, 0, 1]); // HWIO → OIHW
   const ins = [x.name, w];
   if (c.use_bias !== false) {
     const bias = b.weight(scope, layer.name, 'bias');
@@ -240,8 +211,8 @@ function depthwise(b, layer, x, k) {
   const strides = pair(c.strides ?? 1);
   const dilations = pair(c.dilation_rate ?? 1);
   const [kh, kw, channels, multiplier] = /** @type {[number, number, number, number]} */ (k.shape);
-  const t = transpose(k.data, k.shape, [2, 3, 0, 1]); // (C, M, H, W) ≡ (C*M, 1, H, W)
-  const w = b.constF32(`${layer.name}/depthwise_kernel`, [channels * multiplier, 1, kh, kw], t.data);
+  // (H, W, C, M) → (C, M, H, W), which is (C*M, 1, H, W) in memory
+  const w = b.weightConst(`${layer.name}/depthwise_kernel`, k, [2, 3, 0, 1], [channels * multiplier, 1, kh, kw]);
   const { attrs, oh, ow } = spatial(layer, x, kernel, strides, dilations);
   const y = b.node('Conv', [x.name, w], `${layer.name}/depthwise`, { ...attrs, dilations, group: channels });
   return { name: y, shape: [null, oh, ow, channels * multiplier], nchw: true };
@@ -262,8 +233,7 @@ function separableConv2d(b, layer, inputs, scope) {
   const x = b.toNchw(expectInputs(layer, inputs));
   const d = depthwise(b, layer, x, b.weight(scope, layer.name, 'depthwise_kernel'));
   const p = b.weight(scope, layer.name, 'pointwise_kernel'); // (1, 1, C*M, filters)
-  const oihw = transpose(p.data, p.shape, [3, 2, 0, 1]);
-  const ins = [d.name, b.constF32(`${layer.name}/pointwise_kernel`, oihw.shape, oihw.data)];
+  const ins = [d.name, b.weightConst(`${layer.name}/pointwise_kernel`, p, [3, 2, 0, 1])];
   if (layer.config.use_bias !== false) {
     const bias = b.weight(scope, layer.name, 'bias');
     ins.push(b.constF32(`${layer.name}/bias`, bias.shape, bias.data));
@@ -469,7 +439,7 @@ function dense(b, layer, inputs, scope) {
   const x = b.toNhwc(expectInputs(layer, inputs));
   const c = layer.config;
   const k = b.weight(scope, layer.name, 'kernel');
-  let y = b.node('MatMul', [x.name, b.constF32(`${layer.name}/kernel`, k.shape, k.data)], `${layer.name}/matmul`);
+  let y = b.node('MatMul', [x.name, b.weightConst(`${layer.name}/kernel`, k, [0, 1])], `${layer.name}/matmul`);
   if (c.use_bias !== false) {
     const bias = b.weight(scope, layer.name, 'bias');
     y = b.node('Add', [y, b.constF32(`${layer.name}/bias`, bias.shape, bias.data)], layer.name);

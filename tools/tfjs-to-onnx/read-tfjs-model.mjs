@@ -12,7 +12,8 @@ import vm from 'node:vm';
  * @typedef {{ dtype: 'uint8' | 'uint16' | 'float16', min?: number, scale?: number, original_dtype?: string }} Quantization
  * @typedef {{ name: string, shape: number[], dtype: string, quantization?: Quantization }} WeightSpec
  * @typedef {{ paths: string[], weights: WeightSpec[] }} WeightGroup
- * @typedef {{ shape: number[], data: Float32Array }} Weight
+ * @typedef {{ values: Uint8Array, scale: number, min: number }} Quantized uint8 weight as stored (value = q * scale + min)
+ * @typedef {{ shape: number[], data: Float32Array, quantized?: Quantized }} Weight
  * @typedef {{
  *   modelTopology: any,
  *   weightsManifest?: WeightGroup[],
@@ -188,7 +189,14 @@ export function decodeManifest(manifest, shardBytes) {
       if (offset + length > total) {
         throw new Error(`weight ${spec.name} runs past the end of its shards (${offset + length} > ${total} bytes)`);
       }
-      weights.set(spec.name, { shape: spec.shape, data: decodeWeight(spec, all.subarray(offset, offset + length)) });
+      const bytes = all.subarray(offset, offset + length);
+      /** @type {Weight} */
+      const weight = { shape: spec.shape, data: decodeWeight(spec, bytes) };
+      const q = spec.quantization;
+      if (q?.dtype === 'uint8' && spec.dtype === 'float32' && typeof q.min === 'number' && typeof q.scale === 'number') {
+        weight.quantized = { values: bytes.slice(), scale: q.scale, min: q.min };
+      }
+      weights.set(spec.name, weight);
       offset += length;
     }
     if (offset !== total) {

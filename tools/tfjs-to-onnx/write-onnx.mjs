@@ -64,7 +64,7 @@ export function writeOnnx({ graph, graphName, producerVersion = '1', docString, 
     return onnx.TensorProto.create({
       name: init.name,
       dims: init.dims,
-      dataType: init.type === 'float32' ? DT.FLOAT : DT.INT64,
+      dataType: { float32: DT.FLOAT, float64: DT.DOUBLE, int64: DT.INT64, uint8: DT.UINT8 }[init.type],
       rawData: bytes, // little-endian, as ONNX requires (this tool runs on little-endian hosts only)
     });
   });
