@@ -86,9 +86,12 @@ addPlugins([isolationPlugin]);
 precacheAndRoute(self.__WB_MANIFEST);
 
 // Every navigation inside the scope gets the precached index.html of *this* version (with isolation headers).
+const scopePattern = scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('index.html'), {
-    allowlist: [new RegExp(`^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)],
+    allowlist: [new RegExp(`^${scopePattern}`)],
+    // Opening one of our files directly (a model, the manifest) must give that file, not the app.
+    denylist: [new RegExp(`^${scopePattern}(assets|models|icons)/`), /\.(js|mjs|json|webmanifest|wasm|onnx|png|svg|map)$/],
   }),
 );
 
