@@ -1,0 +1,103 @@
+/// <reference lib="webworker" />
+/**
+ * The floor: what the raw model costs in this browser with nothing of OnSight around it. session.run on a
+ * pre-made tensor (no decode, no preprocessing, no transfer), same model, same ORT build, same thread count.
+ *
+ * ORT is loaded with a dynamic import so its pthread helpers (which re-load the script that started them) get a
+ * chunk of their own and never run this file's message handler.
+ */
+import type { FloorInitResult, FloorRequest, FloorResponse } from './floor-protocol';
+
+type Ort = typeof import('onnxruntime-web/wasm');
+
+let ort: Ort | undefined;
+let session: import('onnxruntime-web/wasm').InferenceSession | undefined;
+let feeds: Record<string, import('onnxruntime-web/wasm').Tensor> | undefined;
+
+function makeTensor(o: Ort, type: string, shape: number[]): import('onnxruntime-web/wasm').Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  // Deterministic, photo-like values; the content does not change the cost of a CNN.
+  if (type === 'uint8') {
+    const data = new Uint8Array(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 37) & 255;
+    return new o.Tensor('uint8', data, shape);
+  }
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = ((i * 37) % 255) / 255;
+  return new o.Tensor('float32', data, shape);
+}
+
+async function init(modelUrl: string, threads: number): Promise<FloorInitResult> {
+  ort = await import('onnxruntime-web/wasm');
+  ort.env.wasm.numThreads = threads;
+  const t0 = performance.now();
+  const response = await fetch(modelUrl);
+  if (!response.ok) throw new Error(`model ${modelUrl}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const t1 = performance.now();
+  session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const t2 = performance.now();
+  const name = session.inputNames[0];
+  if (!name) throw new Error('model has no input');
+  const meta = session.inputMetadata[0];
+  let type = 'float32';
+  let shape = [1, 3, 224, 224];
+  if (meta?.isTensor) {
+    type = meta.type;
+    shape = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+  }
+  feeds = { [name]: makeTensor(ort, type, shape) };
+  return {
+    sessionCreateMs: t2 - t1,
+    fetchMs: t1 - t0,
+    modelBytes: bytes.byteLength,
+    inputName: name,
+    inputType: type,
+    inputShape: shape,
+    threads: ort.env.wasm.numThreads ?? threads,
+    crossOriginIsolated: self.crossOriginIsolated,
+    ortVersion: ort.env.versions.web ?? 'unknown',
+  };
+}
+
+async function run(warmup: number, iterations: number): Promise<number[]> {
+  if (!session || !feeds) throw new Error('init first');
+  for (let i = 0; i < warmup; i++) await session.run(feeds);
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+async function decodeOnce(photo: Blob): Promise<number> {
+  const t0 = performance.now();
+  const bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
+  const ms = performance.now() - t0;
+  bitmap.close();
+  return ms;
+}
+
+async function decode(photo: Blob, warmup: number, iterations: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await decodeOnce(photo);
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) times.push(await decodeOnce(photo));
+  return times;
+}
+
+self.onmessage = async (event: MessageEvent<FloorRequest>) => {
+  const request = event.data;
+  let response: FloorResponse;
+  try {
+    let value: unknown;
+    if (request.type === 'init') value = await init(request.modelUrl, request.threads);
+    else if (request.type === 'run') value = await run(request.warmup, request.iterations);
+    else value = await decode(request.photo, request.warmup, request.iterations);
+    response = { id: request.id, ok: true, value };
+  } catch (error) {
+    response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  self.postMessage(response);
+};
