@@ -14,6 +14,7 @@ import * as ort from 'onnxruntime-web';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ModelSpec, SPEC_FORMAT_VERSION, SPEC_METADATA_KEY } from '../../src/model/spec';
+import { validateSpec } from '../../src/model/validate-spec';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const modelFile = join(root, 'public', 'models', 'default', 'model.onnx');
@@ -201,6 +202,10 @@ describe('default model (nsfwjs MobileNetV2 → ONNX) parity', () => {
     expect(spec.output).toEqual({ name: 'probabilities', kind: 'probabilities' });
     const version = JSON.parse(readFileSync(join(root, 'node_modules', 'nsfwjs', 'package.json'), 'utf8')).version;
     expect(spec.source).toMatchObject({ name: 'nsfwjs', package: 'nsfwjs', version, license: 'MIT' });
+    // The app's own validator accepts it as a complete spec, with nothing to warn about.
+    const warnings: string[] = [];
+    validateSpec(spec, 'default model', warnings);
+    expect(warnings).toEqual([]);
     expect(JSON.parse(meta.labels as string)).toEqual(LABELS);
     expect(meta.license).toBe('MIT');
     expect(meta.source).toContain('nsfwjs');
