@@ -89,7 +89,7 @@ export function toProbabilities(values: Float64Array, spec: OutputSpec): Float64
     return v.map(sigmoid);
   }
   if (kind === 'probabilities' || (kind === 'auto' && isDistribution(v))) {
-    return v.map((x) => (x < 0 ? 0 : x > 1 ? 1 : x));
+    return v.map((x) => Math.min(1, Math.max(0, x)));
   }
   return softmax(v);
 }

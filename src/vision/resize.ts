@@ -303,7 +303,7 @@ export function resizeImage(image: PixelBuffer, options: ResizeOptions): RgbImag
         acc += (yWeights[wBase + t] as number) * (mid[p] as number);
         p += stride;
       }
-      out[o++] = acc < 0 ? 0 : acc > 255 ? 255 : acc;
+      out[o++] = Math.min(255, Math.max(0, acc));
     }
   }
   return { data: out, width: outW, height: outH };

@@ -50,7 +50,7 @@ export function toTensor(rgb: RgbImage, options: TensorOptions): TensorData {
       const sc = order[c] as number;
       for (let i = 0; i < plane; i++) {
         const v = Math.round(px[i * 3 + sc] as number);
-        out[nchw ? c * plane + i : i * ch + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+        out[nchw ? c * plane + i : i * ch + c] = Math.min(255, Math.max(0, v));
       }
     }
     return { type: 'uint8', data: out, dims };

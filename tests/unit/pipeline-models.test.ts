@@ -4,12 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { classifyFile, decodeImageFile, loadNodeModel } from '../../src/node/classify-file';
 import type { PartialModelSpec } from '../../src/model/types';
 
 ort.env.wasm.numThreads = 1;
+// Real inference on a shared 2-core machine: allow for load.
+vi.setConfig({ testTimeout: 60_000 });
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const shared = process.env.ONSIGHT_SHARED ?? fileURLToPath(new URL('../../../shared', import.meta.url));
