@@ -1,0 +1,76 @@
+/**
+ * Cheap checks on a photo's first bytes, before decoding: is it an image at all, and how many pixels will it have.
+ * Pure functions (no DOM), unit-testable in Node.
+ */
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic' | 'ico' | 'tiff' | 'svg';
+
+/** The format the magic bytes announce, or undefined when they match no image format. */
+export function sniffImageFormat(b: Uint8Array): ImageFormat | undefined {
+  const ascii = (from: number, n: number) => String.fromCharCode(...b.subarray(from, from + n));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b[0] === 0x89 && ascii(1, 3) === 'PNG') return 'png';
+  if (ascii(0, 4) === 'GIF8') return 'gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return 'webp';
+  if (ascii(0, 2) === 'BM' && b.length >= 26) return 'bmp';
+  if (ascii(4, 4) === 'ftyp') {
+    const brand = ascii(8, 4);
+    if (brand === 'avif' || brand === 'avis') return 'avif';
+    if (['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)) return 'heic';
+  }
+  if (b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return 'ico';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  const head = ascii(0, Math.min(b.length, 256)).trimStart().toLowerCase();
+  if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return 'svg';
+  return undefined;
+}
+
+/**
+ * Width and height from the header, for the formats where that is cheap (JPEG, PNG, GIF, WebP, BMP); undefined
+ * otherwise. Lets the worker refuse a 30 000 × 30 000 photo before decoding allocates gigabytes.
+ */
+export function sniffImageSize(b: Uint8Array, format: ImageFormat | undefined): { width: number; height: number } | undefined {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  try {
+    switch (format) {
+      case 'png':
+        return { width: dv.getUint32(16), height: dv.getUint32(20) };
+      case 'gif':
+        return { width: dv.getUint16(6, true), height: dv.getUint16(8, true) };
+      case 'bmp':
+        return { width: Math.abs(dv.getInt32(18, true)), height: Math.abs(dv.getInt32(22, true)) };
+      case 'webp': {
+        const chunk = String.fromCharCode(...b.subarray(12, 16));
+        if (chunk === 'VP8X') return { width: 1 + (dv.getUint32(24, true) & 0xffffff), height: 1 + (dv.getUint32(27, true) & 0xffffff) };
+        if (chunk === 'VP8 ') return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+        if (chunk === 'VP8L') {
+          const bits = dv.getUint32(21, true);
+          return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+        }
+        return undefined;
+      }
+      case 'jpeg': {
+        let p = 2;
+        while (p + 9 < b.length) {
+          if (b[p] !== 0xff) return undefined;
+          const marker = b[p + 1] as number;
+          if (marker === 0xff) {
+            p++;
+            continue;
+          }
+          const len = dv.getUint16(p + 2);
+          // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC).
+          if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+            return { height: dv.getUint16(p + 5), width: dv.getUint16(p + 7) };
+          }
+          p += 2 + len;
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
