@@ -144,7 +144,13 @@ export async function specPartsFromCompanions(companions: Companions, modelFile:
   if (pre) parts.push({ source: pre.name, spec: specFromHuggingFacePreprocessor(await json(pre), pre.name, warnings) });
 
   const tm = get('metadata.json');
-  if (tm) parts.push({ source: `${tm.name} (Teachable Machine)`, spec: specFromTeachableMachine(await json(tm), `${tm.name} (Teachable Machine)`, warnings) });
+  if (tm) {
+    const meta = await json(tm);
+    // metadata.json is a common name: only Teachable Machine's (labels, or its package name) is read.
+    const isTm = isObj(meta) && (meta.labels !== undefined || String(meta.packageName ?? '').includes('teachablemachine'));
+    if (isTm) parts.push({ source: `${tm.name} (Teachable Machine)`, spec: specFromTeachableMachine(meta, `${tm.name} (Teachable Machine)`, warnings) });
+    else warnings.push(`${tm.name} ignored: it is not Teachable Machine's metadata (no "labels")`);
+  }
 
   const labels = get(`${base}.labels.txt`) ?? get('labels.txt') ?? get('classes.txt');
   if (labels) parts.push({ source: labels.name, spec: { labels: parseLabelsText(await labels.text(), labels.name) } });

@@ -3,6 +3,8 @@
  * config.json + preprocessor_config.json, Teachable Machine metadata.json, labels.txt, and their precedence.
  * The models are tiny generated ONNX files; `io` comes from a real onnxruntime-web session.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type CompanionFile,
@@ -12,6 +14,7 @@ import {
 } from '../../src/model/resolve-spec';
 import { parseLabelList, parseLabelsText } from '../../src/model/spec-rules.js';
 import { createSession } from '../helpers/ort-node';
+import { haveSharedModels, stModel, zooModel } from '../helpers/shared-data';
 import { buildTinyClassifier, type TinyModelOptions } from '../helpers/tiny-models';
 
 async function resolve(opts: TinyModelOptions, companions: Record<string, string> = {}, modelFileName = 'model.onnx') {
@@ -187,9 +190,36 @@ describe('Teachable Machine', () => {
     expect(() => specFromTeachableMachine({ labels: ['a'], imageSize: '224' })).toThrow('metadata.json: imageSize must be a positive whole number, got "224"');
   });
 
+  it('a metadata.json that is not Teachable Machine\'s is ignored with a warning', async () => {
+    const r = await resolve({}, { 'metadata.json': JSON.stringify({ author: 'someone' }), 'labels.txt': 'a\nb\nc' });
+    expect(r.spec.labels).toEqual(['a', 'b', 'c']);
+    expect(r.warnings).toContain('metadata.json ignored: it is not Teachable Machine\'s metadata (no "labels")');
+  });
+
   it('a TM imageSize that contradicts the model is refused', async () => {
     await expect(resolve({ layout: 'nhwc' }, { 'metadata.json': JSON.stringify({ labels: ['a', 'b', 'c'], imageSize: 224 }) })).rejects.toThrow(
       'model.onnx: metadata.json (Teachable Machine) says input.width 224, but input "image" has a fixed width of 4',
     );
+  });
+});
+
+describe.skipIf(!haveSharedModels())('the real models in ../shared with their labels.txt', () => {
+  const load = async (dir: string) => {
+    const bytes = new Uint8Array(readFileSync(join(dir, 'model.onnx')));
+    const { io } = await createSession(bytes);
+    return resolveModelSpec({ modelFileName: 'model.onnx', modelBytes: bytes, companions: new Map([['labels.txt', readFileSync(join(dir, 'labels.txt'), 'utf8')]]), io });
+  };
+
+  it('Model Zoo MobileNetV2: NCHW float32 224, defaults = the ImageNet recipe it needs', async () => {
+    const r = await load(zooModel);
+    expect(r.spec.input).toMatchObject({ name: 'input', layout: 'nchw', dtype: 'float32', width: 224, height: 224, resize: 'crop', cropFraction: 0.875, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    expect(r.spec.labels).toHaveLength(1000);
+    expect(r.spec.output).toEqual({ name: 'output', kind: 'auto' });
+  });
+
+  it('ST MobileNetV2: NHWC uint8 224', async () => {
+    const r = await load(stModel);
+    expect(r.spec.input).toMatchObject({ name: 'serving_default_input_1:0', layout: 'nhwc', dtype: 'uint8', width: 224, height: 224 });
+    expect(r.spec.output.name).toBe('StatefulPartitionedCall:0');
   });
 });
