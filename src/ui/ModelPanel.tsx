@@ -111,12 +111,18 @@ export function ModelPanel({ state }: { state: AppState }) {
                 source.name
               )}
               {source.package && ` (${source.package}${source.version ? ` ${source.version}` : ''})`}, licensed{' '}
-              <strong>{source.license}</strong>.{source.notes && <span class="muted"> {source.notes}</span>}
+              <strong>{source.license}</strong>.
             </p>
           ) : (
             <p class="muted" data-testid="credit">
               This model does not say where it comes from or under which licence.
             </p>
+          )}
+          {source?.notes && (
+            <details class="notes">
+              <summary>How this model was made</summary>
+              <p class="muted small">{source.notes}</p>
+            </details>
           )}
         </>
       )}

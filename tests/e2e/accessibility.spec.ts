@@ -22,8 +22,8 @@ test('the picker is reachable by keyboard and opens with Enter; results are anno
   expect(card?.status).toBe('done');
   const best = card?.predictions[0];
   expect(best).toBeDefined();
-  const live = page.locator('[aria-live="polite"]');
-  await expect(live).toHaveCount(1);
+  const live = page.getByTestId('live');
+  await expect(live).toHaveAttribute('aria-live', 'polite');
   await expect(live).toContainText(new RegExp(`keyboard\\.png: ${escapeRegExp(best?.label ?? '')} [<\\d.]+%`));
 
   // Space works too (a native button).
@@ -38,7 +38,9 @@ test('errors are announced too', async ({ page }) => {
   await page.setInputFiles('[data-testid="photo-input"]', [{ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }]);
   const [card] = await waitForSettled(page, 1);
   expect(card?.status).toBe('error');
-  await expect(page.locator('[aria-live="polite"]')).toContainText(`empty.png: ${card?.error?.trim()}`);
+  const live = page.getByTestId('live');
+  await expect(live).toHaveAttribute('aria-live', 'polite');
+  await expect(live).toContainText(`empty.png: ${card?.error?.trim()}`);
 });
 
 test('headings, labelled inputs, and the About panel credits nsfwjs under MIT', async ({ page }) => {
