@@ -64,7 +64,7 @@ export function ModelPanel({ state }: { state: AppState }) {
           )}
           <div>
             <dt>Model file</dt>
-            <dd>{formatBytes(model.bytes)}, on this device only</dd>
+            <dd>{formatBytes(model.bytes)}</dd>
           </div>
           <div>
             <dt>Input</dt>
