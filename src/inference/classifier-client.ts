@@ -33,6 +33,16 @@ export interface ClassifierClientOptions {
   loadTimeoutMs?: number;
 }
 
+export interface ModelDetails {
+  /** One line on where the spec came from, e.g. "labels from labels.txt; preprocessing from defaults — please check". */
+  specSummary: string;
+  warnings: string[];
+  /** InferenceSession.create in the worker, ms. */
+  createMs: number;
+  /** First run on a synthetic image, ms (includes one-off kernel/shader setup). */
+  warmupMs: number;
+}
+
 function defaultWorker(): Worker {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'onsight-inference' });
 }
@@ -116,7 +126,7 @@ export class ClassifierClient {
   /** The worker holding the current model; undefined after an abort/crash until the next call restarts it. */
   private handle: WorkerHandle | undefined;
   /** What to reload after a restart. */
-  private current: { source: WorkerModelSource; backend: Backend; model: LoadedModel } | undefined;
+  private current: { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded } | undefined;
   private disposed = false;
 
   constructor(options: { backend?: BackendPreference; createWorker?: () => Worker; callTimeoutMs?: number; loadTimeoutMs?: number } = {}) {
@@ -135,6 +145,15 @@ export class ClassifierClient {
 
   get loadStatus(): ModelLoadStatus {
     return this.status;
+  }
+
+  /**
+   * Extra facts about the loaded model beyond {@link LoadedModel}: how its spec was found (show `warnings` to the user:
+   * guessed preprocessing, generated labels) and load timings. Undefined before the first successful load.
+   */
+  get modelDetails(): ModelDetails | undefined {
+    const m = this.current?.details;
+    return m && { specSummary: m.specSummary, warnings: [...m.warnings], createMs: m.createMs, warmupMs: m.warmupMs };
   }
 
   private setStatus(status: ModelLoadStatus): void {
@@ -172,7 +191,7 @@ export class ClassifierClient {
         this.handle?.terminate();
         this.handle = handle;
         const loaded = toLoadedModel(model);
-        this.current = { source: workerSource, backend: model.backend, model: loaded };
+        this.current = { source: workerSource, backend: model.backend, model: loaded, details: model };
         this.setStatus({ phase: 'ready', model: loaded });
         return loaded;
       } catch (e) {

@@ -55,6 +55,9 @@ function loadOrt(backend: Backend): Promise<Ort> {
     ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, hc) : 1;
     ort.env.wasm.simd = true;
     ort.env.wasm.proxy = false;
+    // ORT's warnings (e.g. "Could not find a CPU kernel and hence can't constant fold", one per node) reach the console
+    // as errors; keep real errors only.
+    ort.env.logLevel = 'error';
     return ort as Ort;
   });
   return ortPromise;
@@ -131,7 +134,7 @@ async function timeRuns(session: TensorSession, spec: ModelSpec, runs: number): 
 }
 
 async function createSession(ort: Ort, bytes: Uint8Array, ep: Backend): Promise<OrtSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+  return ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
 }
 
 async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadOutcome> {

@@ -1,0 +1,233 @@
+/**
+ * ClassifierClient's queueing, restart and fallback logic, against scripted in-process workers that speak comlink over
+ * a MessageChannel. No inference happens here (the real worker is checked in the browser); these tests only claim the
+ * client's control flow.
+ */
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ClassifierClient } from '../../src/inference/classifier-client';
+import type { ClassifyOutcome, LoadOutcome, WorkerApi, WorkerLoadRequest } from '../../src/inference/protocol';
+import type { ModelLoadStatus } from '../../src/inference/types';
+import type { ModelSpec } from '../../src/model/spec';
+
+const spec = { id: 'm', name: 'M', labels: ['a', 'b'] } as unknown as ModelSpec;
+
+interface Script {
+  /** Per load request: the outcome (default ok). */
+  load?: (req: WorkerLoadRequest, workerNo: number) => LoadOutcome | 'hang';
+  gpuUsable?: boolean;
+}
+
+class FakeWorker extends EventTarget {
+  terminated = false;
+  private readonly port: MessagePort;
+  constructor(api: WorkerApi) {
+    super();
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(api, port2);
+    this.port = port1;
+    port1.addEventListener('message', (e) => this.dispatchEvent(new MessageEvent('message', { data: (e as MessageEvent).data })));
+    port1.start();
+  }
+  postMessage(data: unknown, transfer?: Transferable[]) {
+    if (!this.terminated) this.port.postMessage(data, transfer ?? []);
+  }
+  terminate() {
+    this.terminated = true;
+    this.port.close();
+  }
+  crash() {
+    this.dispatchEvent(new Event('error'));
+  }
+}
+
+function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webgpu'; callTimeoutMs?: number } = {}) {
+  const workers: FakeWorker[] = [];
+  const log: string[] = [];
+  let running = 0;
+  let maxRunning = 0;
+  const createWorker = () => {
+    const no = workers.length;
+    const api: WorkerApi = {
+      async probeGpu() {
+        return script.gpuUsable ? { usable: true, reason: 'real GPU' } : { usable: false, reason: 'the WebGPU adapter is a software fallback' };
+      },
+      async loadModel(req, onProgress) {
+        log.push(`w${no} load ${req.backend}`);
+        await onProgress?.({ phase: 'downloading', loadedBytes: 5, totalBytes: 10 });
+        const outcome = script.load?.(req, no) ?? { ok: true, model: loaded(req) };
+        if (outcome === 'hang') return new Promise<LoadOutcome>(() => undefined);
+        return outcome;
+      },
+      async classify(photo, topK) {
+        const text = await photo.text();
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        log.push(`w${no} classify ${text}`);
+        try {
+          if (text === 'hang') return new Promise<ClassifyOutcome>(() => undefined);
+          if (text === 'crash') {
+            setTimeout(() => workers[no]?.crash(), 5);
+            return new Promise<ClassifyOutcome>(() => undefined);
+          }
+          if (text.startsWith('fail:')) return { ok: false, code: text.slice(5) as 'undecodable', message: 'scripted' };
+          await new Promise((r) => setTimeout(r, 20));
+          return {
+            ok: true,
+            result: {
+              predictions: [{ index: 0, label: `${text}@w${no}`, score: topK }],
+              width: 1,
+              height: 1,
+              timings: { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 },
+            },
+          };
+        } finally {
+          running--;
+        }
+      },
+      async debug() {},
+    };
+    const w = new FakeWorker(api);
+    workers.push(w);
+    return w as unknown as Worker;
+  };
+  const client = new ClassifierClient({ backend: options.backend ?? 'wasm', createWorker, callTimeoutMs: options.callTimeoutMs ?? 2000 });
+  const statuses: ModelLoadStatus[] = [];
+  client.onLoadStatus((s) => statuses.push(s));
+  clients.push(client);
+  return { client, workers, log, statuses, maxRunning: () => maxRunning };
+}
+
+function loaded(req: WorkerLoadRequest) {
+  return {
+    id: 'm',
+    spec,
+    backend: req.backend,
+    threads: 2,
+    bytes: 10,
+    backendReason: req.backendReason,
+    specSummary: 'test',
+    warnings: [],
+    createMs: 1,
+    warmupMs: 1,
+  };
+}
+
+const clients: ClassifierClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+const photo = (text: string) => new Blob([text]);
+const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e as { code?: string }).code ?? String(e));
+const url = { kind: 'url', url: 'http://x/model.onnx' } as const;
+
+describe('ClassifierClient', () => {
+  it('rejects classify before any model with no-model', async () => {
+    const { client } = setup();
+    expect(await codeOf(client.classify(photo('x')))).toBe('no-model');
+  });
+
+  it('reports load progress and runs calls one at a time, in order', async () => {
+    const t = setup();
+    const model = await t.client.loadModel(url);
+    expect(model).toMatchObject({ id: 'm', backend: 'wasm', threads: 2, backendReason: 'WASM requested' });
+    expect(t.statuses.map((s) => s.phase)).toEqual(['downloading', 'downloading', 'ready']);
+    expect(t.statuses[1]).toMatchObject({ loadedBytes: 5, totalBytes: 10 });
+    expect(t.client.loadStatus.model?.id).toBe('m');
+    const results = await Promise.all(['1', '2', '3', '4'].map((x) => t.client.classify(photo(x), { topK: 3 })));
+    expect(results.map((r) => r.predictions[0]?.label)).toEqual(['1@w0', '2@w0', '3@w0', '4@w0']);
+    expect(results[0]?.predictions[0]?.score).toBe(3);
+    expect(t.maxRunning()).toBe(1);
+    expect(results[0]?.timings.totalMs).toBeGreaterThan(0);
+  });
+
+  it('passes worker error codes through as ClassifyError', async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    expect(await codeOf(t.client.classify(photo('fail:undecodable')))).toBe('undecodable');
+    expect(t.workers).toHaveLength(1);
+  });
+
+  it('an abort terminates the worker; the next call restarts it and reloads the model', async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    const ac = new AbortController();
+    const p = t.client.classify(photo('hang'), { signal: ac.signal });
+    const next = t.client.classify(photo('after'));
+    setTimeout(() => ac.abort(), 30);
+    expect(await codeOf(p)).toBe('aborted');
+    expect((await next).predictions[0]?.label).toBe('after@w1');
+    expect(t.workers[0]?.terminated).toBe(true);
+    expect(t.log).toContain('w1 load wasm');
+  });
+
+  it('a queued call aborted before it starts rejects at once and never runs', async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    const ac = new AbortController();
+    const first = t.client.classify(photo('first'));
+    const second = t.client.classify(photo('second'), { signal: ac.signal });
+    ac.abort();
+    expect(await codeOf(second)).toBe('aborted');
+    await first;
+    expect(t.log.filter((l) => l.includes('second'))).toEqual([]);
+    expect(t.workers).toHaveLength(1);
+  });
+
+  it('a hung worker is restarted after callTimeoutMs (worker-crashed); queued calls continue', async () => {
+    const t = setup({}, { callTimeoutMs: 150 });
+    await t.client.loadModel(url);
+    const hung = t.client.classify(photo('hang'));
+    const queued = t.client.classify(photo('queued'));
+    expect(await codeOf(hung)).toBe('worker-crashed');
+    expect((await queued).predictions[0]?.label).toBe('queued@w1');
+  });
+
+  it('a worker that dies (error event) rejects its call with worker-crashed and is replaced', async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    const crashed = t.client.classify(photo('crash'));
+    const queued = t.client.classify(photo('queued'));
+    expect(await codeOf(crashed)).toBe('worker-crashed');
+    expect((await queued).predictions[0]?.label).toBe('queued@w1');
+  });
+
+  it('a failed load keeps the previous model in use', async () => {
+    const t = setup({ load: (req, no) => (no === 1 ? { ok: false, stage: 'fetch', message: 'HTTP 404' } : { ok: true, model: loaded(req) }) });
+    await t.client.loadModel(url);
+    await expect(t.client.loadModel({ kind: 'url', url: 'http://x/missing.onnx' })).rejects.toThrow('HTTP 404');
+    expect(t.client.loadStatus).toMatchObject({ phase: 'error', error: 'HTTP 404', model: { id: 'm' } });
+    expect((await t.client.classify(photo('still'))).predictions[0]?.label).toBe('still@w0');
+    expect(t.workers[1]?.terminated).toBe(true);
+  });
+
+  it('webgpu that fails to initialise falls back to WASM in a fresh worker', async () => {
+    const t = setup(
+      { load: (req) => (req.backend === 'webgpu' ? { ok: false, stage: 'session', message: 'no EP' } : { ok: true, model: loaded(req) }) },
+      { backend: 'webgpu' },
+    );
+    const m = await t.client.loadModel(url);
+    expect(m.backend).toBe('wasm');
+    expect(m.backendReason).toMatch(/WebGPU failed to initialise \(no EP\)/);
+    expect(t.log).toEqual(['w0 load webgpu', 'w1 load wasm']);
+    expect(t.workers[0]?.terminated).toBe(true);
+  });
+
+  it('a bad model on webgpu is not retried on WASM', async () => {
+    const t = setup({ load: () => ({ ok: false, stage: 'model', message: 'not an ONNX model' }) }, { backend: 'webgpu' });
+    await expect(t.client.loadModel(url)).rejects.toThrow('not an ONNX model');
+    expect(t.log).toEqual(['w0 load webgpu']);
+  });
+
+  it('auto: a fallback adapter means WASM with the reason; a real adapter tries WebGPU with a comparison', async () => {
+    const a = setup({}, { backend: 'auto' });
+    const m = await a.client.loadModel(url);
+    expect(m.backend).toBe('wasm');
+    expect(m.backendReason).toMatch(/software fallback/);
+    const b = setup({ gpuUsable: true }, { backend: 'auto' });
+    const g = await b.client.loadModel(url);
+    expect(g.backend).toBe('webgpu');
+    expect(b.log).toEqual(['w0 load webgpu']);
+  });
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { sniffImageFormat, sniffImageSize } from '../../src/inference/image-sniff';
+
+const bytes = (...b: number[]) => Uint8Array.from(b);
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('image sniffing', () => {
+  it('recognises formats by magic bytes and rejects non-images', () => {
+    expect(sniffImageFormat(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe('jpeg');
+    expect(sniffImageFormat(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a))).toBe('png');
+    expect(sniffImageFormat(text('GIF89a......'))).toBe('gif');
+    expect(sniffImageFormat(text('RIFF\0\0\0\0WEBPVP8 '))).toBe('webp');
+    expect(sniffImageFormat(text('\0\0\0\x1cftypavif\0\0'))).toBe('avif');
+    expect(sniffImageFormat(text('\0\0\0\x18ftypheic\0\0'))).toBe('heic');
+    expect(sniffImageFormat(text('  <svg xmlns="http://www.w3.org/2000/svg">'))).toBe('svg');
+    expect(sniffImageFormat(text('hello world'))).toBeUndefined();
+    expect(sniffImageFormat(text('PK\x03\x04'))).toBeUndefined();
+    expect(sniffImageFormat(new Uint8Array())).toBeUndefined();
+  });
+
+  it('reads sizes from real encoder output without decoding', async () => {
+    const raw = { raw: { width: 37, height: 23, channels: 3 as const } };
+    const px = Buffer.alloc(37 * 23 * 3, 128);
+    for (const [fmt, buf] of [
+      ['jpeg', await sharp(px, raw).jpeg().toBuffer()],
+      ['png', await sharp(px, raw).png().toBuffer()],
+      ['gif', await sharp(px, raw).gif().toBuffer()],
+      ['webp', await sharp(px, raw).webp().toBuffer()],
+      ['webp', await sharp(px, raw).webp({ lossless: true }).toBuffer()],
+    ] as const) {
+      const b = new Uint8Array(buf);
+      expect(sniffImageFormat(b), fmt).toBe(fmt);
+      expect(sniffImageSize(b, fmt), fmt).toEqual({ width: 37, height: 23 });
+    }
+  });
+
+  it('a progressive JPEG with EXIF still yields its stored size', async () => {
+    const shared = process.env.ONSIGHT_SHARED ?? new URL('../../../shared', import.meta.url).pathname;
+    const photo = `${shared}/photos/dog.jpg`;
+    let b: Uint8Array;
+    try {
+      b = new Uint8Array(readFileSync(photo));
+    } catch {
+      b = new Uint8Array(await sharp({ create: { width: 768, height: 576, channels: 3, background: '#888' } }).jpeg().toBuffer());
+    }
+    const rotated = new Uint8Array(await sharp(b).withMetadata({ orientation: 6 }).jpeg({ progressive: true }).toBuffer());
+    // Stored (unrotated) size: the pixel budget is about memory, not orientation.
+    expect(sniffImageSize(rotated, 'jpeg')).toEqual({ width: 768, height: 576 });
+  });
+
+  it('gives up quietly on truncated headers', () => {
+    expect(sniffImageSize(bytes(0xff, 0xd8, 0xff), 'jpeg')).toBeUndefined();
+    expect(sniffImageSize(bytes(0x89, 0x50), 'png')).toBeUndefined();
+  });
+});
