@@ -138,18 +138,17 @@ export async function buildInto(outDir: string, env: Record<string, string>): Pr
 }
 
 /**
- * Waits until a service worker controls the page and is active, i.e. its install (the whole precache) completed.
- * Returns how long that took from the call.
+ * Waits until a service worker controls the page and is activated, i.e. its install (the whole precache) completed.
+ * (Polled from the test: an async predicate in page.waitForFunction would count its pending Promise as truthy.)
  */
-export async function waitForServiceWorker(page: Page): Promise<number> {
-  const start = Date.now();
-  await page.waitForFunction(
-    async () => {
-      const registration = await navigator.serviceWorker.getRegistration();
-      return Boolean(navigator.serviceWorker.controller && registration?.active?.state === 'activated');
-    },
-    undefined,
-    { timeout: 60_000, polling: 100 },
-  );
-  return Date.now() - start;
+export async function waitForServiceWorker(page: Page, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await page
+      .evaluate(() => navigator.serviceWorker.controller?.state ?? 'none')
+      .catch(() => 'navigating'); // the page may be reloading itself (cross-origin isolation)
+    if (state === 'activated') return;
+    if (Date.now() > deadline) throw new Error(`no activated service worker controls the page after ${timeout} ms (${state})`);
+    await page.waitForTimeout(100);
+  }
 }

@@ -61,5 +61,8 @@ test('after one online visit the app opens and classifies offline', async ({ pag
   const card = page.locator('[data-testid="result"]');
   await expect(card).toHaveCount(1);
   await expect(card).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  expect(server.requests.length, `requests that reached the server while offline: ${server.requests.slice(before)}`).toBe(before);
+  // Nothing reached the host — except, possibly, the browser's own update check of sw.js, which DevTools' offline
+  // emulation does not cover (on a real plane it simply fails, harmlessly).
+  const whileOffline = server.requests.slice(before).filter((line) => !line.endsWith('/sw.js'));
+  expect(whileOffline, 'requests that reached the server while offline').toEqual([]);
 });
