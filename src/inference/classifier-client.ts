@@ -177,7 +177,9 @@ export class ClassifierClient {
   loadModel(source: ModelSource): Promise<LoadedModel> {
     if (this.disposed) return Promise.reject(new Error('the classifier was disposed'));
     const workerSource: WorkerModelSource =
-      source.kind === 'url' ? { kind: 'url', url: absoluteUrl(source.url), id: source.id } : { kind: 'files', files: [...source.files] };
+      source.kind === 'url'
+        ? { kind: 'url', url: absoluteUrl(source.url), id: source.id, overrides: source.overrides }
+        : { kind: 'files', files: [...source.files], id: source.id, overrides: source.overrides };
     return this.enqueue(async () => {
       const previous = this.current?.model;
       this.setStatus({ phase: source.kind === 'url' ? 'downloading' : 'initialising', model: undefined });
@@ -259,6 +261,7 @@ export class ClassifierClient {
 
   /** The live worker with the current model, restarting and reloading it if needed. */
   private async ensureWorker(): Promise<WorkerHandle> {
+    if (this.disposed) throw new ClassifyError('no-model', 'the classifier was disposed');
     if (this.handle?.isAlive) return this.handle;
     this.handle = undefined;
     const current = this.current;
