@@ -176,10 +176,10 @@ export class ClassifierClient {
 
   loadModel(source: ModelSource): Promise<LoadedModel> {
     if (this.disposed) return Promise.reject(new Error('the classifier was disposed'));
-    const workerSource: WorkerModelSource =
-      source.kind === 'url'
-        ? { kind: 'url', url: absoluteUrl(source.url), id: source.id, overrides: source.overrides }
-        : { kind: 'files', files: [...source.files], id: source.id, overrides: source.overrides };
+    // Spread, so every ModelSource field (id, overrides...) reaches the worker unchanged.
+    const workerSource = (
+      source.kind === 'url' ? { ...source, url: absoluteUrl(source.url) } : { ...source, files: [...source.files] }
+    ) as WorkerModelSource;
     return this.enqueue(async () => {
       const previous = this.current?.model;
       this.setStatus({ phase: source.kind === 'url' ? 'downloading' : 'initialising', model: undefined });
