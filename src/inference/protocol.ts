@@ -3,10 +3,13 @@
  * values (`{ ok: false, code, message }`), not thrown errors, because comlink keeps only an Error's message.
  */
 import type { ModelSpec } from '../model/spec';
+import type { PartialModelSpec } from '../model/types';
 import type { Backend, ClassifyErrorCode, ClassifyResult } from './types';
 
 /** A model source as the worker receives it: URLs already absolute (the worker's base URL is its script's). */
-export type WorkerModelSource = { kind: 'url'; url: string; id?: string } | { kind: 'files'; files: File[] };
+export type WorkerModelSource =
+  | { kind: 'url'; url: string; id?: string; overrides?: PartialModelSpec }
+  | { kind: 'files'; files: File[]; id?: string; overrides?: PartialModelSpec };
 
 export interface WorkerLoadRequest {
   source: WorkerModelSource;

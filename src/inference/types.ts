@@ -3,6 +3,11 @@
  * worker, ORT, backends, restarts) lives in `src/inference/`.
  */
 import type { ModelSpec } from '../model/spec';
+import type { PartialModelSpec } from '../model/types';
+
+/** `overrides` on a {@link ModelSource}: spec fields that beat everything the model and its files say (the user's
+ * corrections from the spec editor); `id` names the loaded model (e.g. a saved model's id). */
+export type { PartialModelSpec };
 
 /** `wasm` = onnxruntime-web's CPU build (SIMD, threads when crossOriginIsolated); `webgpu` = its WebGPU build. */
 export type Backend = 'wasm' | 'webgpu';
@@ -40,9 +45,9 @@ export interface ClassifyResult {
 
 /** Where a model comes from. */
 export type ModelSource =
-  | { kind: 'url'; url: string; id?: string }
+  | { kind: 'url'; url: string; id?: string; overrides?: PartialModelSpec }
   /** A model file the user picked or dropped, with companions (labels.txt, config.json, metadata.json...). */
-  | { kind: 'files'; files: File[] };
+  | { kind: 'files'; files: File[]; id?: string; overrides?: PartialModelSpec };
 
 export interface LoadedModel {
   /** The model's id (from the spec, or the file name). */

@@ -14,7 +14,7 @@
 import * as Comlink from 'comlink';
 import { NotOnnxError, readOnnxMetadata } from '../model/onnx-metadata';
 import { describeSession, resolveModelSpec } from '../model/resolve-spec';
-import type { ModelSpec } from '../model/spec';
+import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
 import { postprocess } from '../vision/postprocess';
 import { adaptOrtSession, classifyPixels, preprocess, runTensor, type TensorSession } from '../vision/pipeline';
 import type { PixelBuffer } from '../vision/resize';
@@ -97,6 +97,26 @@ async function fetchWithProgress(url: string, onProgress?: (p: LoadProgress) => 
   return bytes;
 }
 
+/**
+ * `<model>.onsight.json` and `labels.txt` beside a deployed model's URL, as companion files for resolveModelSpec.
+ * Missing files (404), network errors and HTML answers (a host's single-page fallback) are skipped quietly.
+ */
+async function fetchSidecars(modelUrl: string, fileName: string): Promise<File[]> {
+  const names = [`${fileName.replace(/\.onnx$/i, '')}.onsight.json`, 'labels.txt'];
+  const found = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const res = await fetch(new URL(name, modelUrl));
+        if (!res.ok || /text\/html/i.test(res.headers.get('Content-Type') ?? '')) return undefined;
+        return new File([await res.blob()], name);
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return found.filter((f): f is File => f !== undefined);
+}
+
 function fileNameOf(url: string): string {
   try {
     return decodeURIComponent(new URL(url).pathname.split('/').pop() || 'model.onnx');
@@ -167,6 +187,11 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
     return { ok: false, stage: 'model', message: e instanceof NotOnnxError ? e.message : `could not read the model: ${(e as Error).message}` };
   }
 
+  // 2b. A deployed model without an embedded spec may have its spec and labels beside it on the server.
+  if (source.kind === 'url' && metadata.metadata[SPEC_METADATA_KEY] === undefined) {
+    companions = await fetchSidecars(source.url, fileName);
+  }
+
   // 3. Session on the requested backend.
   let ort: Ort;
   let raw: OrtSession;
@@ -185,7 +210,13 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
   let specSummary: string;
   let warnings: string[];
   try {
-    const resolved = await resolveModelSpec({ modelFileName: fileName, metadata, companions, io: describeSession(raw) });
+    const resolved = await resolveModelSpec({
+      modelFileName: fileName,
+      metadata,
+      companions,
+      io: describeSession(raw),
+      overrides: source.overrides,
+    });
     spec = resolved.spec;
     specSummary = resolved.summary;
     warnings = resolved.warnings;
@@ -233,7 +264,7 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
   current = { ort, raw, session, spec };
   if (previous && previous.raw !== raw) await previous.raw.release().catch(() => undefined);
   const model: WorkerLoaded = {
-    id: (source.kind === 'url' ? source.id : undefined) ?? spec.id,
+    id: source.id ?? spec.id,
     spec,
     backend: chosen,
     threads: chosen === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 1,
