@@ -8,7 +8,7 @@
  *
  * Options: --iterations N (timed runs per photo, default 10), --warmup N (default 2), --cold N (cold starts,
  * default 5), --batch N (photos in the batch, default 100), --quick, --build (rebuild the app's dist/ first),
- * --out FILE (default bench/results/latest.json). Env: BENCH_ITERATIONS, BENCH_QUICK=1.
+ * --out FILE (default bench/results/latest.json), --dist DIR (the app build to measure, default dist/). Env: BENCH_ITERATIONS, BENCH_QUICK=1.
  * See bench/README.md for what each figure means.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,8 +18,8 @@ import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appInstrumentation, classifyInApp, clearCards, launch, parseMs, payload, peerClassify, waitAppReady, waitPeerReady } from './lib/browser.mjs';
-import { assembleAppSite, assembleBenchSite, make12mp, makeHfModel } from './lib/prepare.mjs';
-import { categorize, startCountingProxy } from './lib/proxy.mjs';
+import { assembleAppSite, assembleBenchSite, make12mp, makeHfModel, makeZooForApp } from './lib/prepare.mjs';
+import { categorize, duplicates, startCountingProxy } from './lib/proxy.mjs';
 import { markdown } from './lib/report.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 
@@ -41,6 +41,7 @@ function parseArgs(argv) {
     quick: process.env.BENCH_QUICK === '1',
     build: false,
     out: join(BENCH, 'results', 'latest.json'),
+    dist: join(ROOT, 'dist'),
   };
   let coldSet = false;
   let warmupSet = false;
@@ -63,8 +64,9 @@ function parseArgs(argv) {
     else if (flag === '--quick') o.quick = true;
     else if (flag === '--build') o.build = true;
     else if (flag === '--out') o.out = resolve(value());
+    else if (flag === '--dist') o.dist = resolve(value());
     else if (flag === '--help' || flag === '-h') {
-      console.log('Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--quick] [--build] [--out FILE]');
+      console.log('Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--quick] [--build] [--out FILE] [--dist DIR]');
       process.exit(0);
     } else throw new Error(`bench: unknown option ${arg}`);
   }
@@ -208,6 +210,8 @@ async function waitForPort(port, timeoutMs = 15_000) {
 
 /** @type {import('node:child_process').ChildProcess[]} */
 const children = [];
+/** @type {{ close: () => Promise<void> }[]} */
+const proxies = [];
 /** The project's own static server (tools/serve.mjs, COOP/COEP on) behind a byte-counting proxy. @param {string} dir */
 async function serve(dir) {
   const port = await freePort();
@@ -215,6 +219,7 @@ async function serve(dir) {
   children.push(child);
   await waitForPort(port);
   const proxy = await startCountingProxy(port);
+  proxies.push(proxy);
   return { proxy, origin: `http://localhost:${proxy.port}` };
 }
 
@@ -247,10 +252,10 @@ const big = { name: 'eagle-12mp.jpg', path: join(tmp, 'eagle-12mp.jpg') };
 let browser;
 try {
   ensurePeers();
-  const appDist = join(ROOT, 'dist');
+  const appDist = opts.dist;
   if (opts.build || !existsSync(join(appDist, 'index.html'))) {
-    console.error('bench: building the app (npm run build)');
-    sh('npm', ['run', 'build']);
+    console.error(`bench: building the app into ${appDist}`);
+    sh('npm', ['run', 'build', '--', '--outDir', appDist]);
   }
   console.error('bench: building the bench pages (vite build --config bench/vite.config.ts)');
   sh(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'bench/vite.config.ts']);
@@ -265,9 +270,10 @@ try {
   details.default_model = { id: defaultEntry.id, url: defaultEntry.url, bytes: readFileSync(defaultModelPath).byteLength };
 
   // The app is served from a copy of dist/ with the zoo model registered in models/index.json (for ?model=).
-  const appSite = assembleAppSite(appDist, join(tmp, 'app'), [
-    { id: ZOO_ID, name: 'ImageNet MobileNetV2 (ONNX Model Zoo, int8)', file: join(SHARED, 'models', ZOO_ID, 'model.onnx') },
-  ]);
+  // Its spec is embedded in the copy's metadata_props (onsight.spec), as `npm run model:add` does.
+  const zooName = 'ImageNet MobileNetV2 (ONNX Model Zoo, int8)';
+  const zooForApp = makeZooForApp(join(SHARED, 'models', ZOO_ID), ZOO_ID, zooName, join(tmp, 'zoo-app', 'model.onnx'));
+  const appSite = assembleAppSite(appDist, join(tmp, 'app'), [{ id: ZOO_ID, name: zooName, file: zooForApp }]);
   assembleBenchSite({
     benchDist: join(BENCH, 'dist'),
     peersDir: join(BENCH, 'peers'),
@@ -415,6 +421,8 @@ try {
     const acc = /** @type {Record<string, number[]>} */ ({});
     const push = (/** @type {string} */ k, /** @type {number} */ v) => pushTo(acc, k, v);
     let swControlled = false;
+    /** @type {Set<string>} */
+    const dupes = new Set();
     for (let c = 0; c < opts.cold; c++) {
       const context = await br.newContext();
       await context.addInitScript(appInstrumentation);
@@ -424,6 +432,7 @@ try {
       await page.goto(url);
       const first = await visit(page);
       const bytes = categorize(server.proxy.transfers());
+      for (const d of duplicates(server.proxy.transfers())) dupes.add(d);
       push('first.ready', first.readyAt);
       push('first.result', first.firstResultAt);
       for (const [k, v] of Object.entries(bytes)) push(`first.bytes.${k}`, v);
@@ -460,6 +469,7 @@ try {
       addRow(`${key}.repeat.first_result`, sec, `${who}: navigation → first result, repeat visit`, 'ms', acc['repeat.result'] ?? []);
       addRow(`${key}.repeat.bytes`, sec, `${who}: bytes transferred until first result, repeat visit`, 'bytes', acc['repeat.bytes.total'] ?? [], bytesNote(acc, 'repeat'));
     }
+    if (dupes.size > 0) notes.push(`${who}, first visit: the server sent these files more than once: ${[...dupes].join(', ')}.`);
     details[`${key}_bytes`] = Object.fromEntries(Object.entries(acc).filter(([k]) => k.includes('bytes')).map(([k, v]) => [k, summarize(v).median]));
   }
   /** @param {Record<string, number[]>} acc @param {string} visit */
@@ -596,6 +606,7 @@ try {
   console.error(error);
 } finally {
   await browser?.close().catch(() => {});
+  for (const proxy of proxies) await proxy.close().catch(() => {});
   for (const child of children) child.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -661,3 +672,4 @@ mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(markdown(result));
 console.error(`bench: wrote ${opts.out} (${basename(opts.out)}) in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+process.exit(0);

@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -121,4 +121,46 @@ export function assembleAppSite(dist, out, extraModels) {
   }
   writeFileSync(indexPath, JSON.stringify(index, null, 2));
   return out;
+}
+
+/**
+ * A copy of the zoo model for OnSight with its ModelSpec embedded in `metadata_props` under `onsight.spec` (what
+ * `npm run model:add` does): labels from labels.txt, ImageNet preprocessing as in its SOURCE.md (shorter side 256,
+ * centre crop 224, bilinear, RGB / 255, ImageNet mean/std, NCHW), raw scores → softmax.
+ * @param {string} zooDir @param {string} id @param {string} name @param {string} outFile
+ */
+export function makeZooForApp(zooDir, id, name, outFile) {
+  const labels = readFileSync(join(zooDir, 'labels.txt'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const spec = {
+    format: 1,
+    id,
+    name,
+    labels,
+    input: {
+      name: 'input',
+      layout: 'nchw',
+      dtype: 'float32',
+      width: 224,
+      height: 224,
+      resize: 'crop',
+      cropFraction: 0.875,
+      resample: 'bilinear',
+      alignCorners: false,
+      antialias: true,
+      channelOrder: 'rgb',
+      scale: 1 / 255,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+    },
+    output: { name: 'output', kind: 'logits' },
+    source: { name: 'ONNX Model Zoo', package: 'mobilenetv2-12-int8', license: 'Apache-2.0' },
+  };
+  /** @type {any} */
+  const { onnx } = require('onnx-proto');
+  /** @type {any} */
+  const model = onnx.ModelProto.decode(readFileSync(join(zooDir, 'model.onnx')));
+  model.metadataProps = [...(model.metadataProps ?? []).filter((/** @type {{key: string}} */ p) => p.key !== 'onsight.spec'), { key: 'onsight.spec', value: JSON.stringify(spec) }];
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, onnx.ModelProto.encode(model).finish());
+  return outFile;
 }

@@ -7,7 +7,7 @@
 import net from 'node:net';
 
 /**
- * @typedef {{ path: string, bytes: number }} Transfer
+ * @typedef {{ path: string, bytes: number, requests: number }} Transfer
  * @typedef {{ port: number, reset: () => void, transfers: () => Transfer[], idleFor: (ms: number, timeoutMs?: number) => Promise<void>, close: () => Promise<void> }} CountingProxy
  */
 
@@ -15,6 +15,8 @@ import net from 'node:net';
 export async function startCountingProxy(targetPort) {
   /** @type {Map<string, number>} */
   let counts = new Map();
+  /** @type {Map<string, number>} */
+  let requests = new Map();
   let lastActivity = Date.now();
   /** @type {Set<net.Socket>} */
   const sockets = new Set();
@@ -27,7 +29,10 @@ export async function startCountingProxy(targetPort) {
       lastActivity = Date.now();
       const text = chunk.subarray(0, 2048).toString('latin1');
       const match = /^(GET|HEAD|POST|PUT|OPTIONS) (\S+) HTTP\/1\.[01]\r\n/.exec(text);
-      if (match) current = (match[2] ?? '').split('?')[0] ?? '';
+      if (match) {
+        current = (match[2] ?? '').split('?')[0] ?? '';
+        requests.set(current, (requests.get(current) ?? 0) + 1);
+      }
     });
     upstream.on('data', (chunk) => {
       lastActivity = Date.now();
@@ -53,9 +58,10 @@ export async function startCountingProxy(targetPort) {
     port,
     reset() {
       counts = new Map();
+      requests = new Map();
     },
     transfers() {
-      return [...counts].map(([path, bytes]) => ({ path, bytes }));
+      return [...counts].map(([path, bytes]) => ({ path, bytes, requests: requests.get(path) ?? 0 }));
     },
     async idleFor(ms, timeoutMs = 15_000) {
       const start = Date.now();
@@ -84,4 +90,9 @@ export function categorize(transfers) {
     out.total += bytes;
   }
   return out;
+}
+
+/** Large files (over 100 kB) the server sent more than once in one visit. @param {Transfer[]} transfers */
+export function duplicates(transfers) {
+  return transfers.filter((t) => t.requests > 1 && t.bytes > 100_000).map((t) => `${t.path} ×${t.requests}`);
 }

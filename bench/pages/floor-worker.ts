@@ -29,13 +29,22 @@ function makeTensor(o: Ort, type: string, shape: number[]): import('onnxruntime-
 
 async function init(modelUrl: string, threads: number): Promise<FloorInitResult> {
   ort = await import('onnxruntime-web/wasm');
+  // The same environment and session options as the app's worker (src/inference/worker.ts), so the floor differs
+  // from the app only by what the app does around session.run.
   ort.env.wasm.numThreads = threads;
+  ort.env.wasm.simd = true;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
   const t0 = performance.now();
   const response = await fetch(modelUrl);
   if (!response.ok) throw new Error(`model ${modelUrl}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const t1 = performance.now();
-  session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
   const t2 = performance.now();
   const name = session.inputNames[0];
   if (!name) throw new Error('model has no input');
