@@ -2,7 +2,8 @@
  * Model output → ranked predictions.
  *
  * Steps, in order: read the raw values (dequantising a uint8/int8 output with the spec's scale/zero point, decoding
- * float16 bit patterns), drop a leading background class, turn the values into probabilities according to
+ * float16 bit patterns; a uint8 output without quantisation parameters is read as q / 255, TFLite's convention for
+ * quantised scores), drop a leading background class, turn the values into probabilities according to
  * `output.kind`, then rank and keep the top K.
  * - `logits`: softmax, computed as exp(x − max) / Σ so large logits cannot overflow.
  * - `probabilities`: used as is (clamped to 0..1).
