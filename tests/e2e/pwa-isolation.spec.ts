@@ -26,6 +26,16 @@ test('a plain static host still ends up crossOriginIsolated with more than one t
   await expect(app).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
   expect(Number(await app.getAttribute('data-threads'))).toBeGreaterThan(1);
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // The headers come from the worker, on precached and network responses alike.
+  const headers = await page.evaluate(async () =>
+    Promise.all(
+      ['models/index.json', 'manifest.webmanifest', 'screenshots/wide.png'].map(async (url) => {
+        const response = await fetch(url);
+        return [url, response.headers.get('cross-origin-embedder-policy'), response.headers.get('cross-origin-resource-policy')];
+      }),
+    ),
+  );
+  for (const [url, coep, corp] of headers) expect([url, coep, corp]).toEqual([url, 'require-corp', 'same-origin']);
   // Exactly one automatic reload, guarded for the tab's session.
   expect(await page.evaluate(() => sessionStorage.getItem('onsight:coi-reload'))).not.toBeNull();
   const navigations = server.requests.filter((line) => line === 'GET /');

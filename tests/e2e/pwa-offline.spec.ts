@@ -2,6 +2,8 @@
  * Offline: after one online visit the service worker has precached the app, the CPU onnxruntime-web .wasm and the
  * default model, so with the network gone the page still loads and classifies a photo.
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, startStaticServer, waitForServiceWorker } from './pwa-helpers';
 
@@ -49,6 +51,18 @@ test('after one online visit the app opens and classifies offline', async ({ pag
     description: `${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB, first visit to offline-ready in ${installMs} ms`,
   });
   console.log(`precache: ${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB; first visit to offline-ready in ${installMs} ms`);
+
+  // The WebGPU build's .wasm (if the build emitted one) is cached when first used, not precached.
+  const gpuWasm = (await readdir(join(requireDist(), 'assets'))).find((name) => /\.(asyncify|jsep|jspi)-[\w-]+\.wasm$/.test(name));
+  if (gpuWasm) {
+    const cached = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      const cache = await caches.open('onsight-ort-gpu');
+      return { ok: response.ok, entries: (await cache.keys()).map((request) => new URL(request.url).pathname) };
+    }, `assets/${gpuWasm}`);
+    expect(cached).toEqual({ ok: true, entries: [`/assets/${gpuWasm}`] });
+  }
 
   await context.setOffline(true);
   const before = server.requests.length;
