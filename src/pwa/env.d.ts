@@ -1,2 +1,2 @@
-/** Injected by tools/pwa-options.ts through Vite's `define`: ONSIGHT_BUILD_ID, else the git commit, else the version. */
+/** Injected by tools/pwa-options.mjs through Vite's `define`: ONSIGHT_BUILD_ID, else the git commit, else the version. */
 declare const __ONSIGHT_BUILD_ID__: string;

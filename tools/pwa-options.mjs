@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * OnSight's PWA build configuration, kept out of vite.config.ts so that file stays small and shared.
  *
@@ -7,7 +8,6 @@
  */
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /**
@@ -21,7 +21,8 @@ export const MAX_PRECACHE_FILE_BYTES = 32 * 1024 * 1024;
 const THEME_COLOR = '#2f5bd3';
 const BACKGROUND_COLOR = '#f6f7f9';
 
-function buildId(): string {
+/** @returns {string} */
+function buildId() {
   const fromEnv = process.env.ONSIGHT_BUILD_ID?.trim();
   if (fromEnv) return fromEnv;
   try {
@@ -29,13 +30,15 @@ function buildId(): string {
       .toString()
       .trim();
   } catch {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    /** @type {{ version: string }} */
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     return pkg.version;
   }
 }
 
 /** Image types the installed app offers to open (file_handlers) — concrete types, as Chromium requires. */
-const IMAGE_TYPES: Record<string, string[]> = {
+/** @type {Record<string, string[]>} */
+const IMAGE_TYPES = {
   'image/jpeg': ['.jpg', '.jpeg', '.jfif'],
   'image/png': ['.png'],
   'image/webp': ['.webp'],
@@ -44,9 +47,11 @@ const IMAGE_TYPES: Record<string, string[]> = {
   'image/bmp': ['.bmp'],
 };
 
-export function onsightPwa(): Plugin[] {
+/** @returns {import('vite').Plugin[]} */
+export function onsightPwa() {
   const id = buildId();
-  const buildIdPlugin: Plugin = {
+  /** @type {import('vite').Plugin} */
+  const buildIdPlugin = {
     name: 'onsight-build-id',
     config: () => ({ define: { __ONSIGHT_BUILD_ID__: JSON.stringify(id) } }),
   };
