@@ -1,6 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
-import { onsightPwa } from './tools/pwa-options';
+import { onsightPwa } from './tools/pwa-options.mjs';
 
 // COOP/COEP make the page crossOriginIsolated so ORT's WASM backend can use threads.
 const isolationHeaders = {
