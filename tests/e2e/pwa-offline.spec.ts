@@ -75,6 +75,8 @@ test('after one online visit the app opens and classifies offline', async ({ pag
   const card = page.locator('[data-testid="result"]');
   await expect(card).toHaveCount(1);
   await expect(card).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('storage-usage')).toContainText('Stored on this device');
+  await expect(page.getByTestId('offline-status')).toHaveText('Works offline');
   // Nothing reached the host — except, possibly, the browser's own update check of sw.js, which DevTools' offline
   // emulation does not cover (on a real plane it simply fails, harmlessly).
   const whileOffline = server.requests.slice(before).filter((line) => !line.endsWith('/sw.js'));
