@@ -575,6 +575,10 @@ export function completeSpec(parts, io, fallback) {
   fill(input, 'input.', 'resize', DEFAULT_INPUT.resize, DEFAULTS_SOURCE);
   if (input.resize === 'crop') fill(input, 'input.', 'cropFraction', DEFAULT_INPUT.cropFraction, DEFAULTS_SOURCE);
   if (input.resize === 'pad') fill(input, 'input.', 'padColor', [0, 0, 0], DEFAULTS_SOURCE);
+  // Channels-last models come from TensorFlow/Keras/TFLite, whose resizes (tf.image.resize, keras Resizing) do not
+  // antialias by default; torchvision's (channels first) do. A uint8 TFLite-derived MobileNetV2 picks "kite" over
+  // "bald eagle" when fed antialiased pixels.
+  if (input.layout === 'nhwc') fill(input, 'input.', 'antialias', false, DEFAULTS_SOURCE);
   for (const k of /** @type {const} */ (['resample', 'alignCorners', 'antialias', 'channelOrder'])) {
     fill(input, 'input.', k, DEFAULT_INPUT[k], DEFAULTS_SOURCE);
   }

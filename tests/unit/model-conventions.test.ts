@@ -55,6 +55,8 @@ describe('input conventions', () => {
   it('NHWC float32: channels last detected from dim 3', async () => {
     const { resolved, out, model, img } = await resolveAndRun({ layout: 'nhwc', classes: 3 }, labels3);
     expect(resolved.spec.input).toMatchObject({ layout: 'nhwc', dtype: 'float32', width: 4, height: 4 });
+    // TensorFlow's resizes do not antialias by default; torchvision's (NCHW models) do.
+    expect(resolved.spec.input.antialias).toBe(false);
     const byHand = model.expected(img.data, img.shape);
     expectClose(out.values, byHand, 3);
   });
