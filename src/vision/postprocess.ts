@@ -10,7 +10,7 @@
  * - `sigmoid`: one value → [1 − σ(x), σ(x)] for labels [negative, positive]; several values → element-wise σ
  *   (independent multi-label scores). σ is evaluated in the stable form for negative x.
  * - `auto`: one value → σ unless it already lies in 0..1; several values → used as is when all lie in 0..1 and sum to 1
- *   (±0.01), otherwise softmax.
+ *   (±0.01), or, with 10 classes or more, sum to at most 1 (quantised probabilities); otherwise softmax.
  */
 import type { OutputSpec } from '../model/spec';
 import type { Prediction } from '../inference/types';
@@ -74,7 +74,9 @@ function isDistribution(values: ArrayLike<number>): boolean {
     if (!(v >= -1e-6 && v <= 1 + 1e-6)) return false;
     sum += v;
   }
-  return Math.abs(sum - 1) <= 0.01;
+  // Quantised (int8/uint8) probability outputs round most small classes to 0, so their sum falls short of 1 (a TFLite
+  // MobileNetV2's sums to ~0.8). With many classes, scores all in 0..1 summing to at most 1 are not logits.
+  return Math.abs(sum - 1) <= 0.01 || (values.length >= 10 && sum > 0 && sum <= 1.01);
 }
 
 /** Probabilities per class (background class already dropped), in label order. */
