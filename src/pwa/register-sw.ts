@@ -69,8 +69,15 @@ export function subscribePwa(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Hides "Ready to work offline" for good (the user saw it). */
+export function dismissOfflineReady(): void {
+  if (state.showOfflineReady) storageSet('local', OFFLINE_READY_SHOWN_KEY, 'shown');
+  update({ showOfflineReady: false });
+}
+
+/** Hides the current problem message. */
 export function dismissPwaMessage(): void {
-  update({ message: null, showOfflineReady: false });
+  update({ message: null });
 }
 
 export function isStandalone(): boolean {
@@ -143,11 +150,16 @@ function reloadForIsolation(canReload: () => boolean): void {
   window.location.reload();
 }
 
+/**
+ * "Ready to work offline" is said once: from the first install until the user has seen it (dismissed, or timed out).
+ * It stays 'pending' across the isolation reload that usually follows the first install within a second.
+ */
 function markOfflineReady(firstInstall: boolean): void {
   document.documentElement.dataset.offlineReady = 'true';
-  const alreadyShown = storageGet('local', OFFLINE_READY_SHOWN_KEY) !== null;
-  if (firstInstall && !alreadyShown) storageSet('local', OFFLINE_READY_SHOWN_KEY, BUILD_ID);
-  update({ offlineReady: true, showOfflineReady: state.showOfflineReady || (firstInstall && !alreadyShown) });
+  const said = storageGet('local', OFFLINE_READY_SHOWN_KEY);
+  const show = (firstInstall && said === null) || said === 'pending';
+  if (show && said === null) storageSet('local', OFFLINE_READY_SHOWN_KEY, 'pending');
+  update({ offlineReady: true, showOfflineReady: state.showOfflineReady || show });
 }
 
 export function registerServiceWorker(options: RegisterOptions = {}): void {

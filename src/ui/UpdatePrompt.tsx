@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { acceptUpdate, dismissPwaMessage, getPwaState, type PwaState, subscribePwa } from '../pwa/register-sw';
+import {
+  acceptUpdate,
+  dismissOfflineReady,
+  dismissPwaMessage,
+  getPwaState,
+  type PwaState,
+  subscribePwa,
+} from '../pwa/register-sw';
 import './pwa.css';
 
 /** How long "Ready to work offline" stays before it hides itself. */
@@ -22,7 +29,7 @@ export function UpdatePrompt() {
 
   useEffect(() => {
     if (!showOfflineReady) return;
-    const timer = setTimeout(dismissPwaMessage, OFFLINE_READY_MS);
+    const timer = setTimeout(dismissOfflineReady, OFFLINE_READY_MS);
     return () => clearTimeout(timer);
   }, [showOfflineReady]);
 
@@ -47,7 +54,7 @@ export function UpdatePrompt() {
       {showOfflineReady && !updateAvailable && (
         <div class="pwa-toast" data-testid="offline-ready">
           <span>Ready to work offline</span>
-          <button type="button" class="pwa-dismiss" aria-label="Dismiss" onClick={dismissPwaMessage}>
+          <button type="button" class="pwa-dismiss" aria-label="Dismiss" onClick={dismissOfflineReady}>
             ✕
           </button>
         </div>

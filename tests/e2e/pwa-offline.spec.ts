@@ -25,7 +25,10 @@ test('after one online visit the app opens and classifies offline', async ({ pag
   await page.goto(server.url);
   await waitForServiceWorker(page);
   const installMs = Date.now() - start; // first request → precache complete and worker in control
-  await expect(page.getByTestId('offline-ready')).toHaveText(/Ready to work offline/);
+  const offlineReady = page.getByTestId('offline-ready');
+  await expect(offlineReady).toHaveText(/Ready to work offline/);
+  await offlineReady.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(offlineReady).toHaveCount(0);
   await expect(page.locator('html')).toHaveAttribute('data-offline-ready', 'true');
 
   // What the precache holds: the CPU .wasm and the default model; never the 27 MB WebGPU/JSEP builds.
