@@ -5,6 +5,7 @@
  */
 import { render } from 'preact';
 import { ClassifierClient } from './inference/classifier-client';
+import { listUserModels, loadUserModel, removeUserModel, saveUserModel } from './model/model-store';
 import { listenForIncomingFiles, registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
 import { type AppState, AppStore, type ModelIndex, parseUrlOptions } from './ui/app-state';
@@ -31,10 +32,18 @@ const store = new AppStore({
   resolveModelUrl: (url) => new URL(url, baseUrl).href,
   createObjectURL: (blob) => URL.createObjectURL(blob),
   revokeObjectURL: (url) => URL.revokeObjectURL(url),
+  userModels: { list: listUserModels, save: saveUserModel, load: loadUserModel, remove: removeUserModel },
+  rememberModel: (id) => {
+    const url = new URL(location.href);
+    if (id) url.searchParams.set('model', id);
+    else url.searchParams.delete('model');
+    history.replaceState(history.state, '', url);
+  },
 });
 
 function reflect(element: HTMLElement, state: AppState): void {
-  const ready = state.loadStatus.phase === 'ready' && state.model !== undefined;
+  // After a failed load the previous model is still loaded and classifies: still ready.
+  const ready = (state.loadStatus.phase === 'ready' || state.loadStatus.phase === 'error') && state.model !== undefined;
   element.dataset.ready = String(ready);
   if (state.model) {
     element.dataset.backend = state.model.backend;

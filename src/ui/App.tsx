@@ -4,7 +4,9 @@ import { DropZone } from './DropZone';
 import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';
 import { ModelPanel } from './ModelPanel';
+import { ModelPicker } from './ModelPicker';
 import { ResultCard } from './ResultCard';
+import { SpecEditor } from './SpecEditor';
 import { StorageInfo } from './StorageInfo';
 import { UpdatePrompt } from './UpdatePrompt';
 
@@ -77,7 +79,11 @@ export function App({ store }: { store: AppStore }) {
           </section>
         </main>
         <aside class="aside">
-          <ModelPanel state={state} />
+          <ModelPanel
+            state={state}
+            picker={<ModelPicker state={state} store={store} />}
+            editor={<SpecEditor state={state} store={store} />}
+          />
           <StorageInfo classified={photos.some((photo) => photo.status === 'done')} />
         </aside>
       </div>

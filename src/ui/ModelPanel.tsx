@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { AppState } from './app-state';
 import { formatBytes } from './app-state';
 
@@ -30,15 +31,19 @@ function LoadProgress({ state }: { state: AppState }) {
   return null;
 }
 
-/** The About/model panel: what model runs, where it comes from and its licence, and how it runs. */
-export function ModelPanel({ state }: { state: AppState }) {
-  const { model, modelEntry, modelError, modelNotice, models } = state;
+/**
+ * The About/model panel: what model runs, where it comes from and its licence, and how it runs. `picker` (choosing or
+ * bringing a model) goes under the heading, `editor` (the model's spec, correctable) after the facts.
+ */
+export function ModelPanel({ state, picker, editor }: { state: AppState; picker?: ComponentChildren; editor?: ComponentChildren }) {
+  const { model, modelEntry, modelError, modelNotice } = state;
   const spec = model?.spec;
   const source = spec?.source;
   const labels = spec?.labels ?? [];
   return (
     <section class="model-panel" aria-labelledby="model-heading" data-testid="model-panel">
       <h2 id="model-heading">About the model</h2>
+      {picker}
       <p class="model-name">{spec?.name ?? modelEntry?.name ?? 'Loading the model list…'}</p>
       {modelNotice && <p class="notice">{modelNotice}</p>}
       {modelError && (
@@ -126,22 +131,7 @@ export function ModelPanel({ state }: { state: AppState }) {
           )}
         </>
       )}
-      {models.length > 1 && (
-        <nav aria-label="Other models">
-          <h3>Models on this site</h3>
-          <ul class="model-list">
-            {models.map((entry) => (
-              <li key={entry.id}>
-                {entry.id === modelEntry?.id ? (
-                  <strong aria-current="true">{entry.name}</strong>
-                ) : (
-                  <a href={`?model=${encodeURIComponent(entry.id)}`}>{entry.name}</a>
-                )}
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
+      {editor}
       <p class="muted small">
         Photos are classified in your browser with onnxruntime-web. Nothing is uploaded; once loaded, it works offline.
       </p>
