@@ -212,10 +212,10 @@ async function waitForPort(port, timeoutMs = 15_000) {
 const children = [];
 /** @type {{ close: () => Promise<void> }[]} */
 const proxies = [];
-/** The project's own static server (tools/serve.mjs, COOP/COEP on) behind a byte-counting proxy. @param {string} dir */
-async function serve(dir) {
+/** The project's own static server (tools/serve.mjs, COOP/COEP on) behind a byte-counting proxy. @param {string} dir @param {string[]} [extraArgs] */
+async function serve(dir, extraArgs = /** @type {string[]} */ ([])) {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'tools', 'serve.mjs'), dir, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'serve.mjs'), dir, '--port', String(port), ...extraArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   await waitForPort(port);
   const proxy = await startCountingProxy(port);
@@ -230,6 +230,7 @@ function machine(browserVersion) {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     memory_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    load_average_at_start: loadAtStart,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     browser: `Chromium ${browserVersion} (headless, /usr/bin/chromium)`,
@@ -239,6 +240,8 @@ function machine(browserVersion) {
 // ---------------------------------------------------------------------------------------------------------------
 
 const started = new Date();
+/** 1/5/15-minute load averages: other work on the machine makes every figure noisier. */
+const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
 const tmp = mkdtempSync(join(os.tmpdir(), 'onsight-bench-'));
 const sharedPhotos = ['dog.jpg', 'eagle.jpg', 'giraffe.jpg', 'horses.jpg']
   .map((name) => ({ name, path: join(SHARED, 'photos', name) }))
@@ -264,16 +267,16 @@ try {
   const hfModels = join(tmp, 'hf-models');
   makeHfModel(join(SHARED, 'models', ZOO_ID), join(hfModels, ZOO_ID));
 
-  const appIndex = JSON.parse(readFileSync(join(appDist, 'models', 'index.json'), 'utf8'));
-  const defaultEntry = appIndex.models.find((/** @type {{id: string}} */ m) => m.id === appIndex.default) ?? appIndex.models[0];
-  const defaultModelPath = join(appDist, defaultEntry.url);
-  details.default_model = { id: defaultEntry.id, url: defaultEntry.url, bytes: readFileSync(defaultModelPath).byteLength };
-
-  // The app is served from a copy of dist/ with the zoo model registered in models/index.json (for ?model=).
-  // Its spec is embedded in the copy's metadata_props (onsight.spec), as `npm run model:add` does.
+  // The app is served from a copy of dist/ (so a rebuild of dist/ during the run cannot change what is measured)
+  // with the zoo model registered in its models/index.json (for ?model=). The zoo model's spec is embedded in the
+  // copy's metadata_props (onsight.spec), as `npm run model:add` does.
   const zooName = 'ImageNet MobileNetV2 (ONNX Model Zoo, int8)';
   const zooForApp = makeZooForApp(join(SHARED, 'models', ZOO_ID), ZOO_ID, zooName, join(tmp, 'zoo-app', 'model.onnx'));
   const appSite = assembleAppSite(appDist, join(tmp, 'app'), [{ id: ZOO_ID, name: zooName, file: zooForApp }]);
+  const appIndex = JSON.parse(readFileSync(join(appSite, 'models', 'index.json'), 'utf8'));
+  const defaultEntry = appIndex.models.find((/** @type {{id: string}} */ m) => m.id === appIndex.default) ?? appIndex.models[0];
+  const defaultModelPath = join(appSite, defaultEntry.url);
+  details.default_model = { id: defaultEntry.id, url: defaultEntry.url, bytes: readFileSync(defaultModelPath).byteLength };
   assembleBenchSite({
     benchDist: join(BENCH, 'dist'),
     peersDir: join(BENCH, 'peers'),
@@ -388,14 +391,29 @@ try {
   });
 
   // ---- 3. Threads in the app: ?threads=1 --------------------------------------------------------------------
-  await section('OnSight with ?threads=1', [{ id: 'app.e2e.shared.1thread', section: 'threads', label: 'OnSight e2e, ?threads=1 (shared photos)', unit: 'ms' }], async () => {
-    const context = await br.newContext();
+  const oneThreadLabel = 'OnSight e2e at 1 thread (shared photos)';
+  await section('OnSight at 1 thread', [{ id: 'app.e2e.shared.1thread', section: 'threads', label: oneThreadLabel, unit: 'ms' }], async () => {
+    // Preferred: the app's own ?threads=1. When it does not honour that, serve the same build without COOP/COEP
+    // (tools/serve.mjs --no-isolation) and with service workers blocked: the page is then not crossOriginIsolated and
+    // ORT can only use 1 thread — the app itself, just without threads.
+    let how = '?threads=1';
+    let context = await br.newContext();
     await context.addInitScript(appInstrumentation);
-    const page = await context.newPage();
+    let page = await context.newPage();
     await page.goto(`${app.origin}/?threads=1`);
-    const state = await waitAppReady(page);
+    let state = await waitAppReady(page);
     if (state.threads !== 1) {
-      nullRow('app.e2e.shared.1thread', 'threads', 'OnSight e2e, ?threads=1 (shared photos)', 'ms', `the app does not honour ?threads=1 (it reports data-threads=${state.threads}); see the floor's 1-thread row instead`);
+      await context.close();
+      const plain = await serve(appSite, ['--no-isolation']);
+      how = `served without COOP/COEP (the app ignores ?threads=1; it reported data-threads=${state.threads})`;
+      context = await br.newContext({ serviceWorkers: 'block' });
+      await context.addInitScript(appInstrumentation);
+      page = await context.newPage();
+      await page.goto(`${plain.origin}/`);
+      state = await waitAppReady(page);
+    }
+    if (state.threads !== 1) {
+      nullRow('app.e2e.shared.1thread', 'threads', oneThreadLabel, 'ms', `could not get the app onto 1 thread (data-threads=${state.threads} even without COOP/COEP)`);
     } else {
       await warmUp(page, photos, opts.warmup);
       const e2e = [];
@@ -406,7 +424,7 @@ try {
           if (r?.done != null) e2e.push(r.done - r.start);
         }
       }
-      addRow('app.e2e.shared.1thread', 'threads', 'OnSight e2e, ?threads=1 (shared photos)', 'ms', e2e);
+      addRow('app.e2e.shared.1thread', 'threads', oneThreadLabel, 'ms', e2e, how);
     }
     await context.close();
   });
@@ -638,7 +656,7 @@ function ratioOf(name, a, b, what) {
 const result = {
   date: started.toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-  machine: details.machine ?? machine('unknown'),
+  machine: { ...(details.machine ?? machine('unknown')), load_average_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100) },
   settings: {
     iterations: opts.iterations,
     warmup: opts.warmup,
@@ -653,7 +671,7 @@ const result = {
   overhead_ratio: ratioOf('overhead_ratio', 'app.e2e.shared', 'floor.run', 'OnSight e2e (file → top-5 on screen) / session.run on a pre-made tensor, shared photos, default model'),
   overhead_ratio_12mp: ratioOf('overhead_ratio_12mp', 'app.e2e.12mp', 'floor.run', 'the same on the 12 MP photo'),
   threads_speedup_floor: ratioOf('threads_speedup_floor', 'floor.run', 'floor.run.1thread', `floor session.run at the app's thread count / at 1 thread`),
-  threads_ratio_app: ratioOf('threads_ratio_app', 'app.e2e.shared', 'app.e2e.shared.1thread', 'OnSight e2e at its own thread count / with ?threads=1'),
+  threads_ratio_app: ratioOf('threads_ratio_app', 'app.e2e.shared', 'app.e2e.shared.1thread', 'OnSight e2e at its own thread count / at 1 thread'),
   batch_ratio: ratioOf('batch_ratio', 'floor.batch', 'app.batch', 'floor photos/s / OnSight photos/s (time per photo, ours / floor)'),
   nsfwjs_latency_ratio: ratioOf('nsfwjs_latency_ratio', 'app.e2e.shared', ['nsfwjs.webgl.latency', 'nsfwjs.wasm.latency'], 'OnSight default model / nsfwjs (faster backend), file → top-5'),
   nsfwjs_cold_start_ratio: ratioOf('nsfwjs_cold_start_ratio', 'app.cold.first_result', ['nsfwjs.webgl.cold.first_result', 'nsfwjs.wasm.cold.first_result'], 'navigation → first result, first visit; against the faster nsfwjs backend'),

@@ -37,6 +37,7 @@ export function markdown(r) {
   const m = r.machine ?? {};
   const out = [];
   out.push(`Measured ${r.date} on ${m.cpu} (${m.cores} cores, ${m.memory_gb} GB), ${m.os}, Node ${m.node}, ${m.browser}.`);
+  if (m.load_average_at_start) out.push(`Load average (1/5/15 min): ${m.load_average_at_start.join(' / ')} at start, ${m.load_average_at_end?.join(' / ') ?? '?'} at end.`);
   out.push(`Command: \`${r.command}\` — ${r.settings.iterations} timed runs per photo after ${r.settings.warmup} warm-up, ${r.settings.cold_starts} cold starts, photos: ${r.settings.photos.join(', ')} + 12 MP; threads: ${r.settings.threads}.`);
   out.push('');
   out.push('| Ratio (ours / theirs, medians, lower is better) | Value | Compares |');
