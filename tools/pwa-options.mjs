@@ -76,7 +76,6 @@ export function onsightPwa() {
         start_url: './',
         scope: './',
         display: 'standalone',
-        display_override: ['window-controls-overlay', 'standalone'],
         orientation: 'any',
         theme_color: THEME_COLOR,
         background_color: BACKGROUND_COLOR,
