@@ -109,7 +109,7 @@ export class GraphBuilder {
 
   /**
    * A weight tensor transposed by `perm` and reshaped to `dims`. With keepQuantizedWeights, a uint8-quantised
-   * weight stays uint8 in the file (4× smaller) and is dequantised by Cast → Mul(scale) → Add(min), which ONNX
+   * weight stays uint8 in the file (4× smaller) and is dequantised by Gather(table, Cast(q → int32)), which ONNX
    * Runtime constant-folds when the session is created; otherwise it is stored as float32.
    * @param {string} base
    * @param {Weight} weight
@@ -125,21 +125,14 @@ export class GraphBuilder {
     const t = transpose(q.values, weight.shape, perm);
     const name = this.unique(`${base}/quantized`);
     this.initializers.push({ name, dims: dims ?? t.shape, type: 'uint8', data: t.data });
-    // In float64 and rounded once to float32, exactly as TF.js's decodeWeights (q * scale + min in JS numbers).
-    const wide = this.node('Cast', [name], `${base}/cast`, { to: 11 });
-    const scaled = this.node('Mul', [wide, this.constF64(`${base}/scale`, q.scale)], `${base}/scaled`);
-    const shifted = this.node('Add', [scaled, this.constF64(`${base}/min`, q.min)], `${base}/shifted`);
-    return this.node('Cast', [shifted], base, { to: 1 });
-  }
-
-  /**
-   * @param {string} base
-   * @param {number} value a float64 scalar
-   */
-  constF64(base, value) {
-    const name = this.unique(base);
-    this.initializers.push({ name, dims: [], type: 'float64', data: Float64Array.of(value) });
-    return name;
+    // Dequantised through a 256-entry lookup table: table[k] = k * scale + min, computed here in float64 and
+    // rounded once to float32 exactly as TF.js's decodeWeights does, so the weights are bit-identical to TF.js's.
+    // Cast(uint8 → int32) + Gather run on every ONNX Runtime EP (float64 ops do not exist on WebGPU) and ORT
+    // constant-folds both at session creation; DequantizeLinear would not be folded (ORT keeps it for QDQ fusion).
+    const table = new Float32Array(256);
+    for (let k = 0; k < 256; k++) table[k] = k * q.scale + q.min;
+    const index = this.node('Cast', [name], `${base}/index`, { to: 6 });
+    return this.node('Gather', [this.constF32(`${base}/table`, [256], table), index], base, { axis: 0 });
   }
 
   /**
