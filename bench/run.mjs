@@ -148,16 +148,6 @@ function pushTo(map, key, value) {
   map[key] = list;
 }
 
-/** Classifies each photo `times` times, untimed (warm-up). @param {import('@playwright/test').Page} page @param {{ name: string, path: string }[]} list @param {number} times */
-async function warmUp(page, list, times) {
-  for (const p of list) {
-    for (let w = 0; w < times; w++) {
-      await classifyInApp(page, [payload(p, `w${w}`)]);
-      await clearCards(page);
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Setup: peers, builds, temp files, servers
 
@@ -293,16 +283,13 @@ try {
   details.machine = machine(browserVersion);
 
   const allPhotos = [...photos, big];
-  let appThreads = /** @type {number | null} */ (null);
+  const peerUrl = (/** @type {string} */ page, /** @type {string} */ query) => `${bench.origin}/peers/src/${page}.html?${query}`;
+  /** @typedef {import('@playwright/test').Page} Page */
 
-  // ---- 1. OnSight per photo, default model ------------------------------------------------------------------
-  const breakdown = ['decode', 'preprocess', 'inference', 'postprocess', 'transfer', 'total'];
-  const appPromised = [
-    { id: 'app.e2e.shared', section: 'overhead', label: 'OnSight e2e, file → top-5 on screen (shared photos)', unit: 'ms' },
-    { id: 'app.e2e.12mp', section: 'overhead', label: 'OnSight e2e (12 MP photo)', unit: 'ms' },
-    ...['shared', '12mp'].flatMap((set) => breakdown.map((b) => ({ id: `app.${b}.${set}`, section: 'overhead', label: `OnSight ${b} (${set})`, unit: 'ms' }))),
-  ];
-  await section('OnSight per-photo latency (default model)', appPromised, async () => {
+  // ---- The app's thread count (everything else is matched to it) ------------------------------------------------
+  /** @type {number | null} */
+  let appThreads = null;
+  await section('OnSight: thread count', [], async () => {
     const context = await br.newContext();
     await context.addInitScript(appInstrumentation);
     const page = await context.newPage();
@@ -310,15 +297,179 @@ try {
     const state = await waitAppReady(page);
     appThreads = state.threads;
     details.app = { backend: state.backend, threads: state.threads, model: state.model };
-    await warmUp(page, allPhotos, opts.warmup);
-    /** @type {Record<string, Record<string, number[]>>} */
-    const acc = {};
-    const shownKeys = new Set();
-    for (let i = 0; i < opts.iterations; i++) {
-      for (const p of allPhotos) {
-        const [r] = await classifyInApp(page, [payload(p, `i${i}`)]);
+    await context.close();
+  });
+  const threads = appThreads ?? os.cpus().length;
+  if (appThreads == null) notes.push(`The app's thread count was not read (no data-threads); peers and the floor used ${threads} (the core count).`);
+  details.threads_used_for_floor_and_peers = threads;
+
+  // ---- 1. Cold starts, interleaved: run c of every contender before run c + 1 of any ------------------------------
+  /**
+   * @typedef {{ key: string, who: string, url: string, server: { proxy: Awaited<ReturnType<typeof startCountingProxy>> },
+   *   repeat: boolean, visit: (page: Page) => Promise<{ readyAt: number, firstResultAt: number }> }} ColdContender
+   */
+  /** @param {{ name: string, path: string }} photo */
+  const appVisit = (photo) => async (/** @type {Page} */ page) => {
+    const s = await waitAppReady(page);
+    const [r] = await classifyInApp(page, [payload(photo, 'cold')]);
+    if (!r || r.done == null) throw new Error(`first result: ${r?.error ?? 'none'}`);
+    return { readyAt: /** @type {number} */ (s.readyAt), firstResultAt: r.done };
+  };
+  /** @param {string} key */
+  const peerVisit = (key) => async (/** @type {Page} */ page) => {
+    const info = await waitPeerReady(page);
+    details[`${key}_info`] = info;
+    const r = await peerClassify(page, `/photos/${firstPhoto.name}`);
+    return { readyAt: info.readyAt, firstResultAt: r.doneAt };
+  };
+  const zooWho = `OnSight (${ZOO_ID})`;
+  /** @type {ColdContender[]} */
+  const coldContenders = [
+    { key: 'app', who: 'OnSight (default model)', url: `${app.origin}/`, server: app, repeat: true, visit: appVisit(firstPhoto) },
+    { key: 'nsfwjs.webgl', who: 'nsfwjs 4.4.0 + TF.js 4.22 webgl', url: peerUrl('nsfwjs', `backend=webgl&threads=${threads}`), server: bench, repeat: false, visit: peerVisit('nsfwjs.webgl') },
+    { key: 'nsfwjs.wasm', who: 'nsfwjs 4.4.0 + TF.js 4.22 wasm', url: peerUrl('nsfwjs', `backend=wasm&threads=${threads}`), server: bench, repeat: false, visit: peerVisit('nsfwjs.wasm') },
+    { key: 'transformersjs', who: 'Transformers.js 4.3.1 (wasm)', url: peerUrl('transformers', `model=${ZOO_ID}&threads=${threads}`), server: bench, repeat: false, visit: peerVisit('transformersjs') },
+    { key: 'app_zoo', who: zooWho, url: `${app.origin}/?model=${ZOO_ID}`, server: app, repeat: false, visit: appVisit(firstPhoto) },
+  ];
+  /** @type {Record<string, Record<string, number[]>>} */
+  const coldAcc = {};
+  /** @type {Record<string, string>} */
+  const coldFailed = {};
+  /** @type {Record<string, boolean>} */
+  const swControlled = {};
+  /** @type {Set<string>} */
+  const dupes = new Set();
+  /** @param {ColdContender} k */
+  async function coldOnce(k) {
+    const acc = coldAcc[k.key] ?? {};
+    coldAcc[k.key] = acc;
+    const push = (/** @type {string} */ name, /** @type {number} */ v) => pushTo(acc, name, v);
+    const context = await br.newContext();
+    try {
+      await context.addInitScript(appInstrumentation);
+      let page = await context.newPage();
+      await k.server.proxy.idleFor(300, 3000);
+      k.server.proxy.reset();
+      await page.goto(k.url);
+      const first = await k.visit(page);
+      const transfers = k.server.proxy.transfers();
+      for (const d of duplicates(transfers)) dupes.add(`${k.who}: ${d}`);
+      push('first.ready', first.readyAt);
+      push('first.result', first.firstResultAt);
+      for (const [name, v] of Object.entries(categorize(transfers))) push(`first.bytes.${name}`, v);
+      await k.server.proxy.idleFor(1000);
+      push('first.bytes_settled', categorize(k.server.proxy.transfers()).total);
+      if (!k.repeat) return;
+      // Let a service worker (if the app registers one) finish installing before the second visit.
+      await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker?.getRegistration();
+        if (!reg) return;
+        await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 15_000))]);
+      });
+      await k.server.proxy.idleFor(1000);
+      await page.close();
+      page = await context.newPage();
+      k.server.proxy.reset();
+      await page.goto(k.url);
+      const second = await k.visit(page);
+      const bytes2 = categorize(k.server.proxy.transfers());
+      swControlled[k.key] = await page.evaluate(() => navigator.serviceWorker?.controller != null);
+      push('repeat.ready', second.readyAt);
+      push('repeat.result', second.firstResultAt);
+      for (const [name, v] of Object.entries(bytes2)) push(`repeat.bytes.${name}`, v);
+    } finally {
+      await context.close();
+    }
+  }
+  await section('cold starts (interleaved)', [], async () => {
+    for (let c = 0; c < opts.cold; c++) {
+      for (const k of coldContenders) {
+        if (coldFailed[k.key]) continue;
+        try {
+          await coldOnce(k);
+        } catch (error) {
+          coldFailed[k.key] = `${k.who}, cold start failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+          console.error(`bench: ${coldFailed[k.key]}`);
+        }
+      }
+    }
+  });
+  /** @param {Record<string, number[]>} acc @param {string} visit */
+  function bytesNote(acc, visit) {
+    const m = (/** @type {string} */ k) => summarize(acc[`${visit}.bytes.${k}`] ?? []).median ?? 0;
+    const mb = (/** @type {number} */ b) => `${(b / 1e6).toFixed(2)} MB`;
+    return `js ${mb(m('js'))}, wasm ${mb(m('wasm'))}, model ${mb(m('model'))}, other ${mb(m('other'))} (raw bytes on the wire incl. headers; the server does not compress)`;
+  }
+  for (const k of coldContenders) {
+    const acc = coldAcc[k.key] ?? {};
+    const sec = 'cold';
+    /** @type {[string, string, string, string, string | undefined][]} */
+    const defs = [
+      ['cold.ready', 'first.ready', 'navigation → model ready, first visit', 'ms', undefined],
+      ['cold.first_result', 'first.result', 'navigation → first result, first visit', 'ms', undefined],
+      ['cold.bytes', 'first.bytes.total', 'bytes transferred until first result, first visit', 'bytes', bytesNote(acc, 'first')],
+      ['cold.bytes_settled', 'first.bytes_settled', 'bytes transferred once the network settles, first visit', 'bytes', 'includes anything fetched after the first result (e.g. service-worker precache)'],
+    ];
+    if (k.repeat) {
+      defs.push(
+        ['repeat.ready', 'repeat.ready', 'navigation → model ready, repeat visit', 'ms', swControlled[k.key] ? 'page controlled by the service worker' : 'no service worker in control (HTTP cache only)'],
+        ['repeat.first_result', 'repeat.result', 'navigation → first result, repeat visit', 'ms', undefined],
+        ['repeat.bytes', 'repeat.bytes.total', 'bytes transferred until first result, repeat visit', 'bytes', bytesNote(acc, 'repeat')],
+      );
+    }
+    for (const [id, accKey, label, unit, note] of defs) {
+      const values = acc[accKey] ?? [];
+      if (values.length === 0) nullRow(`${k.key}.${id}`, sec, `${k.who}: ${label}`, unit, coldFailed[k.key] ?? 'not measured');
+      else addRow(`${k.key}.${id}`, sec, `${k.who}: ${label}`, unit, values, note);
+    }
+    details[`${k.key}_bytes`] = Object.fromEntries(Object.entries(acc).filter(([name]) => name.includes('bytes')).map(([name, v]) => [name, summarize(v).median]));
+  }
+  if (dupes.size > 0) notes.push(`First visit, files the server sent more than once: ${[...dupes].join('; ')}.`);
+
+  // ---- 2. Warm per-photo latency, interleaved: every contender classifies photo p before any moves on ---------------
+  /**
+   * @typedef {{ key: string, who: string, photos: { name: string, path: string }[], open: () => Promise<void>,
+   *   once: (photo: { name: string, path: string }, tag: string) => Promise<void>, failed?: string }} Contender
+   */
+  /** @type {import('@playwright/test').BrowserContext[]} */
+  const warmContexts = [];
+  /** @param {string} url @param {boolean} [instrument] @param {import('@playwright/test').BrowserContextOptions} [options] */
+  async function openPage(url, instrument = false, options = {}) {
+    const context = await br.newContext(options);
+    warmContexts.push(context);
+    if (instrument) await context.addInitScript(appInstrumentation);
+    const page = await context.newPage();
+    await page.goto(url);
+    return page;
+  }
+  /** @type {Record<string, Record<string, Record<string, number[]>>>} per contender, per photo, per figure */
+  const warm = {};
+  /** @param {string} key @param {string} photo @param {string} figure @param {number} v */
+  const record = (key, photo, figure, v) => {
+    const byPhoto = warm[key] ?? {};
+    warm[key] = byPhoto;
+    const figures = byPhoto[photo] ?? {};
+    byPhoto[photo] = figures;
+    pushTo(figures, figure, v);
+  };
+  let recording = false;
+  const shownKeys = new Set();
+
+  /** An OnSight page: records e2e and the card's timings. @param {string} key @param {() => Promise<Page>} opener */
+  const appContender = (key, opener) => {
+    /** @type {Page | undefined} */
+    let page;
+    return {
+      open: async () => {
+        page = await opener();
+      },
+      /** @param {{ name: string, path: string }} p @param {string} tag */
+      once: async (p, tag) => {
+        if (!page) throw new Error('not open');
+        const [r] = await classifyInApp(page, [payload(p, tag)]);
         await clearCards(page);
         if (!r || r.error || r.done == null) throw new Error(`${p.name}: ${r?.error ?? 'no result'}`);
+        if (!recording) return;
         for (const k of Object.keys(r.shown)) shownKeys.add(k);
         const t = {
           e2e: r.done - r.start,
@@ -329,197 +480,171 @@ try {
           total: parseMs(r.shown.total),
         };
         const known = (t.decode ?? 0) + (t.preprocess ?? 0) + (t.inference ?? 0) + (t.postprocess ?? 0);
-        const row = { ...t, transfer: t.total != null ? t.total - known : null };
-        const bucket = acc[p.name] ?? {};
-        acc[p.name] = bucket;
-        for (const [k, v] of Object.entries(row)) if (v != null) pushTo(bucket, k, v);
-        if (i === 0) details.app.top = { ...details.app.top, [p.name]: r.top.slice(0, 5) };
-      }
-    }
-    details.app.card_timings_shown = [...shownKeys];
-    const pool = (/** @type {string} */ k, /** @type {readonly {name: string}[]} */ set) => set.flatMap((p) => acc[p.name]?.[k] ?? []);
-    const postShown = shownKeys.has('postprocess');
-    for (const [set, list] of /** @type {const} */ ([['shared', photos], ['12mp', [big]]])) {
-      addRow(`app.e2e.${set}`, 'overhead', `OnSight e2e, file → top-5 on screen (${set === 'shared' ? 'shared photos' : '12 MP photo'})`, 'ms', pool('e2e', list));
-      for (const b of breakdown) {
-        const values = pool(b, list);
-        const id = `app.${b}.${set}`;
-        if (b === 'postprocess' && !postShown) nullRow(id, 'overhead', `OnSight postprocess (${set})`, 'ms', 'the result card does not show postprocessMs; it is inside "transfer"');
-        else if (values.length === 0) nullRow(id, 'overhead', `OnSight ${b} (${set})`, 'ms', `the result card does not show ${b} (shown: ${[...shownKeys].join(', ') || 'nothing'})`);
-        else
-          addRow(id, 'overhead', `OnSight ${b}${b === 'transfer' ? (postShown ? ' (total − decode − preprocess − inference − postprocess)' : ' + postprocess (total − decode − preprocess − inference)') : ''} (${set})`, 'ms', values, b === 'total' ? 'as the card shows it (ClassifyResult.timings.totalMs)' : undefined);
-      }
-    }
-    for (const p of photos) addRow(`app.e2e.photo.${p.name}`, 'overhead', `OnSight e2e (${p.name})`, 'ms', pool('e2e', [p]));
-    await context.close();
-  });
-
-  const threads = appThreads ?? os.cpus().length;
-  if (appThreads == null) notes.push(`The app's thread count was not read (no data-threads); peers and the floor used ${threads} (the core count).`);
-  details.threads_used_for_floor_and_peers = threads;
-
-  // ---- 2. Floor: session.run on a pre-made tensor, same model / ORT build / threads ----------------------------
-  const floorPromised = [
-    { id: 'floor.run', section: 'overhead', label: `Floor: session.run, pre-made tensor (${threads} threads)`, unit: 'ms' },
-    { id: 'floor.run.1thread', section: 'threads', label: 'Floor: session.run, 1 thread', unit: 'ms' },
-    { id: 'floor.decode.shared', section: 'overhead', label: 'Floor: createImageBitmap decode (shared photos)', unit: 'ms' },
-    { id: 'floor.decode.12mp', section: 'overhead', label: 'Floor: createImageBitmap decode (12 MP photo)', unit: 'ms' },
-    { id: 'floor.session_create', section: 'cold', label: 'Floor: InferenceSession.create', unit: 'ms' },
-  ];
-  await section('floor (raw onnxruntime-web in a module worker)', floorPromised, async () => {
-    const runs = Math.max(opts.iterations * photos.length, opts.iterations);
-    for (const t of [...new Set([threads, 1])]) {
-      const context = await br.newContext();
-      const page = await context.newPage();
-      await page.goto(`${bench.origin}/pages/floor.html`);
-      await page.waitForFunction(() => document.body?.dataset.ready === 'true');
-      const info = await page.evaluate(([url, n]) => /** @type {any} */ (window).floor.init(url, n), /** @type {const} */ ([`${bench.origin}/models/default.onnx`, t]));
-      details.floor = { ...details.floor, [`threads_${t}`]: info };
-      const times = await page.evaluate(([w, n]) => /** @type {any} */ (window).floor.run(w, n), [opts.warmup * 2 + 1, runs]);
-      if (t === threads) {
-        addRow('floor.run', 'overhead', `Floor: session.run, pre-made tensor (${t} thread${t === 1 ? '' : 's'})`, 'ms', times, `ORT ${info.ortVersion}, ${info.inputType} ${JSON.stringify(info.inputShape)}`);
-        addRow('floor.session_create', 'cold', 'Floor: InferenceSession.create (model bytes in memory)', 'ms', [info.sessionCreateMs]);
-        const dec = [];
-        for (const p of photos) dec.push(...(await page.evaluate(([u, w, n]) => /** @type {any} */ (window).floor.decode(u, w, n), [`/photos/${p.name}`, opts.warmup, opts.iterations])));
-        addRow('floor.decode.shared', 'overhead', 'Floor: createImageBitmap decode in a worker (shared photos)', 'ms', dec);
-        const decBig = await page.evaluate(([u, w, n]) => /** @type {any} */ (window).floor.decode(u, w, n), [`/photos/${big.name}`, opts.warmup, opts.iterations]);
-        addRow('floor.decode.12mp', 'overhead', 'Floor: createImageBitmap decode in a worker (12 MP photo)', 'ms', decBig);
-      }
-      if (t === 1) addRow('floor.run.1thread', 'threads', 'Floor: session.run, 1 thread', 'ms', times);
-      await context.close();
-    }
-  });
-
-  // ---- 3. Threads in the app: ?threads=1 --------------------------------------------------------------------
-  const oneThreadLabel = 'OnSight e2e at 1 thread (shared photos)';
-  await section('OnSight at 1 thread', [{ id: 'app.e2e.shared.1thread', section: 'threads', label: oneThreadLabel, unit: 'ms' }], async () => {
-    // Preferred: the app's own ?threads=1. When it does not honour that, serve the same build without COOP/COEP
-    // (tools/serve.mjs --no-isolation) and with service workers blocked: the page is then not crossOriginIsolated and
-    // ORT can only use 1 thread — the app itself, just without threads.
-    let how = '?threads=1';
-    let context = await br.newContext();
-    await context.addInitScript(appInstrumentation);
-    let page = await context.newPage();
-    await page.goto(`${app.origin}/?threads=1`);
-    let state = await waitAppReady(page);
-    if (state.threads !== 1) {
-      await context.close();
-      const plain = await serve(appSite, ['--no-isolation']);
-      how = `served without COOP/COEP (the app ignores ?threads=1; it reported data-threads=${state.threads})`;
-      context = await br.newContext({ serviceWorkers: 'block' });
-      await context.addInitScript(appInstrumentation);
-      page = await context.newPage();
-      await page.goto(`${plain.origin}/`);
-      state = await waitAppReady(page);
-    }
-    if (state.threads !== 1) {
-      nullRow('app.e2e.shared.1thread', 'threads', oneThreadLabel, 'ms', `could not get the app onto 1 thread (data-threads=${state.threads} even without COOP/COEP)`);
-    } else {
-      await warmUp(page, photos, opts.warmup);
-      const e2e = [];
-      for (let i = 0; i < opts.iterations; i++) {
-        for (const p of photos) {
-          const [r] = await classifyInApp(page, [payload(p, `i${i}`)]);
-          await clearCards(page);
-          if (r?.done != null) e2e.push(r.done - r.start);
-        }
-      }
-      addRow('app.e2e.shared.1thread', 'threads', oneThreadLabel, 'ms', e2e, how);
-    }
-    await context.close();
-  });
-
-  // ---- 4. Cold start: navigation → ready → first result, bytes; first and repeat visit ------------------------
-  /**
-   * @param {string} key @param {string} who @param {string} url
-   * @param {(page: import('@playwright/test').Page) => Promise<{ readyAt: number, firstResultAt: number }>} visit
-   * @param {{ proxy: Awaited<ReturnType<typeof startCountingProxy>> }} server @param {boolean} repeat
-   */
-  async function coldStart(key, who, url, visit, server, repeat) {
-    const acc = /** @type {Record<string, number[]>} */ ({});
-    const push = (/** @type {string} */ k, /** @type {number} */ v) => pushTo(acc, k, v);
-    let swControlled = false;
-    /** @type {Set<string>} */
-    const dupes = new Set();
-    for (let c = 0; c < opts.cold; c++) {
-      const context = await br.newContext();
-      await context.addInitScript(appInstrumentation);
-      let page = await context.newPage();
-      await server.proxy.idleFor(300, 3000);
-      server.proxy.reset();
-      await page.goto(url);
-      const first = await visit(page);
-      const bytes = categorize(server.proxy.transfers());
-      for (const d of duplicates(server.proxy.transfers())) dupes.add(d);
-      push('first.ready', first.readyAt);
-      push('first.result', first.firstResultAt);
-      for (const [k, v] of Object.entries(bytes)) push(`first.bytes.${k}`, v);
-      await server.proxy.idleFor(1000);
-      push('first.bytes_settled', categorize(server.proxy.transfers()).total);
-      if (repeat) {
-        // Let a service worker (if the app registers one) finish installing before the second visit.
-        await page.evaluate(async () => {
-          const reg = await navigator.serviceWorker?.getRegistration();
-          if (!reg) return;
-          await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 15_000))]);
-        });
-        await server.proxy.idleFor(1000);
-        await page.close();
-        page = await context.newPage();
-        server.proxy.reset();
-        await page.goto(url);
-        const second = await visit(page);
-        const bytes2 = categorize(server.proxy.transfers());
-        swControlled = await page.evaluate(() => navigator.serviceWorker?.controller != null);
-        push('repeat.ready', second.readyAt);
-        push('repeat.result', second.firstResultAt);
-        for (const [k, v] of Object.entries(bytes2)) push(`repeat.bytes.${k}`, v);
-      }
-      await context.close();
-    }
-    const sec = 'cold';
-    addRow(`${key}.cold.ready`, sec, `${who}: navigation → model ready, first visit`, 'ms', acc['first.ready'] ?? []);
-    addRow(`${key}.cold.first_result`, sec, `${who}: navigation → first result, first visit`, 'ms', acc['first.result'] ?? []);
-    addRow(`${key}.cold.bytes`, sec, `${who}: bytes transferred until first result, first visit`, 'bytes', acc['first.bytes.total'] ?? [], bytesNote(acc, 'first'));
-    addRow(`${key}.cold.bytes_settled`, sec, `${who}: bytes transferred once the network settles, first visit`, 'bytes', acc['first.bytes_settled'] ?? [], 'includes anything fetched after the first result (e.g. service-worker precache)');
-    if (repeat) {
-      addRow(`${key}.repeat.ready`, sec, `${who}: navigation → model ready, repeat visit`, 'ms', acc['repeat.ready'] ?? [], swControlled ? 'page controlled by the service worker' : 'no service worker in control (HTTP cache only)');
-      addRow(`${key}.repeat.first_result`, sec, `${who}: navigation → first result, repeat visit`, 'ms', acc['repeat.result'] ?? []);
-      addRow(`${key}.repeat.bytes`, sec, `${who}: bytes transferred until first result, repeat visit`, 'bytes', acc['repeat.bytes.total'] ?? [], bytesNote(acc, 'repeat'));
-    }
-    if (dupes.size > 0) notes.push(`${who}, first visit: the server sent these files more than once: ${[...dupes].join(', ')}.`);
-    details[`${key}_bytes`] = Object.fromEntries(Object.entries(acc).filter(([k]) => k.includes('bytes')).map(([k, v]) => [k, summarize(v).median]));
-  }
-  /** @param {Record<string, number[]>} acc @param {string} visit */
-  function bytesNote(acc, visit) {
-    const m = (/** @type {string} */ k) => summarize(acc[`${visit}.bytes.${k}`] ?? []).median ?? 0;
-    const mb = (/** @type {number} */ b) => `${(b / 1e6).toFixed(2)} MB`;
-    return `js ${mb(m('js'))}, wasm ${mb(m('wasm'))}, model ${mb(m('model'))}, other ${mb(m('other'))} (raw bytes on the wire incl. headers; the server does not compress)`;
-  }
-  /** @param {{ name: string, path: string }} photo */
-  const appVisit = (photo) => async (/** @type {import('@playwright/test').Page} */ page) => {
-    const s = await waitAppReady(page);
-    const [r] = await classifyInApp(page, [payload(photo, 'cold')]);
-    if (!r || r.done == null) throw new Error(`first result: ${r?.error ?? 'none'}`);
-    return { readyAt: /** @type {number} */ (s.readyAt), firstResultAt: r.done };
+        const all = { ...t, transfer: t.total != null ? t.total - known : null };
+        for (const [figure, v] of Object.entries(all)) if (v != null) record(key, p.name, figure, v);
+        const tops = details[`${key}_top`] ?? {};
+        if (!tops[p.name]) details[`${key}_top`] = { ...tops, [p.name]: r.top.slice(0, 5) };
+      },
+    };
   };
-  const coldIds = (/** @type {string} */ key, /** @type {string} */ who, repeat = false) =>
-    ['cold.ready', 'cold.first_result', 'cold.bytes', 'cold.bytes_settled', ...(repeat ? ['repeat.ready', 'repeat.first_result', 'repeat.bytes'] : [])].map((k) => ({
-      id: `${key}.${k}`,
-      section: 'cold',
-      label: `${who}: ${k}`,
-      unit: k.includes('bytes') ? 'bytes' : 'ms',
-    }));
-  await section('OnSight cold start (default model)', coldIds('app', 'OnSight (default model)', true), () =>
-    coldStart('app', 'OnSight (default model)', `${app.origin}/`, appVisit(firstPhoto), app, true),
-  );
+  /** @param {string} key @param {string} url */
+  const peerContender = (key, url) => {
+    /** @type {Page | undefined} */
+    let page;
+    return {
+      open: async () => {
+        page = await openPage(url);
+        await waitPeerReady(page);
+      },
+      /** @param {{ name: string, path: string }} p */
+      once: async (p) => {
+        if (!page) throw new Error('not open');
+        const r = await peerClassify(page, `/photos/${p.name}`);
+        if (!recording) return;
+        record(key, p.name, 'e2e', r.ms);
+        const tops = details[`${key}_top`] ?? {};
+        if (!tops[p.name]) details[`${key}_top`] = { ...tops, [p.name]: r.top };
+      },
+    };
+  };
+  /** The floor page at `n` threads: per photo one session.run, and (at the app's count) one decode of the photo. @param {string} key @param {number} n */
+  const floorContender = (key, n) => {
+    /** @type {Page | undefined} */
+    let page;
+    return {
+      open: async () => {
+        page = await openPage(`${bench.origin}/pages/floor.html`);
+        await page.waitForFunction(() => document.body?.dataset.ready === 'true');
+        const info = await page.evaluate(([url, t]) => /** @type {any} */ (window).floor.init(url, t), /** @type {const} */ ([`${bench.origin}/models/default.onnx`, n]));
+        details.floor = { ...details.floor, [`threads_${n}`]: info };
+        addRow(`${key}.session_create`, 'cold', `Floor: InferenceSession.create at ${n} thread${n === 1 ? '' : 's'} (model bytes in memory)`, 'ms', [info.sessionCreateMs]);
+        await page.evaluate(() => /** @type {any} */ (window).floor.run(3, 0));
+      },
+      /** @param {{ name: string, path: string }} p */
+      once: async (p) => {
+        if (!page) throw new Error('not open');
+        const [ms] = await page.evaluate(() => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.run(0, 1)));
+        const dec = n === threads ? await page.evaluate(([u]) => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.decode(u, 0, 1)), [`/photos/${p.name}`]) : [];
+        if (!recording) return;
+        if (ms != null) record(key, p.name, 'run', ms);
+        if (dec[0] != null) record(key, p.name, 'decode', dec[0]);
+      },
+    };
+  };
 
-  // ---- 5. Batch: photos per second ----------------------------------------------------------------------------
+  let oneThreadHow = '?threads=1';
+  /** @type {Contender[]} */
+  const contenders = [
+    {
+      key: 'app',
+      who: 'OnSight (default model)',
+      photos: allPhotos,
+      ...appContender('app', async () => {
+        const page = await openPage(`${app.origin}/`, true);
+        await waitAppReady(page);
+        return page;
+      }),
+    },
+    { key: 'floor', who: `Floor (${threads} threads)`, photos: allPhotos, ...floorContender('floor', threads) },
+    ...(threads !== 1 ? [{ key: 'floor1', who: 'Floor (1 thread)', photos, ...floorContender('floor1', 1) }] : []),
+    {
+      key: 'app1',
+      who: 'OnSight at 1 thread',
+      photos,
+      // Preferred: the app's own ?threads=1. When it does not honour that, serve the same build without COOP/COEP
+      // (tools/serve.mjs --no-isolation) with service workers blocked: the page is then not crossOriginIsolated and
+      // ORT can only use 1 thread — the app itself, just without threads.
+      ...appContender('app1', async () => {
+        let page = await openPage(`${app.origin}/?threads=1`, true);
+        let state = await waitAppReady(page);
+        if (state.threads !== 1) {
+          const plain = await serve(appSite, ['--no-isolation']);
+          oneThreadHow = `served without COOP/COEP (the app ignores ?threads=1; it reported data-threads=${state.threads})`;
+          page = await openPage(`${plain.origin}/`, true, { serviceWorkers: 'block' });
+          state = await waitAppReady(page);
+        }
+        if (state.threads !== 1) throw new Error(`could not get the app onto 1 thread (data-threads=${state.threads} even without COOP/COEP)`);
+        return page;
+      }),
+    },
+    { key: 'nsfwjs.webgl', who: 'nsfwjs 4.4.0 + TF.js 4.22 webgl', photos, ...peerContender('nsfwjs.webgl', peerUrl('nsfwjs', `backend=webgl&threads=${threads}`)) },
+    { key: 'nsfwjs.wasm', who: 'nsfwjs 4.4.0 + TF.js 4.22 wasm', photos, ...peerContender('nsfwjs.wasm', peerUrl('nsfwjs', `backend=wasm&threads=${threads}`)) },
+    { key: 'transformersjs', who: 'Transformers.js 4.3.1 (wasm)', photos, ...peerContender('transformersjs', peerUrl('transformers', `model=${ZOO_ID}&threads=${threads}`)) },
+    {
+      key: 'app_zoo',
+      who: zooWho,
+      photos,
+      ...appContender('app_zoo', async () => {
+        const page = await openPage(`${app.origin}/?model=${ZOO_ID}`, true);
+        const state = await waitAppReady(page);
+        if (state.model !== ZOO_ID) throw new Error(`?model=${ZOO_ID} loaded "${state.model}" instead`);
+        return page;
+      }),
+    },
+  ];
+  /** @param {Contender} c @param {() => Promise<void>} fn */
+  async function guarded(c, fn) {
+    if (c.failed) return;
+    try {
+      await fn();
+    } catch (error) {
+      c.failed = `${c.who} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      console.error(`bench: ${c.failed}`);
+    }
+  }
+  await section('per-photo latency (interleaved)', [], async () => {
+    for (const c of contenders) await guarded(c, c.open);
+    for (let w = 0; w < opts.warmup; w++) {
+      for (const p of allPhotos) for (const c of contenders) if (c.photos.includes(p)) await guarded(c, () => c.once(p, `w${w}`));
+    }
+    recording = true;
+    for (let i = 0; i < opts.iterations; i++) {
+      for (const p of allPhotos) for (const c of contenders) if (c.photos.includes(p)) await guarded(c, () => c.once(p, `i${i}`));
+    }
+  });
+  const failedReason = (/** @type {string} */ key) => contenders.find((c) => c.key === key)?.failed ?? 'not measured';
+  /** @param {string} key @param {string} figure @param {readonly { name: string }[]} list */
+  const pool = (key, figure, list) => list.flatMap((p) => warm[key]?.[p.name]?.[figure] ?? []);
+  /** @param {string} id @param {string} section @param {string} label @param {string} unit @param {number[]} values @param {string} key @param {string} [note] */
+  const rowOrNull = (id, section, label, unit, values, key, note) =>
+    values.length > 0 ? addRow(id, section, label, unit, values, note) : nullRow(id, section, label, unit, failedReason(key));
+
+  // Overhead rows (default model)
+  const postShown = shownKeys.has('postprocess');
+  details.app = { ...details.app, card_timings_shown: [...shownKeys] };
+  for (const [set, list, what] of /** @type {const} */ ([['shared', photos, 'shared photos'], ['12mp', [big], '12 MP photo']])) {
+    rowOrNull(`app.e2e.${set}`, 'overhead', `OnSight e2e, file → top-5 on screen (${what})`, 'ms', pool('app', 'e2e', list), 'app');
+    for (const b of ['decode', 'preprocess', 'inference', 'postprocess', 'transfer', 'total']) {
+      const values = pool('app', b, list);
+      const id = `app.${b}.${set}`;
+      if (b === 'postprocess' && !postShown) nullRow(id, 'overhead', `OnSight postprocess (${what})`, 'ms', 'the result card does not show postprocessMs; it is inside "transfer"');
+      else if (values.length === 0) nullRow(id, 'overhead', `OnSight ${b} (${what})`, 'ms', contenders[0]?.failed ?? `the result card does not show ${b} (shown: ${[...shownKeys].join(', ') || 'nothing'})`);
+      else {
+        const label =
+          b === 'transfer'
+            ? `OnSight transfer${postShown ? '' : ' + postprocess'} (total − decode − preprocess − inference${postShown ? ' − postprocess' : ''}) (${what})`
+            : `OnSight ${b} (${what})`;
+        addRow(id, 'overhead', label, 'ms', values, b === 'total' ? 'as the card shows it (ClassifyResult.timings.totalMs)' : undefined);
+      }
+    }
+  }
+  for (const p of photos) rowOrNull(`app.e2e.photo.${p.name}`, 'overhead', `OnSight e2e (${p.name})`, 'ms', pool('app', 'e2e', [p]), 'app');
+  const floorInfo = details.floor?.[`threads_${threads}`];
+  rowOrNull('floor.run', 'overhead', `Floor: session.run, pre-made tensor (${threads} thread${threads === 1 ? '' : 's'})`, 'ms', pool('floor', 'run', allPhotos), 'floor', floorInfo ? `ORT ${floorInfo.ortVersion}, ${floorInfo.inputType} ${JSON.stringify(floorInfo.inputShape)}` : undefined);
+  rowOrNull('floor.decode.shared', 'overhead', 'Floor: createImageBitmap decode in a worker (shared photos)', 'ms', pool('floor', 'decode', photos), 'floor');
+  rowOrNull('floor.decode.12mp', 'overhead', 'Floor: createImageBitmap decode in a worker (12 MP photo)', 'ms', pool('floor', 'decode', [big]), 'floor');
+  // Threads
+  if (threads === 1) nullRow('floor.run.1thread', 'threads', 'Floor: session.run, 1 thread', 'ms', 'the app itself uses 1 thread: floor.run is the 1-thread figure');
+  else rowOrNull('floor.run.1thread', 'threads', 'Floor: session.run, 1 thread', 'ms', pool('floor1', 'run', photos), 'floor1');
+  rowOrNull('app.e2e.shared.1thread', 'threads', 'OnSight e2e at 1 thread (shared photos)', 'ms', pool('app1', 'e2e', photos), 'app1', oneThreadHow);
+  // Peers
+  for (const c of contenders.filter((x) => ['nsfwjs.webgl', 'nsfwjs.wasm', 'transformersjs', 'app_zoo'].includes(x.key))) {
+    rowOrNull(`${c.key}.latency`, 'peers', `${c.who}: file → top-5${c.key === 'app_zoo' ? ' on screen' : ''} (shared photos)`, 'ms', pool(c.key, 'e2e', photos), c.key);
+  }
+
+  // ---- 3. Batch: photos per second ----------------------------------------------------------------------------
   await section('batch', [{ id: 'app.batch', section: 'batch', label: `OnSight batch of ${opts.batch} photos`, unit: 'photos/s' }], async () => {
-    const context = await br.newContext();
-    await context.addInitScript(appInstrumentation);
-    const page = await context.newPage();
-    await page.goto(`${app.origin}/`);
+    const page = await openPage(`${app.origin}/`, true);
     await waitAppReady(page);
     await classifyInApp(page, [payload(firstPhoto, 'warm')]);
     await clearCards(page);
@@ -536,7 +661,6 @@ try {
       await clearCards(page);
     }
     addRow('app.batch', 'batch', `OnSight: ${opts.batch} photos at once (cycling the shared photos), change event → last card done`, 'photos/s', rates);
-    await context.close();
   });
   {
     const dec = med('floor.decode.shared');
@@ -545,80 +669,7 @@ try {
       rows.push({ id: 'floor.batch', section: 'batch', label: 'Floor: 1 / (decode + session.run), medians', unit: 'photos/s', median: 1000 / (dec + run), min: null, max: null, n: 1, note: 'derived from floor.decode.shared and floor.run' });
     else nullRow('floor.batch', 'batch', 'Floor: 1 / (decode + session.run)', 'photos/s', 'floor decode or run was not measured');
   }
-
-  // ---- 6. Peers ------------------------------------------------------------------------------------------------
-  /**
-   * @param {string} key @param {string} who @param {string} url
-   */
-  async function peer(key, who, url) {
-    // Cold starts first (fresh context each), then per-photo latency in one more warm page.
-    await coldStart(
-      key,
-      who,
-      url,
-      async (page) => {
-        const info = await waitPeerReady(page);
-        details[`${key}_info`] = info;
-        const r = await peerClassify(page, `/photos/${firstPhoto.name}`);
-        return { readyAt: info.readyAt, firstResultAt: r.doneAt };
-      },
-      bench,
-      false,
-    );
-    const context = await br.newContext();
-    const page = await context.newPage();
-    await page.goto(url);
-    await waitPeerReady(page);
-    for (const p of photos) for (let w = 0; w < opts.warmup; w++) await peerClassify(page, `/photos/${p.name}`);
-    const times = [];
-    for (let i = 0; i < opts.iterations; i++) {
-      for (const p of photos) {
-        const r = await peerClassify(page, `/photos/${p.name}`);
-        times.push(r.ms);
-        if (i === 0) details[`${key}_top`] = { ...details[`${key}_top`], [p.name]: r.top };
-      }
-    }
-    addRow(`${key}.latency`, 'peers', `${who}: file → top-5 (shared photos)`, 'ms', times);
-    await context.close();
-  }
-  const peerIds = (/** @type {string} */ key, /** @type {string} */ who) => [
-    { id: `${key}.latency`, section: 'peers', label: `${who}: file → top-5`, unit: 'ms' },
-    ...coldIds(key, who),
-  ];
-  for (const backend of ['webgl', 'wasm']) {
-    const who = `nsfwjs 4.4.0 + TF.js 4.22 ${backend}`;
-    await section(who, peerIds(`nsfwjs.${backend}`, who), () => peer(`nsfwjs.${backend}`, who, `${bench.origin}/peers/src/nsfwjs.html?backend=${backend}&threads=${threads}`));
-  }
-  {
-    const who = 'Transformers.js 4.3.1 (wasm)';
-    await section(who, peerIds('transformersjs', who), () => peer('transformersjs', who, `${bench.origin}/peers/src/transformers.html?model=${ZOO_ID}&threads=${threads}`));
-  }
-
-  // ---- 7. OnSight on the zoo model (the Transformers.js comparison) ------------------------------------------
-  const zooWho = `OnSight (${ZOO_ID})`;
-  await section(zooWho, [{ id: 'app_zoo.latency', section: 'peers', label: `${zooWho}: file → top-5`, unit: 'ms' }, ...coldIds('app_zoo', zooWho)], async () => {
-    const url = `${app.origin}/?model=${ZOO_ID}`;
-    const context = await br.newContext();
-    await context.addInitScript(appInstrumentation);
-    const page = await context.newPage();
-    await page.goto(url);
-    const state = await waitAppReady(page);
-    if (state.model !== ZOO_ID) throw new Error(`?model=${ZOO_ID} loaded "${state.model}" instead`);
-    await warmUp(page, photos, opts.warmup);
-    const times = [];
-    for (let i = 0; i < opts.iterations; i++) {
-      for (const p of photos) {
-        const [r] = await classifyInApp(page, [payload(p, `i${i}`)]);
-        await clearCards(page);
-        if (!r || r.done == null) throw new Error(`${p.name}: ${r?.error ?? 'no result'}`);
-        times.push(r.done - r.start);
-        if (i === 0) details.app_zoo_top = { ...details.app_zoo_top, [p.name]: r.top.slice(0, 5) };
-      }
-    }
-    addRow('app_zoo.latency', 'peers', `${zooWho}: file → top-5 on screen (shared photos)`, 'ms', times);
-    await context.close();
-    await coldStart('app_zoo', zooWho, url, appVisit(firstPhoto), app, false);
-  });
+  for (const context of warmContexts) await context.close().catch(() => {});
 } catch (error) {
   notes.push(`Setup failed: ${error instanceof Error ? error.message : String(error)}`);
   console.error(error);
