@@ -56,6 +56,15 @@ const isolationPlugin: WorkboxPlugin = {
 };
 
 /**
+ * Precache downloads bypass the HTTP cache. On a first visit the page is fetching the same .wasm and model at the
+ * same moment; sharing one in-flight HTTP-cache entry with it, Chromium sometimes aborted one of the two bodies
+ * ("Cache.put() encountered a network error"), and a single failed entry fails the whole install — no offline.
+ */
+const bypassHttpCachePlugin: WorkboxPlugin = {
+  requestWillFetch: async ({ request }) => new Request(request, { cache: 'no-store' }),
+};
+
+/**
  * Keeps one copy per file name in a runtime cache: the hashed names change on every deploy, so without this each
  * update would leave another ~27 MB .wasm behind.
  */
@@ -82,7 +91,7 @@ self.addEventListener('message', (event) => {
 
 // --- Precache + navigation ------------------------------------------------------------------------------------------
 
-addPlugins([isolationPlugin]);
+addPlugins([bypassHttpCachePlugin, isolationPlugin]);
 precacheAndRoute(self.__WB_MANIFEST);
 
 // Every navigation inside the scope gets the precached index.html of *this* version (with isolation headers).

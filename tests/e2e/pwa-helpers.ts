@@ -141,14 +141,34 @@ export async function buildInto(outDir: string, env: Record<string, string>): Pr
  * Waits until a service worker controls the page and is activated, i.e. its install (the whole precache) completed.
  * (Polled from the test: an async predicate in page.waitForFunction would count its pending Promise as truthy.)
  */
+const consoleLogs = new WeakMap<Page, string[]>();
+
+/** Keeps the page's console warnings and errors, so a worker that fails to install can say why. */
+export function recordConsole(page: Page): void {
+  const lines: string[] = [];
+  consoleLogs.set(page, lines);
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') lines.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
+}
+
 export async function waitForServiceWorker(page: Page, timeout = 60_000): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const state = await page
-      .evaluate(() => navigator.serviceWorker.controller?.state ?? 'none')
+      .evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        const states = ['installing', 'waiting', 'active'] as const;
+        const workers = states.map((key) => `${key}=${registration?.[key]?.state ?? '-'}`).join(' ');
+        return `controller=${navigator.serviceWorker.controller?.state ?? 'none'} ${workers}`;
+      })
       .catch(() => 'navigating'); // the page may be reloading itself (cross-origin isolation)
-    if (state === 'activated') return;
-    if (Date.now() > deadline) throw new Error(`no activated service worker controls the page after ${timeout} ms (${state})`);
+    if (state.startsWith('controller=activated')) return;
+    if (Date.now() > deadline) {
+      const logs = (consoleLogs.get(page) ?? []).join('\n  ');
+      throw new Error(`no activated service worker controls the page after ${timeout} ms (${state})\n  ${logs}`);
+    }
     await page.waitForTimeout(100);
   }
 }

@@ -5,7 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, recordConsole, startStaticServer, waitForServiceWorker } from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });
 
@@ -22,6 +22,7 @@ test('after one online visit the app opens and classifies offline', async ({ pag
   test.skip(!photo, 'needs ../shared/photos/dog.jpg');
 
   const start = Date.now();
+  recordConsole(page);
   await page.goto(server.url);
   await waitForServiceWorker(page);
   const installMs = Date.now() - start; // first request → precache complete and worker in control

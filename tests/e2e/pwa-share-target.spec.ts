@@ -3,7 +3,7 @@
  * redirected to ./?shared=1, picks the photo up, classifies it and clears the stash.
  */
 import { expect, test } from '@playwright/test';
-import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, recordConsole, startStaticServer, waitForServiceWorker } from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });
 
@@ -19,6 +19,7 @@ test.afterAll(async () => {
 test('a photo shared to the app is classified', async ({ page }) => {
   const photo = sharedPhoto('dog.jpg');
   test.skip(!photo, 'needs ../shared/photos/dog.jpg');
+  recordConsole(page);
   await page.goto(server.url);
   await waitForServiceWorker(page);
 

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { buildInto, chromiumLaunch, type StaticServer, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+import { buildInto, chromiumLaunch, type StaticServer, recordConsole, startStaticServer, waitForServiceWorker } from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });
 
@@ -31,6 +31,7 @@ test.afterAll(async () => {
 });
 
 test('a new deployment is offered, and accepted on the user’s word', async ({ page }) => {
+  recordConsole(page);
   await page.goto(server.url);
   await waitForServiceWorker(page);
   const html = page.locator('html');
