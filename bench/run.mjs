@@ -721,7 +721,7 @@ const result = {
   },
   overhead_ratio: ratioOf('overhead_ratio', 'app.e2e.shared', 'floor.run', 'OnSight e2e (file → top-5 on screen) / session.run on a pre-made tensor, shared photos, default model'),
   overhead_ratio_12mp: ratioOf('overhead_ratio_12mp', 'app.e2e.12mp', 'floor.run', 'the same on the 12 MP photo'),
-  threads_speedup_floor: ratioOf('threads_speedup_floor', 'floor.run', 'floor.run.1thread', `floor session.run at the app's thread count / at 1 thread`),
+  threads_ratio_floor: ratioOf('threads_ratio_floor', 'floor.run', 'floor.run.1thread', `floor session.run at the app's thread count / at 1 thread`),
   threads_ratio_app: ratioOf('threads_ratio_app', 'app.e2e.shared', 'app.e2e.shared.1thread', 'OnSight e2e at its own thread count / at 1 thread'),
   batch_ratio: ratioOf('batch_ratio', 'floor.batch', 'app.batch', 'floor photos/s / OnSight photos/s (time per photo, ours / floor)'),
   nsfwjs_latency_ratio: ratioOf('nsfwjs_latency_ratio', 'app.e2e.shared', ['nsfwjs.webgl.latency', 'nsfwjs.wasm.latency'], 'OnSight default model / nsfwjs (faster backend), file → top-5'),

@@ -13,7 +13,7 @@ function fmt(v, unit) {
 const RATIOS = [
   'overhead_ratio',
   'overhead_ratio_12mp',
-  'threads_speedup_floor',
+  'threads_ratio_floor',
   'threads_ratio_app',
   'batch_ratio',
   'nsfwjs_latency_ratio',
