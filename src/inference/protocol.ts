@@ -3,13 +3,10 @@
  * values (`{ ok: false, code, message }`), not thrown errors, because comlink keeps only an Error's message.
  */
 import type { ModelSpec } from '../model/spec';
-import type { PartialModelSpec } from '../model/types';
-import type { Backend, ClassifyErrorCode, ClassifyResult } from './types';
+import type { Backend, ClassifyErrorCode, ClassifyResult, ModelSource } from './types';
 
-/** A model source as the worker receives it: URLs already absolute (the worker's base URL is its script's). */
-export type WorkerModelSource =
-  | { kind: 'url'; url: string; id?: string; overrides?: PartialModelSpec }
-  | { kind: 'files'; files: File[]; id?: string; overrides?: PartialModelSpec };
+/** A model source as the worker receives it: the client's ModelSource with URLs already absolute (the worker's base URL is its script's). */
+export type WorkerModelSource = ModelSource;
 
 export interface WorkerLoadRequest {
   source: WorkerModelSource;

@@ -85,7 +85,8 @@ const show = (v) => {
 };
 
 const TOP_KEYS = ['format', 'id', 'name', 'labels', 'input', 'output', 'source'];
-const INPUT_KEYS = [
+/** Leaf fields of a spec's input and output: the keys validation accepts, in the order provenance lists them. */
+const INPUT_FIELDS = /** @type {const} */ ([
   'name',
   'layout',
   'dtype',
@@ -102,8 +103,8 @@ const INPUT_KEYS = [
   'scale',
   'mean',
   'std',
-];
-const OUTPUT_KEYS = ['name', 'kind', 'backgroundClass', 'quantization'];
+]);
+const OUTPUT_FIELDS = /** @type {const} */ (['name', 'kind', 'backgroundClass', 'quantization']);
 const SOURCE_KEYS = ['name', 'package', 'version', 'license', 'url', 'notes'];
 /** Largest accepted input side; beyond this a "classifier" input is almost certainly a mistake. */
 const MAX_SIDE = 8192;
@@ -121,7 +122,7 @@ export function validatePartialSpec(json, where, warnings) {
   const fail = (msg) => {
     throw new SpecError(`${where}: ${msg}`);
   };
-  /** @param {Record<string, unknown>} obj @param {string[]} known @param {string} prefix */
+  /** @param {Record<string, unknown>} obj @param {readonly string[]} known @param {string} prefix */
   const unknown = (obj, known, prefix) => {
     for (const k of Object.keys(obj)) {
       if (!known.includes(k)) warnings?.push(`${where}: unknown field ${prefix}${k} (ignored)`);
@@ -185,7 +186,7 @@ export function validatePartialSpec(json, where, warnings) {
   if (j.input !== undefined) {
     if (!isObject(j.input)) fail(`input must be an object, got ${show(j.input)}`);
     const i = /** @type {Record<string, unknown>} */ (j.input);
-    unknown(i, INPUT_KEYS, 'input.');
+    unknown(i, INPUT_FIELDS, 'input.');
     /** @type {PartialInputSpec} */
     const inp = {};
     const side = (/** @type {number} */ n) => Number.isInteger(n) && n > 0 && n <= MAX_SIDE;
@@ -221,7 +222,7 @@ export function validatePartialSpec(json, where, warnings) {
   if (j.output !== undefined) {
     if (!isObject(j.output)) fail(`output must be an object, got ${show(j.output)}`);
     const o = /** @type {Record<string, unknown>} */ (j.output);
-    unknown(o, OUTPUT_KEYS, 'output.');
+    unknown(o, OUTPUT_FIELDS, 'output.');
     /** @type {PartialOutputSpec} */
     const outp = {};
     if (o.name !== undefined) outp.name = str(o.name, 'output.name');
@@ -448,26 +449,6 @@ export function inspectIO(io, hints = {}) {
 // ---------------------------------------------------------------------------------------------------------------
 // Merging sources
 
-/** Leaf fields of a spec, in the order provenance lists them. */
-const INPUT_FIELDS = /** @type {const} */ ([
-  'name',
-  'layout',
-  'dtype',
-  'width',
-  'height',
-  'channels',
-  'resize',
-  'cropFraction',
-  'resample',
-  'alignCorners',
-  'antialias',
-  'padColor',
-  'channelOrder',
-  'scale',
-  'mean',
-  'std',
-]);
-const OUTPUT_FIELDS = /** @type {const} */ (['name', 'kind', 'backgroundClass', 'quantization']);
 
 /**
  * Merges partial specs (first source wins, field by field), checks them against the model's declared
