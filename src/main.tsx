@@ -11,9 +11,6 @@ import { App } from './ui/App';
 import { type AppState, AppStore, type ModelIndex, parseUrlOptions } from './ui/app-state';
 import './ui/styles.css';
 
-// First, so the first visit is precached (and works offline) as early as possible.
-registerServiceWorker();
-
 const root = document.getElementById('app');
 if (!root) throw new Error('OnSight: the page has no #app element');
 
@@ -59,6 +56,8 @@ function reflect(element: HTMLElement, state: AppState): void {
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
 render(<App store={store} />, root);
-void store.start(options);
+// The service worker (offline, isolation on plain hosts) installs once the model has loaded: its precache then comes
+// from the HTTP cache rather than downloading the .wasm and the model again (see registerServiceWorker).
+registerServiceWorker({ after: store.start(options) });
 // Photos shared to the installed app (share_target) or opened with it (file_handlers).
 listenForIncomingFiles((files) => store.addFiles(files));

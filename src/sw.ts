@@ -56,12 +56,15 @@ const isolationPlugin: WorkboxPlugin = {
 };
 
 /**
- * Precache downloads bypass the HTTP cache. On a first visit the page is fetching the same .wasm and model at the
- * same moment; sharing one in-flight HTTP-cache entry with it, Chromium sometimes aborted one of the two bodies
- * ("Cache.put() encountered a network error"), and a single failed entry fails the whole install — no offline.
+ * Precache downloads may be answered by the HTTP cache. The page registers us only after its own downloads (the
+ * .wasm, the model) are done, so on a first visit those files are already in the HTTP cache and each crosses the
+ * network once. Content-hashed assets (no revision) are fetched with the default mode: a cached copy is the right one.
+ * Workbox fetches revisioned entries (index.html, the default model...) with `cache: 'reload'`, which would download
+ * the model again; `no-cache` still asks the server but accepts a 304 to its validator (ETag / Last-Modified), so
+ * what is stored is the host's current file either way — only the bytes are saved.
  */
-const bypassHttpCachePlugin: WorkboxPlugin = {
-  requestWillFetch: async ({ request }) => new Request(request, { cache: 'no-store' }),
+const revalidatePlugin: WorkboxPlugin = {
+  requestWillFetch: async ({ request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
 };
 
 /**
@@ -91,7 +94,7 @@ self.addEventListener('message', (event) => {
 
 // --- Precache + navigation ------------------------------------------------------------------------------------------
 
-addPlugins([bypassHttpCachePlugin, isolationPlugin]);
+addPlugins([revalidatePlugin, isolationPlugin]);
 precacheAndRoute(self.__WB_MANIFEST);
 
 // Every navigation inside the scope gets the precached index.html of *this* version (with isolation headers).

@@ -78,7 +78,8 @@ function baseHeaders(path) {
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     headers['Cross-Origin-Resource-Policy'] = 'same-origin';
   }
-  // Hashed build assets never change; everything else (index.html, models, the service worker) must revalidate.
+  // Hashed build assets never change; everything else (index.html, models, the service worker) must revalidate (with
+  // the ETag / Last-Modified sent below, so an unchanged file costs a 304).
   headers['Cache-Control'] = /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
   headers['X-Content-Type-Options'] = 'nosniff';
   return headers;
@@ -113,6 +114,24 @@ async function fileAt(path) {
   return null;
 }
 
+/** A weak validator from the file's size and modification time (to the millisecond). */
+function etagOf(info) {
+  return `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+}
+
+/** Whether a conditional GET/HEAD may be answered 304 (If-None-Match wins over If-Modified-Since, RFC 9110 13.2.2). */
+function notModified(requestHeaders, etag, mtime) {
+  const ifNoneMatch = requestHeaders['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const weak = (tag) => tag.trim().replace(/^W\//, '');
+    return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => weak(tag) === weak(etag));
+  }
+  const ifModifiedSince = requestHeaders['if-modified-since'];
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && Math.floor(mtime.getTime() / 1000) * 1000 <= since;
+}
+
 const server = createServer(async (req, res) => {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
@@ -137,8 +156,16 @@ const server = createServer(async (req, res) => {
     }
   }
   const headers = baseHeaders(found.path);
-  headers['Content-Length'] = String(found.info.size);
+  // Validators, so a revalidation (every `no-cache` file, the service worker's precache on a first visit) is a 304
+  // instead of the whole file again.
+  headers.ETag = etagOf(found.info);
   headers['Last-Modified'] = found.info.mtime.toUTCString();
+  if (notModified(req.headers, headers.ETag, found.info.mtime)) {
+    delete headers['Content-Type'];
+    res.writeHead(304, headers).end();
+    return;
+  }
+  headers['Content-Length'] = String(found.info.size);
   res.writeHead(200, headers);
   if (method === 'HEAD') {
     res.end();

@@ -3,8 +3,10 @@
  * cross-origin isolated on hosts that cannot send COOP/COEP, install prompts, and files that arrive from the OS
  * (Web Share Target, File Handling via `launchQueue`).
  *
- * Call `registerServiceWorker()` as early as possible (main.tsx, before rendering): the sooner the worker installs,
- * the sooner the first visit is available offline. UI components subscribe with `subscribePwa()`.
+ * Call `registerServiceWorker()` early (main.tsx, before rendering) and pass, as `after`, the page's own first
+ * downloads (the model load): on a first visit the worker is registered only once those are done, so its precache is
+ * filled from the HTTP cache instead of downloading the 14 MB .wasm and the model a second time alongside the page.
+ * UI components subscribe with `subscribePwa()`.
  */
 import { Workbox } from 'workbox-window';
 import {
@@ -111,6 +113,7 @@ const COI_RELOAD_KEY = 'onsight:coi-reload';
 const OFFLINE_READY_SHOWN_KEY = 'onsight:offline-ready-shown';
 
 let workbox: Workbox | null = null;
+let registering = false;
 let reloadRequested = false;
 
 export interface RegisterOptions {
@@ -119,6 +122,14 @@ export interface RegisterOptions {
    * on the page. When false, the next visit is isolated instead.
    */
   canReloadForIsolation?: () => boolean;
+  /**
+   * Settles when the page has finished its own big downloads (the onnxruntime .wasm and the model). A first visit
+   * (no worker controls the page yet) registers only then: the precache is then served by the HTTP cache (one
+   * transfer per file instead of two), and the page and the install never fetch the same large file at the same
+   * time — when they did, Chromium sometimes aborted one body and the whole install failed. A page that a worker
+   * already controls registers at once (its files come from the precache; only update checks go to the network).
+   */
+  after?: Promise<unknown>;
 }
 
 function storageGet(storage: 'local' | 'session', key: string): string | null {
@@ -164,7 +175,16 @@ function markOfflineReady(firstInstall: boolean): void {
 
 export function registerServiceWorker(options: RegisterOptions = {}): void {
   if (typeof document !== 'undefined') document.documentElement.dataset.build = BUILD_ID;
-  if (workbox || !state.supported || !import.meta.env.PROD) return;
+  if (registering || !state.supported || !import.meta.env.PROD) return;
+  registering = true;
+  if (navigator.serviceWorker.controller || !options.after) register(options);
+  else {
+    const go = () => register(options);
+    options.after.then(go, go);
+  }
+}
+
+function register(options: RegisterOptions): void {
   const canReload = options.canReloadForIsolation ?? (() => document.querySelector('[data-testid="result"]') === null);
 
   // BASE_URL is './' for relative builds: resolve against the document, which is always at the app's root.
