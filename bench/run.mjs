@@ -18,7 +18,8 @@ import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appInstrumentation, classifyInApp, clearCards, launch, parseMs, payload, peerClassify, waitAppReady, waitPeerReady } from './lib/browser.mjs';
-import { assembleAppSite, assembleBenchSite, make12mp, makeHfModel, makeZooForApp } from './lib/prepare.mjs';
+import { main as addModel } from '../tools/model-add.mjs';
+import { assembleAppSite, assembleBenchSite, make12mp, makeHfModel } from './lib/prepare.mjs';
 import { categorize, duplicates, startCountingProxy } from './lib/proxy.mjs';
 import { markdown } from './lib/report.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
@@ -257,12 +258,14 @@ try {
   const hfModels = join(tmp, 'hf-models');
   makeHfModel(join(SHARED, 'models', ZOO_ID), join(hfModels, ZOO_ID));
 
-  // The app is served from a copy of dist/ (so a rebuild of dist/ during the run cannot change what is measured)
-  // with the zoo model registered in its models/index.json (for ?model=). The zoo model's spec is embedded in the
-  // copy's metadata_props (onsight.spec), as `npm run model:add` does.
+  // The app is served from a copy of dist/ (so a rebuild of dist/ during the run cannot change what is measured),
+  // with the zoo model added to the copy by `npm run model:add` itself — the route a model author takes — so
+  // `?model=` finds it. Its spec comes from labels.txt and the ImageNet defaults, as documented in its SOURCE.md.
   const zooName = 'ImageNet MobileNetV2 (ONNX Model Zoo, int8)';
-  const zooForApp = makeZooForApp(join(SHARED, 'models', ZOO_ID), ZOO_ID, zooName, join(tmp, 'zoo-app', 'model.onnx'));
-  const appSite = assembleAppSite(appDist, join(tmp, 'app'), [{ id: ZOO_ID, name: zooName, file: zooForApp }]);
+  const zooDir = join(SHARED, 'models', ZOO_ID);
+  const appSite = assembleAppSite(appDist, join(tmp, 'app'));
+  await addModel([join(zooDir, 'model.onnx'), '--labels', join(zooDir, 'labels.txt'), '--id', ZOO_ID, '--name', zooName,
+    '--kind', 'logits', '--license', 'Apache-2.0', '--out', join(appSite, 'models')]);
   const appIndex = JSON.parse(readFileSync(join(appSite, 'models', 'index.json'), 'utf8'));
   const defaultEntry = appIndex.models.find((/** @type {{id: string}} */ m) => m.id === appIndex.default) ?? appIndex.models[0];
   const defaultModelPath = join(appSite, defaultEntry.url);

@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -103,64 +103,12 @@ export function assembleBenchSite(o) {
 }
 
 /**
- * A copy of the app's build to serve, with extra models registered in its models/index.json (never in the
- * committed public/). @param {string} dist @param {string} out
- * @param {{ id: string, name: string, file: string }[]} extraModels
+ * A copy of the app's build to serve, so models can be added to it (never to the committed public/) and a rebuild of
+ * dist/ during the run cannot change what is measured. @param {string} dist @param {string} out
  */
-export function assembleAppSite(dist, out, extraModels) {
+export function assembleAppSite(dist, out) {
   rmSync(out, { recursive: true, force: true });
   cpSync(dist, out, { recursive: true, dereference: true });
-  if (extraModels.length === 0) return out;
-  const indexPath = join(out, 'models', 'index.json');
-  const index = JSON.parse(readFileSync(indexPath, 'utf8'));
-  for (const m of extraModels) {
-    mkdirSync(join(out, 'models', m.id), { recursive: true });
-    cpSync(m.file, join(out, 'models', m.id, 'model.onnx'));
-    index.models = (index.models ?? []).filter((/** @type {{id: string}} */ e) => e.id !== m.id);
-    index.models.push({ id: m.id, name: m.name, url: `models/${m.id}/model.onnx` });
-  }
-  writeFileSync(indexPath, JSON.stringify(index, null, 2));
   return out;
 }
 
-/**
- * A copy of the zoo model for OnSight with its ModelSpec embedded in `metadata_props` under `onsight.spec` (what
- * `npm run model:add` does): labels from labels.txt, ImageNet preprocessing as in its SOURCE.md (shorter side 256,
- * centre crop 224, bilinear, RGB / 255, ImageNet mean/std, NCHW), raw scores → softmax.
- * @param {string} zooDir @param {string} id @param {string} name @param {string} outFile
- */
-export function makeZooForApp(zooDir, id, name, outFile) {
-  const labels = readFileSync(join(zooDir, 'labels.txt'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
-  const spec = {
-    format: 1,
-    id,
-    name,
-    labels,
-    input: {
-      name: 'input',
-      layout: 'nchw',
-      dtype: 'float32',
-      width: 224,
-      height: 224,
-      resize: 'crop',
-      cropFraction: 0.875,
-      resample: 'bilinear',
-      alignCorners: false,
-      antialias: true,
-      channelOrder: 'rgb',
-      scale: 1 / 255,
-      mean: [0.485, 0.456, 0.406],
-      std: [0.229, 0.224, 0.225],
-    },
-    output: { name: 'output', kind: 'logits' },
-    source: { name: 'ONNX Model Zoo', package: 'mobilenetv2-12-int8', license: 'Apache-2.0' },
-  };
-  /** @type {any} */
-  const { onnx } = require('onnx-proto');
-  /** @type {any} */
-  const model = onnx.ModelProto.decode(readFileSync(join(zooDir, 'model.onnx')));
-  model.metadataProps = [...(model.metadataProps ?? []).filter((/** @type {{key: string}} */ p) => p.key !== 'onsight.spec'), { key: 'onsight.spec', value: JSON.stringify(spec) }];
-  mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, onnx.ModelProto.encode(model).finish());
-  return outFile;
-}
