@@ -11,6 +11,10 @@
  * - Backend choice: `wasm` as asked; `webgpu` as asked, falling back to WASM in a fresh worker if it fails to
  *   initialise; `auto` uses WebGPU only on a non-fallback adapter where a measured warm-up beats WASM with matching
  *   outputs. The reason is in `LoadedModel.backendReason`.
+ * - Threads: `threads` (e.g. from `?threads=`) goes to the worker, which honours it where crossOriginIsolated allows.
+ *   If ORT's WASM backend fails to *start* with several threads (iOS Safari has thrown `RangeError: Out of memory`
+ *   there: onnxruntime #11679, transformers.js #953), the load is retried once in a fresh worker with 1 thread, the
+ *   reason says so, and every later worker (restarts, later loads) uses 1 thread. A model ORT refuses is not retried.
  */
 import * as Comlink from 'comlink';
 import type { ClassifyOutcome, LoadOutcome, LoadProgress, WorkerApi, WorkerLoaded, WorkerLoadRequest, WorkerModelSource } from './protocol';
@@ -26,6 +30,8 @@ import {
 
 export interface ClassifierClientOptions {
   backend?: BackendPreference;
+  /** ORT's WASM thread count; used only where the page is crossOriginIsolated. Default: min(4, cores). */
+  threads?: number;
   createWorker?: () => Worker;
   /** How long a classify call may take before the worker is declared hung (default 60 s). */
   callTimeoutMs?: number;
@@ -128,9 +134,12 @@ export class ClassifierClient {
   /** What to reload after a restart. */
   private current: { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded } | undefined;
   private disposed = false;
+  /** Threads to ask each new worker for; becomes 1 for good once threads failed to start. */
+  private threads: number | undefined;
 
-  constructor(options: { backend?: BackendPreference; createWorker?: () => Worker; callTimeoutMs?: number; loadTimeoutMs?: number } = {}) {
+  constructor(options: ClassifierClientOptions = {}) {
     this.preference = options.backend ?? 'auto';
+    this.threads = options.threads;
     this.createWorker = options.createWorker ?? defaultWorker;
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
@@ -283,12 +292,15 @@ export class ClassifierClient {
     options: { compareWithWasm?: boolean; onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle } = {},
   ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
     const handle = options.handle ?? new WorkerHandle(this.createWorker());
-    const request: WorkerLoadRequest = { source, backend, backendReason, compareWithWasm: options.compareWithWasm };
+    const request: WorkerLoadRequest = { source, backend, backendReason, compareWithWasm: options.compareWithWasm, threads: this.threads };
     const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
     if (outcome.kind === 'ok' && outcome.value.ok) return { handle, model: outcome.value.model };
     handle.terminate();
-    if (outcome.kind === 'ok' && !outcome.value.ok) throw new LoadError(outcome.value.stage, outcome.value.message);
+    if (outcome.kind === 'ok' && !outcome.value.ok) {
+      const { stage, message, threads, cause } = outcome.value;
+      throw new LoadError(stage, message, { threads, cause });
+    }
     if (outcome.kind === 'timeout') throw new LoadError('session', `loading the model took longer than ${Math.round(this.loadTimeoutMs / 1000)} s`);
     throw new LoadError('session', `the worker crashed while loading the model (${outcome.kind === 'dead' ? outcome.error.message : outcome.kind})`);
   }
@@ -299,7 +311,7 @@ export class ClassifierClient {
     preference: BackendPreference,
     onProgress: (p: LoadProgress) => void,
   ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
-    if (preference === 'wasm') return this.startOn(source, 'wasm', 'WASM requested', { onProgress });
+    if (preference === 'wasm') return this.startWasm(source, 'WASM requested', { onProgress });
     let handle: WorkerHandle | undefined;
     let reason = 'WebGPU requested';
     let compare = false;
@@ -308,7 +320,7 @@ export class ClassifierClient {
       const probe = await guarded(handle, handle.api.probeGpu(), this.callTimeoutMs);
       if (probe.kind !== 'ok' || !probe.value.usable) {
         const why = probe.kind === 'ok' ? probe.value.reason : 'WebGPU probe failed';
-        return this.startOn(source, 'wasm', `${why}; using WASM`, { onProgress, handle });
+        return this.startWasm(source, `${why}; using WASM`, { onProgress, handle });
       }
       reason = probe.value.reason;
       compare = true;
@@ -317,19 +329,52 @@ export class ClassifierClient {
       return await this.startOn(source, 'webgpu', reason, { onProgress, handle, compareWithWasm: compare });
     } catch (e) {
       // Only a backend failure is worth a WASM retry; a bad model fails the same way there.
-      if (!(e instanceof LoadError) || e.stage !== 'session') throw e;
-      return this.startOn(source, 'wasm', `WebGPU failed to initialise (${e.message}); using WASM`, { onProgress });
+      if (!(e instanceof LoadError) || (e.stage !== 'session' && e.stage !== 'runtime')) throw e;
+      return this.startWasm(source, `WebGPU failed to initialise (${e.message}); using WASM`, { onProgress });
+    }
+  }
+
+  /**
+   * Loads `source` on WASM; if ORT's backend failed to start with several threads (stage `runtime`, never a model
+   * error), retries once in a fresh worker with 1 thread and keeps 1 thread from then on.
+   */
+  private async startWasm(
+    source: WorkerModelSource,
+    reason: string,
+    options: { onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle },
+  ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
+    try {
+      return await this.startOn(source, 'wasm', reason, options);
+    } catch (e) {
+      if (!(e instanceof LoadError) || e.stage !== 'runtime' || !(e.threads !== undefined && e.threads > 1)) throw e;
+      const previous = this.threads;
+      this.threads = 1;
+      try {
+        return await this.startOn(source, 'wasm', `${reason}; WASM threads failed to start (${e.detail ?? e.message}), using 1 thread`, {
+          onProgress: options.onProgress,
+        });
+      } catch (retryError) {
+        // One thread did not help either: the threads were not the problem, so don't hold them against later loads.
+        this.threads = previous;
+        throw retryError;
+      }
     }
   }
 }
 
 class LoadError extends Error {
+  readonly threads?: number;
+  /** The underlying error's text (`cause` in the worker's outcome). */
+  readonly detail?: string;
   constructor(
     readonly stage: string,
     message: string,
+    extra: { threads?: number; cause?: string } = {},
   ) {
     super(message);
     this.name = 'LoadError';
+    this.threads = extra.threads;
+    this.detail = extra.cause;
   }
 }
 

@@ -15,6 +15,11 @@ export interface WorkerLoadRequest {
   backendReason: string;
   /** With backend webgpu: also build a WASM session, check both agree and keep the faster (`auto`). */
   compareWithWasm?: boolean;
+  /**
+   * ORT's WASM thread count (1..16). The worker uses it only where `crossOriginIsolated` allows threads (else 1);
+   * absent, it picks min(4, cores).
+   */
+  threads?: number;
 }
 
 export interface WorkerLoaded {
@@ -33,10 +38,25 @@ export interface WorkerLoaded {
   warmupMs: number;
 }
 
-/** Where the load failed: only a `session` failure on WebGPU is worth retrying on WASM. */
-export type LoadStage = 'fetch' | 'model' | 'session' | 'spec';
+/**
+ * Where the load failed. `runtime`: onnxruntime-web itself could not be loaded or its backend could not start (its
+ * .wasm, memory or thread pool), before the model was looked at. `session`: ORT could not build a session for this
+ * model on the backend. Only `runtime` and `session` failures on WebGPU are worth retrying on WASM, and only a
+ * `runtime` failure with threads is worth retrying with one thread.
+ */
+export type LoadStage = 'fetch' | 'model' | 'runtime' | 'session' | 'spec';
 
-export type LoadOutcome = { ok: true; model: WorkerLoaded } | { ok: false; stage: LoadStage; message: string };
+export type LoadOutcome =
+  | { ok: true; model: WorkerLoaded }
+  | {
+      ok: false;
+      stage: LoadStage;
+      message: string;
+      /** With `runtime`: the thread count ORT was started with. */
+      threads?: number;
+      /** With `runtime`: the underlying error's own text, e.g. `RangeError: Out of memory`. */
+      cause?: string;
+    };
 
 export type ClassifyOutcome =
   | { ok: true; result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs'> } }

@@ -45,14 +45,27 @@ let current: Loaded | undefined;
 let ortPromise: Promise<Ort> | undefined;
 let ortBackend: Backend | undefined;
 
-/** The ORT build for `backend`, loaded once per worker and configured for threads. */
-function loadOrt(backend: Backend): Promise<Ort> {
+/** Most threads a request may ask for (ORT's pool beyond this only adds start-up cost on a phone or laptop). */
+const MAX_THREADS = 16;
+
+/**
+ * The thread count ORT gets: `requested` when given (1..16), else min(4, cores); always 1 without
+ * crossOriginIsolated (no SharedArrayBuffer, so ORT would warn and use 1 anyway).
+ */
+function threadCount(requested: number | undefined): number {
+  if (!self.crossOriginIsolated) return 1;
+  if (requested !== undefined && Number.isFinite(requested)) return Math.min(MAX_THREADS, Math.max(1, Math.floor(requested)));
+  const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  return Math.min(4, hc);
+}
+
+/** The ORT build for `backend`, loaded once per worker and configured for `threads` (fixed at ORT's first use). */
+function loadOrt(backend: Backend, threads: number): Promise<Ort> {
   if (ortPromise && ortBackend === backend) return ortPromise;
   if (ortPromise) throw new Error(`this worker already runs ORT's ${ortBackend} build`);
   ortBackend = backend;
   ortPromise = (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => {
-    const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
-    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, hc) : 1;
+    ort.env.wasm.numThreads = threads;
     ort.env.wasm.simd = true;
     ort.env.wasm.proxy = false;
     // ORT's warnings (e.g. "Could not find a CPU kernel and hence can't constant fold", one per node) reach the console
@@ -61,6 +74,21 @@ function loadOrt(backend: Backend): Promise<Ort> {
     return ort as Ort;
   });
   return ortPromise;
+}
+
+/**
+ * ORT initialises its backend (instantiates the .wasm, allocates its memory, starts its thread pool) inside the first
+ * `InferenceSession.create`, before it looks at the model, and reports a failure there as
+ * `no available backend found. ERR: [wasm] RangeError: Out of memory` (onnxruntime-common's backend-impl; the original
+ * error survives only as text). That prefix is how a runtime failure is told apart from ORT refusing the model, which
+ * reads `Can't create a session. ERROR_CODE: 7, ... protobuf parsing failed` (both checked with ORT 1.30 in Node).
+ * Returns the backend's own error text, or undefined when the error is not a backend-initialisation failure.
+ */
+function backendInitFailure(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const m = /^no available backend found\. ERR: (.*)$/s.exec(message);
+  if (!m) return undefined;
+  return (m[1] ?? '').replace(/^\[[\w-]+\]\s*/, '') || message;
 }
 
 async function fetchWithProgress(url: string, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array> {
@@ -192,17 +220,29 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
     companions = await fetchSidecars(source.url, fileName);
   }
 
-  // 3. Session on the requested backend.
+  // 3. Session on the requested backend. A failure to load or start ORT itself is stage `runtime` (the client may
+  // retry it with one thread); ORT refusing this model is stage `session`.
+  const threads = threadCount(request.threads);
   let ort: Ort;
+  try {
+    ort = await loadOrt(backend, threads);
+  } catch (e) {
+    const cause = errorText(e);
+    return { ok: false, stage: 'runtime', threads, cause, message: `could not load onnxruntime-web's ${backend} build: ${cause}` };
+  }
   let raw: OrtSession;
   let createMs: number;
   try {
-    ort = await loadOrt(backend);
     const t = performance.now();
     raw = await createSession(ort, bytes, backend);
     createMs = performance.now() - t;
   } catch (e) {
-    return { ok: false, stage: 'session', message: `${backend} session failed: ${(e as Error).message ?? String(e)}` };
+    const initFailure = backendInitFailure(e);
+    if (initFailure !== undefined) {
+      const where = threads > 1 ? ` with ${threads} threads` : '';
+      return { ok: false, stage: 'runtime', threads, cause: initFailure, message: `onnxruntime-web's ${backend} backend failed to start${where}: ${initFailure}` };
+    }
+    return { ok: false, stage: 'session', message: `${backend} session failed: ${errorText(e)}` };
   }
 
   // 4. Spec from metadata, companions and the session's inputs/outputs.
@@ -276,6 +316,10 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
     warmupMs,
   };
   return { ok: true, model };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 async function decode(photo: Blob): Promise<{ ok: true; pixels: PixelBuffer } | Exclude<ClassifyOutcome, { ok: true }>> {

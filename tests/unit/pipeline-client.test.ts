@@ -41,9 +41,10 @@ class FakeWorker extends EventTarget {
   }
 }
 
-function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webgpu'; callTimeoutMs?: number } = {}) {
+function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webgpu'; callTimeoutMs?: number; threads?: number } = {}) {
   const workers: FakeWorker[] = [];
   const log: string[] = [];
+  const requests: WorkerLoadRequest[] = [];
   let running = 0;
   let maxRunning = 0;
   const createWorker = () => {
@@ -54,6 +55,7 @@ function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webg
       },
       async loadModel(req, onProgress) {
         log.push(`w${no} load ${req.backend}`);
+        requests.push(req);
         await onProgress?.({ phase: 'downloading', loadedBytes: 5, totalBytes: 10 });
         const outcome = script.load?.(req, no) ?? { ok: true, model: loaded(req) };
         if (outcome === 'hang') return new Promise<LoadOutcome>(() => undefined);
@@ -91,11 +93,16 @@ function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webg
     workers.push(w);
     return w as unknown as Worker;
   };
-  const client = new ClassifierClient({ backend: options.backend ?? 'wasm', createWorker, callTimeoutMs: options.callTimeoutMs ?? 2000 });
+  const client = new ClassifierClient({
+    backend: options.backend ?? 'wasm',
+    createWorker,
+    callTimeoutMs: options.callTimeoutMs ?? 2000,
+    threads: options.threads,
+  });
   const statuses: ModelLoadStatus[] = [];
   client.onLoadStatus((s) => statuses.push(s));
   clients.push(client);
-  return { client, workers, log, statuses, maxRunning: () => maxRunning };
+  return { client, workers, log, requests, statuses, maxRunning: () => maxRunning };
 }
 
 function loaded(req: WorkerLoadRequest) {
@@ -103,7 +110,7 @@ function loaded(req: WorkerLoadRequest) {
     id: 'm',
     spec,
     backend: req.backend,
-    threads: 2,
+    threads: req.threads ?? 2,
     bytes: 10,
     backendReason: req.backendReason,
     specSummary: 'test',
@@ -229,5 +236,61 @@ describe('ClassifierClient', () => {
     const g = await b.client.loadModel(url);
     expect(g.backend).toBe('webgpu');
     expect(b.log).toEqual(['w0 load webgpu']);
+  });
+
+  describe('threads', () => {
+    /** A worker whose ORT backend cannot start with more than one thread, as iOS Safari has done (onnxruntime #11679). */
+    const oomWithThreads = (req: WorkerLoadRequest): LoadOutcome => {
+      const threads = req.threads ?? 4;
+      return threads > 1
+        ? { ok: false, stage: 'runtime', threads, cause: 'RangeError: Out of memory', message: `wasm backend failed to start: RangeError: Out of memory` }
+        : { ok: true, model: loaded({ ...req, threads }) };
+    };
+
+    it('passes ?threads= on to the worker', async () => {
+      const t = setup({}, { threads: 3 });
+      expect((await t.client.loadModel(url)).threads).toBe(3);
+      expect(t.requests.map((r) => r.threads)).toEqual([3]);
+    });
+
+    it('threads that fail to start are retried once with 1 thread in a fresh worker, and restarts keep 1 thread', async () => {
+      const t = setup({ load: oomWithThreads });
+      const m = await t.client.loadModel(url);
+      expect(m.threads).toBe(1);
+      expect(m.backendReason).toBe('WASM requested; WASM threads failed to start (RangeError: Out of memory), using 1 thread');
+      expect(t.requests.map((r) => r.threads)).toEqual([undefined, 1]);
+      expect(t.workers[0]?.terminated).toBe(true);
+      expect(t.client.loadStatus).toMatchObject({ phase: 'ready', model: { threads: 1 } });
+      // A crash restarts the worker: it reloads with 1 thread straight away, no second failed attempt.
+      expect(await codeOf(t.client.classify(photo('crash')))).toBe('worker-crashed');
+      expect((await t.client.classify(photo('after'))).predictions[0]?.label).toBe('after@w2');
+      // And a later model load also starts with 1 thread.
+      await t.client.loadModel(url);
+      expect(t.requests.map((r) => r.threads)).toEqual([undefined, 1, 1, 1]);
+    });
+
+    it('auto on a fallback adapter: the probe worker fails threaded, the retry says both reasons', async () => {
+      const t = setup({ load: oomWithThreads }, { backend: 'auto', threads: 2 });
+      const m = await t.client.loadModel(url);
+      expect(m.backendReason).toMatch(/software fallback; using WASM; WASM threads failed to start \(RangeError: Out of memory\), using 1 thread$/);
+      expect(t.log).toEqual(['w0 load wasm', 'w1 load wasm']);
+    });
+
+    it('a model ORT refuses, or a non-ONNX file, is not retried with 1 thread', async () => {
+      for (const outcome of [
+        { ok: false, stage: 'model', message: 'not an ONNX model' },
+        { ok: false, stage: 'session', message: 'wasm session failed: Load model failed' },
+      ] as const) {
+        const t = setup({ load: () => outcome }, { threads: 4 });
+        await expect(t.client.loadModel(url)).rejects.toThrow(outcome.message);
+        expect(t.requests.map((r) => r.threads)).toEqual([4]);
+      }
+    });
+
+    it('a runtime failure that already ran on 1 thread is not retried', async () => {
+      const t = setup({ load: () => ({ ok: false, stage: 'runtime', threads: 1, cause: 'CompileError', message: 'wasm backend failed to start: CompileError' }) });
+      await expect(t.client.loadModel(url)).rejects.toThrow('CompileError');
+      expect(t.log).toEqual(['w0 load wasm']);
+    });
   });
 });
