@@ -18,7 +18,7 @@ if (!root) throw new Error('OnSight: the page has no #app element');
 const baseUrl = new URL(import.meta.env.BASE_URL, document.baseURI);
 
 const options = parseUrlOptions(location.search);
-const client = new ClassifierClient({ backend: options.backend });
+const client = new ClassifierClient({ backend: options.backend, threads: options.threads });
 const store = new AppStore({
   client,
   fetchModelIndex: async () => {

@@ -111,20 +111,31 @@ export interface AppEnvironment {
   rememberModel?: (id: string | undefined) => void;
 }
 
-/** `?backend=` and `?model=` from the page URL. */
+/** `?backend=`, `?threads=` and `?model=` from the page URL. */
 export interface UrlOptions {
   backend: BackendPreference;
+  /** ORT's WASM thread count, 1..16 (honoured only where the page is crossOriginIsolated). */
+  threads?: number;
   modelId?: string;
+  /** Why part of the URL was ignored (e.g. a `?threads=` out of range), for the model panel. */
+  notice?: string;
 }
 
 export function parseUrlOptions(search: string): UrlOptions {
   const params = new URLSearchParams(search);
   const backend = params.get('backend');
   const modelId = params.get('model') ?? undefined;
-  return {
+  const options: UrlOptions = {
     backend: backend === 'wasm' || backend === 'webgpu' || backend === 'auto' ? backend : 'auto',
     modelId: modelId || undefined,
   };
+  const threads = params.get('threads');
+  if (threads !== null) {
+    const n = Number(threads);
+    if (/^\d+$/.test(threads.trim()) && n >= 1 && n <= 16) options.threads = n;
+    else options.notice = `Ignoring ?threads=${threads}: it must be a whole number from 1 to 16.`;
+  }
+  return options;
 }
 
 /** How a probability is shown: whole percent, or one decimal below 10 % so small scores don't all read "0%". */
@@ -214,9 +225,9 @@ export class AppStore {
       this.set({ models: index.models });
       if (await this.loadSavedModel(options.modelId)) return;
     }
-    let modelNotice: string | undefined;
+    let modelNotice = options.notice;
     if (!entry && options.modelId) {
-      modelNotice = `There is no model “${options.modelId}” here; using the default instead.`;
+      modelNotice = [options.notice, `There is no model “${options.modelId}” here; using the default instead.`].filter(Boolean).join(' ');
       entry = index.models.find((model) => model.id === index.default);
     }
     entry ??= index.models[0];

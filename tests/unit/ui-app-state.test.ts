@@ -142,6 +142,11 @@ describe('AppStore', () => {
     await c.store.start({ backend: 'auto', modelId: 'nope' });
     expect(c.store.current.model?.id).toBe('m1');
     expect(c.store.current.modelNotice).toContain('nope');
+
+    const d = setup();
+    await d.store.start({ ...parseUrlOptions('?threads=99&model=nope'), backend: 'auto' });
+    expect(d.store.current.model?.id).toBe('m1');
+    expect(d.store.current.modelNotice).toMatch(/\?threads=99.*nope/);
   });
 
   it('classifies each photo on its own: one failure leaves the others alone', async () => {
@@ -205,6 +210,13 @@ describe('helpers', () => {
   it('parses ?backend= and ?model=', () => {
     expect(parseUrlOptions('?backend=wasm&model=bears')).toEqual({ backend: 'wasm', modelId: 'bears' });
     expect(parseUrlOptions('?backend=cuda')).toEqual({ backend: 'auto', modelId: undefined });
+    expect(parseUrlOptions('?threads=1')).toEqual({ backend: 'auto', modelId: undefined, threads: 1 });
+    expect(parseUrlOptions('?threads=16').threads).toBe(16);
+    for (const bad of ['0', '17', '2.5', 'many', '']) {
+      const o = parseUrlOptions(`?threads=${bad}`);
+      expect(o.threads).toBeUndefined();
+      expect(o.notice).toContain(`?threads=${bad}`);
+    }
   });
 
   it('formats percentages readably', () => {
