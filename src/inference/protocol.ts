@@ -2,8 +2,7 @@
  * Messages between ClassifierClient (main thread) and the inference worker, over comlink. Failures come back as
  * values (`{ ok: false, code, message }`), not thrown errors, because comlink keeps only an Error's message.
  */
-import type { ModelSpec } from '../model/spec';
-import type { Backend, ClassifyErrorCode, ClassifyResult, ModelSource } from './types';
+import type { Backend, ClassifyErrorCode, ClassifyResult, LoadedModel, ModelSource } from './types';
 
 /** A model source as the worker receives it: the client's ModelSource with URLs already absolute (the worker's base URL is its script's). */
 export type WorkerModelSource = ModelSource;
@@ -22,13 +21,8 @@ export interface WorkerLoadRequest {
   threads?: number;
 }
 
-export interface WorkerLoaded {
-  id: string;
-  spec: ModelSpec;
-  backend: Backend;
-  threads: number;
-  bytes: number;
-  backendReason: string;
+/** What the client hands the UI as LoadedModel, plus details of how the load went. */
+export interface WorkerLoaded extends LoadedModel {
   /** How the spec was found and what the user should check. */
   specSummary: string;
   warnings: string[];
