@@ -19,6 +19,7 @@ import { postprocess } from '../vision/postprocess';
 import { adaptOrtSession, classifyPixels, preprocess, runTensor, type TensorSession } from '../vision/pipeline';
 import type { PixelBuffer } from '../vision/resize';
 import { sniffImageFormat, sniffImageSize } from './image-sniff';
+import { ORT_WARMUP_MODEL } from './ort-warmup-model';
 import {
   type ClassifyOutcome,
   type GpuProbe,
@@ -44,6 +45,7 @@ interface Loaded {
 let current: Loaded | undefined;
 let ortPromise: Promise<Ort> | undefined;
 let ortBackend: Backend | undefined;
+let runtimePromise: Promise<RuntimeStart> | undefined;
 
 /** Most threads a request may ask for (ORT's pool beyond this only adds start-up cost on a phone or laptop). */
 const MAX_THREADS = 16;
@@ -89,6 +91,44 @@ function backendInitFailure(error: unknown): string | undefined {
   const m = /^no available backend found\. ERR: (.*)$/s.exec(message);
   if (!m) return undefined;
   return (m[1] ?? '').replace(/^\[[\w-]+\]\s*/, '') || message;
+}
+
+/** The ORT runtime, started: `ort` ready for sessions, or the `runtime`-stage failure to report. */
+type RuntimeStart = { ok: true; ort: Ort } | { ok: false; failure: Extract<LoadOutcome, { ok: false }> };
+
+/**
+ * Loads ORT's build for `backend` and initialises its backend (downloads and compiles the .wasm, starts the thread
+ * pool) by creating and releasing a session for a one-node model, so that this can overlap the model's download.
+ * Once per worker; never rejects. A failure to import ORT or to start its backend becomes the same `runtime` outcome
+ * the real session create would give; any other warm-up error is ignored, leaving the real create to report it.
+ */
+function startRuntime(backend: Backend, threads: number): Promise<RuntimeStart> {
+  if (runtimePromise && ortBackend === backend) return runtimePromise;
+  const start = (async (): Promise<RuntimeStart> => {
+    let ort: Ort;
+    try {
+      ort = await loadOrt(backend, threads);
+    } catch (e) {
+      const cause = errorText(e);
+      return { ok: false, failure: { ok: false, stage: 'runtime', threads, cause, message: `could not load onnxruntime-web's ${backend} build: ${cause}` } };
+    }
+    try {
+      const warm = await createSession(ort, ORT_WARMUP_MODEL, backend);
+      await warm.release().catch(() => undefined);
+    } catch (e) {
+      const initFailure = backendInitFailure(e);
+      if (initFailure !== undefined) return { ok: false, failure: runtimeStartFailure(backend, threads, initFailure) };
+    }
+    return { ok: true, ort };
+  })();
+  // Cached only for the build this worker runs (a request for another build gets loadOrt's refusal, uncached).
+  if (ortBackend === backend) runtimePromise ??= start;
+  return start;
+}
+
+function runtimeStartFailure(backend: Backend, threads: number, cause: string): Extract<LoadOutcome, { ok: false }> {
+  const where = threads > 1 ? ` with ${threads} threads` : '';
+  return { ok: false, stage: 'runtime', threads, cause, message: `onnxruntime-web's ${backend} backend failed to start${where}: ${cause}` };
 }
 
 async function fetchWithProgress(url: string, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array> {
@@ -187,6 +227,10 @@ async function createSession(ort: Ort, bytes: Uint8Array, ep: Backend): Promise<
 
 async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadOutcome> {
   const { source, backend } = request;
+  // 0. Start ORT now (import, .wasm download and compile, threads) so it overlaps the model's download; its outcome is
+  // only looked at in step 3, so fetch and model errors keep their precedence.
+  const threads = threadCount(request.threads);
+  const runtime = startRuntime(backend, threads);
   // 1. Bytes.
   let bytes: Uint8Array;
   let fileName: string;
@@ -222,14 +266,9 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
 
   // 3. Session on the requested backend. A failure to load or start ORT itself is stage `runtime` (the client may
   // retry it with one thread); ORT refusing this model is stage `session`.
-  const threads = threadCount(request.threads);
-  let ort: Ort;
-  try {
-    ort = await loadOrt(backend, threads);
-  } catch (e) {
-    const cause = errorText(e);
-    return { ok: false, stage: 'runtime', threads, cause, message: `could not load onnxruntime-web's ${backend} build: ${cause}` };
-  }
+  const started = await runtime;
+  if (!started.ok) return started.failure;
+  const { ort } = started;
   let raw: OrtSession;
   let createMs: number;
   try {
@@ -238,10 +277,7 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
     createMs = performance.now() - t;
   } catch (e) {
     const initFailure = backendInitFailure(e);
-    if (initFailure !== undefined) {
-      const where = threads > 1 ? ` with ${threads} threads` : '';
-      return { ok: false, stage: 'runtime', threads, cause: initFailure, message: `onnxruntime-web's ${backend} backend failed to start${where}: ${initFailure}` };
-    }
+    if (initFailure !== undefined) return runtimeStartFailure(backend, threads, initFailure);
     return { ok: false, stage: 'session', message: `${backend} session failed: ${errorText(e)}` };
   }
 
