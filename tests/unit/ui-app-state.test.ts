@@ -14,6 +14,7 @@ import {
   type ModelIndex,
   parseUrlOptions,
 } from '../../src/ui/app-state';
+import { tinySpec } from '../helpers/ui-fixtures';
 
 const INDEX: ModelIndex = {
   default: 'm1',
@@ -30,27 +31,7 @@ function model(id: string): LoadedModel {
     threads: 2,
     bytes: 10,
     backendReason: 'test',
-    spec: {
-      format: 1,
-      id,
-      name: id,
-      labels: ['cat', 'dog'],
-      input: {
-        layout: 'nchw',
-        dtype: 'float32',
-        width: 2,
-        height: 2,
-        resize: 'squish',
-        resample: 'bilinear',
-        alignCorners: false,
-        antialias: false,
-        channelOrder: 'rgb',
-        scale: 1,
-        mean: [0, 0, 0],
-        std: [1, 1, 1],
-      },
-      output: { kind: 'probabilities' },
-    },
+    spec: tinySpec(id),
   };
 }
 

@@ -8,32 +8,10 @@ import type { LoadedModel, ModelLoadStatus, ModelSource } from '../../src/infere
 import { createModelStore, memoryBackend } from '../../src/model/model-store';
 import type { ModelSpec } from '../../src/model/spec';
 import { AppStore, type ClassifierLike, type ModelIndex, OVERRIDES_FILE } from '../../src/ui/app-state';
+import { tinySpec } from '../helpers/ui-fixtures';
 
 const INDEX: ModelIndex = { default: 'site', models: [{ id: 'site', name: 'Site model', url: 'models/site.onnx' }] };
 
-function spec(id: string, labels = ['cat', 'dog']): ModelSpec {
-  return {
-    format: 1,
-    id,
-    name: id,
-    labels,
-    input: {
-      layout: 'nchw',
-      dtype: 'float32',
-      width: 2,
-      height: 2,
-      resize: 'squish',
-      resample: 'bilinear',
-      alignCorners: false,
-      antialias: false,
-      channelOrder: 'rgb',
-      scale: 1,
-      mean: [0, 0, 0],
-      std: [1, 1, 1],
-    },
-    output: { kind: 'probabilities' },
-  };
-}
 
 /** Loads "succeed" unless the .onnx file's text is "bad"; records every source and call order. */
 class FakeClient implements ClassifierLike {
@@ -65,7 +43,7 @@ class FakeClient implements ClassifierLike {
       id = source.id ?? onnx?.name.replace(/\.onnx$/, '') ?? 'model';
     }
     this.log.push(`load ${id}`);
-    const loaded: LoadedModel = { id, spec: { ...spec(id), ...(source.overrides as Partial<ModelSpec>) }, backend: 'wasm', threads: 1, bytes: 1, backendReason: '' };
+    const loaded: LoadedModel = { id, spec: { ...tinySpec(id), ...(source.overrides as Partial<ModelSpec>) }, backend: 'wasm', threads: 1, bytes: 1, backendReason: '' };
     this.current = loaded;
     this.emit({ phase: 'ready', model: loaded });
     return loaded;
