@@ -17,8 +17,18 @@ import net from 'node:net';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appInstrumentation, classifyInApp, clearCards, launch, parseMs, payload, peerClassify, waitAppReady, waitPeerReady } from './lib/browser.mjs';
 import { main as addModel } from '../tools/model-add.mjs';
+import {
+  appInstrumentation,
+  classifyInApp,
+  clearCards,
+  launch,
+  parseMs,
+  payload,
+  peerClassify,
+  waitAppReady,
+  waitPeerReady,
+} from './lib/browser.mjs';
 import { assembleAppSite, assembleBenchSite, make12mp, makeHfModel } from './lib/prepare.mjs';
 import { categorize, duplicates, startCountingProxy } from './lib/proxy.mjs';
 import { markdown } from './lib/report.mjs';
@@ -61,13 +71,14 @@ function parseArgs(argv) {
     } else if (flag === '--batch') {
       o.batch = Number(value());
       batchSet = true;
-    }
-    else if (flag === '--quick') o.quick = true;
+    } else if (flag === '--quick') o.quick = true;
     else if (flag === '--build') o.build = true;
     else if (flag === '--out') o.out = resolve(value());
     else if (flag === '--dist') o.dist = resolve(value());
     else if (flag === '--help' || flag === '-h') {
-      console.log('Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--quick] [--build] [--out FILE] [--dist DIR]');
+      console.log(
+        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--quick] [--build] [--out FILE] [--dist DIR]',
+      );
       process.exit(0);
     } else throw new Error(`bench: unknown option ${arg}`);
   }
@@ -154,7 +165,11 @@ function pushTo(map, key, value) {
 
 /** @param {string} cmd @param {string[]} args @param {Record<string, string>} [extraEnv] */
 function sh(cmd, args, extraEnv = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...extraEnv } });
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...extraEnv },
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
 }
 
@@ -206,7 +221,9 @@ const proxies = [];
 /** The project's own static server (tools/serve.mjs, COOP/COEP on) behind a byte-counting proxy. @param {string} dir @param {string[]} [extraArgs] */
 async function serve(dir, extraArgs = /** @type {string[]} */ ([])) {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'tools', 'serve.mjs'), dir, '--port', String(port), ...extraArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'serve.mjs'), dir, '--port', String(port), ...extraArgs], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   await waitForPort(port);
   const proxy = await startCountingProxy(port);
@@ -252,7 +269,12 @@ try {
     sh('npm', ['run', 'build', '--', '--outDir', appDist]);
   }
   console.error('bench: building the bench pages (vite build --config bench/vite.config.ts)');
-  sh(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'bench/vite.config.ts']);
+  sh(process.execPath, [
+    join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+    'build',
+    '--config',
+    'bench/vite.config.ts',
+  ]);
 
   await make12mp(join(SHARED, 'photos', 'eagle.jpg'), big.path);
   const hfModels = join(tmp, 'hf-models');
@@ -264,12 +286,30 @@ try {
   const zooName = 'ImageNet MobileNetV2 (ONNX Model Zoo, int8)';
   const zooDir = join(SHARED, 'models', ZOO_ID);
   const appSite = assembleAppSite(appDist, join(tmp, 'app'));
-  await addModel([join(zooDir, 'model.onnx'), '--labels', join(zooDir, 'labels.txt'), '--id', ZOO_ID, '--name', zooName,
-    '--kind', 'logits', '--license', 'Apache-2.0', '--out', join(appSite, 'models')]);
+  await addModel([
+    join(zooDir, 'model.onnx'),
+    '--labels',
+    join(zooDir, 'labels.txt'),
+    '--id',
+    ZOO_ID,
+    '--name',
+    zooName,
+    '--kind',
+    'logits',
+    '--license',
+    'Apache-2.0',
+    '--out',
+    join(appSite, 'models'),
+  ]);
   const appIndex = JSON.parse(readFileSync(join(appSite, 'models', 'index.json'), 'utf8'));
-  const defaultEntry = appIndex.models.find((/** @type {{id: string}} */ m) => m.id === appIndex.default) ?? appIndex.models[0];
+  const defaultEntry =
+    appIndex.models.find((/** @type {{id: string}} */ m) => m.id === appIndex.default) ?? appIndex.models[0];
   const defaultModelPath = join(appSite, defaultEntry.url);
-  details.default_model = { id: defaultEntry.id, url: defaultEntry.url, bytes: readFileSync(defaultModelPath).byteLength };
+  details.default_model = {
+    id: defaultEntry.id,
+    url: defaultEntry.url,
+    bytes: readFileSync(defaultModelPath).byteLength,
+  };
   assembleBenchSite({
     benchDist: join(BENCH, 'dist'),
     peersDir: join(BENCH, 'peers'),
@@ -286,7 +326,8 @@ try {
   details.machine = machine(browserVersion);
 
   const allPhotos = [...photos, big];
-  const peerUrl = (/** @type {string} */ page, /** @type {string} */ query) => `${bench.origin}/peers/src/${page}.html?${query}`;
+  const peerUrl = (/** @type {string} */ page, /** @type {string} */ query) =>
+    `${bench.origin}/peers/src/${page}.html?${query}`;
   /** @typedef {import('@playwright/test').Page} Page */
 
   // ---- The app's thread count (everything else is matched to it) ------------------------------------------------
@@ -303,7 +344,10 @@ try {
     await context.close();
   });
   const threads = appThreads ?? os.cpus().length;
-  if (appThreads == null) notes.push(`The app's thread count was not read (no data-threads); peers and the floor used ${threads} (the core count).`);
+  if (appThreads == null)
+    notes.push(
+      `The app's thread count was not read (no data-threads); peers and the floor used ${threads} (the core count).`,
+    );
   details.threads_used_for_floor_and_peers = threads;
 
   // ---- 1. Cold starts, interleaved: run c of every contender before run c + 1 of any ------------------------------
@@ -328,11 +372,46 @@ try {
   const zooWho = `OnSight (${ZOO_ID})`;
   /** @type {ColdContender[]} */
   const coldContenders = [
-    { key: 'app', who: 'OnSight (default model)', url: `${app.origin}/`, server: app, repeat: true, visit: appVisit(firstPhoto) },
-    { key: 'nsfwjs.webgl', who: 'nsfwjs 4.4.0 + TF.js 4.22 webgl', url: peerUrl('nsfwjs', `backend=webgl&threads=${threads}`), server: bench, repeat: false, visit: peerVisit('nsfwjs.webgl') },
-    { key: 'nsfwjs.wasm', who: 'nsfwjs 4.4.0 + TF.js 4.22 wasm', url: peerUrl('nsfwjs', `backend=wasm&threads=${threads}`), server: bench, repeat: false, visit: peerVisit('nsfwjs.wasm') },
-    { key: 'transformersjs', who: 'Transformers.js 4.3.1 (wasm)', url: peerUrl('transformers', `model=${ZOO_ID}&threads=${threads}`), server: bench, repeat: false, visit: peerVisit('transformersjs') },
-    { key: 'app_zoo', who: zooWho, url: `${app.origin}/?model=${ZOO_ID}`, server: app, repeat: false, visit: appVisit(firstPhoto) },
+    {
+      key: 'app',
+      who: 'OnSight (default model)',
+      url: `${app.origin}/`,
+      server: app,
+      repeat: true,
+      visit: appVisit(firstPhoto),
+    },
+    {
+      key: 'nsfwjs.webgl',
+      who: 'nsfwjs 4.4.0 + TF.js 4.22 webgl',
+      url: peerUrl('nsfwjs', `backend=webgl&threads=${threads}`),
+      server: bench,
+      repeat: false,
+      visit: peerVisit('nsfwjs.webgl'),
+    },
+    {
+      key: 'nsfwjs.wasm',
+      who: 'nsfwjs 4.4.0 + TF.js 4.22 wasm',
+      url: peerUrl('nsfwjs', `backend=wasm&threads=${threads}`),
+      server: bench,
+      repeat: false,
+      visit: peerVisit('nsfwjs.wasm'),
+    },
+    {
+      key: 'transformersjs',
+      who: 'Transformers.js 4.3.1 (wasm)',
+      url: peerUrl('transformers', `model=${ZOO_ID}&threads=${threads}`),
+      server: bench,
+      repeat: false,
+      visit: peerVisit('transformersjs'),
+    },
+    {
+      key: 'app_zoo',
+      who: zooWho,
+      url: `${app.origin}/?model=${ZOO_ID}`,
+      server: app,
+      repeat: false,
+      visit: appVisit(firstPhoto),
+    },
   ];
   /** @type {Record<string, Record<string, number[]>>} */
   const coldAcc = {};
@@ -391,7 +470,8 @@ try {
         try {
           await coldOnce(k);
         } catch (error) {
-          coldFailed[k.key] = `${k.who}, cold start failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+          coldFailed[k.key] =
+            `${k.who}, cold start failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
           console.error(`bench: ${coldFailed[k.key]}`);
         }
       }
@@ -410,22 +490,53 @@ try {
     const defs = [
       ['cold.ready', 'first.ready', 'navigation → model ready, first visit', 'ms', undefined],
       ['cold.first_result', 'first.result', 'navigation → first result, first visit', 'ms', undefined],
-      ['cold.bytes', 'first.bytes.total', 'bytes transferred until first result, first visit', 'bytes', bytesNote(acc, 'first')],
-      ['cold.bytes_settled', 'first.bytes_settled', 'bytes transferred once the network settles, first visit', 'bytes', 'includes anything fetched after the first result (e.g. service-worker precache)'],
+      [
+        'cold.bytes',
+        'first.bytes.total',
+        'bytes transferred until first result, first visit',
+        'bytes',
+        bytesNote(acc, 'first'),
+      ],
+      [
+        'cold.bytes_settled',
+        'first.bytes_settled',
+        'bytes transferred once the network settles, first visit',
+        'bytes',
+        'includes anything fetched after the first result (e.g. service-worker precache)',
+      ],
     ];
     if (k.repeat) {
       defs.push(
-        ['repeat.ready', 'repeat.ready', 'navigation → model ready, repeat visit', 'ms', swControlled[k.key] ? 'page controlled by the service worker' : 'no service worker in control (HTTP cache only)'],
+        [
+          'repeat.ready',
+          'repeat.ready',
+          'navigation → model ready, repeat visit',
+          'ms',
+          swControlled[k.key]
+            ? 'page controlled by the service worker'
+            : 'no service worker in control (HTTP cache only)',
+        ],
         ['repeat.first_result', 'repeat.result', 'navigation → first result, repeat visit', 'ms', undefined],
-        ['repeat.bytes', 'repeat.bytes.total', 'bytes transferred until first result, repeat visit', 'bytes', bytesNote(acc, 'repeat')],
+        [
+          'repeat.bytes',
+          'repeat.bytes.total',
+          'bytes transferred until first result, repeat visit',
+          'bytes',
+          bytesNote(acc, 'repeat'),
+        ],
       );
     }
     for (const [id, accKey, label, unit, note] of defs) {
       const values = acc[accKey] ?? [];
-      if (values.length === 0) nullRow(`${k.key}.${id}`, sec, `${k.who}: ${label}`, unit, coldFailed[k.key] ?? 'not measured');
+      if (values.length === 0)
+        nullRow(`${k.key}.${id}`, sec, `${k.who}: ${label}`, unit, coldFailed[k.key] ?? 'not measured');
       else addRow(`${k.key}.${id}`, sec, `${k.who}: ${label}`, unit, values, note);
     }
-    details[`${k.key}_bytes`] = Object.fromEntries(Object.entries(acc).filter(([name]) => name.includes('bytes')).map(([name, v]) => [name, summarize(v).median]));
+    details[`${k.key}_bytes`] = Object.fromEntries(
+      Object.entries(acc)
+        .filter(([name]) => name.includes('bytes'))
+        .map(([name, v]) => [name, summarize(v).median]),
+    );
   }
   if (dupes.size > 0) notes.push(`First visit, files the server sent more than once: ${[...dupes].join('; ')}.`);
 
@@ -518,16 +629,33 @@ try {
       open: async () => {
         page = await openPage(`${bench.origin}/pages/floor.html`);
         await page.waitForFunction(() => document.body?.dataset.ready === 'true');
-        const info = await page.evaluate(([url, t]) => /** @type {any} */ (window).floor.init(url, t), /** @type {const} */ ([`${bench.origin}/models/default.onnx`, n]));
+        const info = await page.evaluate(
+          ([url, t]) => /** @type {any} */ (window).floor.init(url, t),
+          /** @type {const} */ ([`${bench.origin}/models/default.onnx`, n]),
+        );
         details.floor = { ...details.floor, [`threads_${n}`]: info };
-        addRow(`${key}.session_create`, 'cold', `Floor: InferenceSession.create at ${n} thread${n === 1 ? '' : 's'} (model bytes in memory)`, 'ms', [info.sessionCreateMs]);
+        addRow(
+          `${key}.session_create`,
+          'cold',
+          `Floor: InferenceSession.create at ${n} thread${n === 1 ? '' : 's'} (model bytes in memory)`,
+          'ms',
+          [info.sessionCreateMs],
+        );
         await page.evaluate(() => /** @type {any} */ (window).floor.run(3, 0));
       },
       /** @param {{ name: string, path: string }} p */
       once: async (p) => {
         if (!page) throw new Error('not open');
-        const [ms] = await page.evaluate(() => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.run(0, 1)));
-        const dec = n === threads ? await page.evaluate(([u]) => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.decode(u, 0, 1)), [`/photos/${p.name}`]) : [];
+        const [ms] = await page.evaluate(
+          () => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.run(0, 1)),
+        );
+        const dec =
+          n === threads
+            ? await page.evaluate(
+                ([u]) => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.decode(u, 0, 1)),
+                [`/photos/${p.name}`],
+              )
+            : [];
         if (!recording) return;
         if (ms != null) record(key, p.name, 'run', ms);
         if (dec[0] != null) record(key, p.name, 'decode', dec[0]);
@@ -566,13 +694,29 @@ try {
           page = await openPage(`${plain.origin}/`, true, { serviceWorkers: 'block' });
           state = await waitAppReady(page);
         }
-        if (state.threads !== 1) throw new Error(`could not get the app onto 1 thread (data-threads=${state.threads} even without COOP/COEP)`);
+        if (state.threads !== 1)
+          throw new Error(`could not get the app onto 1 thread (data-threads=${state.threads} even without COOP/COEP)`);
         return page;
       }),
     },
-    { key: 'nsfwjs.webgl', who: 'nsfwjs 4.4.0 + TF.js 4.22 webgl', photos, ...peerContender('nsfwjs.webgl', peerUrl('nsfwjs', `backend=webgl&threads=${threads}`)) },
-    { key: 'nsfwjs.wasm', who: 'nsfwjs 4.4.0 + TF.js 4.22 wasm', photos, ...peerContender('nsfwjs.wasm', peerUrl('nsfwjs', `backend=wasm&threads=${threads}`)) },
-    { key: 'transformersjs', who: 'Transformers.js 4.3.1 (wasm)', photos, ...peerContender('transformersjs', peerUrl('transformers', `model=${ZOO_ID}&threads=${threads}`)) },
+    {
+      key: 'nsfwjs.webgl',
+      who: 'nsfwjs 4.4.0 + TF.js 4.22 webgl',
+      photos,
+      ...peerContender('nsfwjs.webgl', peerUrl('nsfwjs', `backend=webgl&threads=${threads}`)),
+    },
+    {
+      key: 'nsfwjs.wasm',
+      who: 'nsfwjs 4.4.0 + TF.js 4.22 wasm',
+      photos,
+      ...peerContender('nsfwjs.wasm', peerUrl('nsfwjs', `backend=wasm&threads=${threads}`)),
+    },
+    {
+      key: 'transformersjs',
+      who: 'Transformers.js 4.3.1 (wasm)',
+      photos,
+      ...peerContender('transformersjs', peerUrl('transformers', `model=${ZOO_ID}&threads=${threads}`)),
+    },
     {
       key: 'app_zoo',
       who: zooWho,
@@ -598,11 +742,13 @@ try {
   await section('per-photo latency (interleaved)', [], async () => {
     for (const c of contenders) await guarded(c, c.open);
     for (let w = 0; w < opts.warmup; w++) {
-      for (const p of allPhotos) for (const c of contenders) if (c.photos.includes(p)) await guarded(c, () => c.once(p, `w${w}`));
+      for (const p of allPhotos)
+        for (const c of contenders) if (c.photos.includes(p)) await guarded(c, () => c.once(p, `w${w}`));
     }
     recording = true;
     for (let i = 0; i < opts.iterations; i++) {
-      for (const p of allPhotos) for (const c of contenders) if (c.photos.includes(p)) await guarded(c, () => c.once(p, `i${i}`));
+      for (const p of allPhotos)
+        for (const c of contenders) if (c.photos.includes(p)) await guarded(c, () => c.once(p, `i${i}`));
     }
   });
   const failedReason = (/** @type {string} */ key) => contenders.find((c) => c.key === key)?.failed ?? 'not measured';
@@ -610,67 +756,187 @@ try {
   const pool = (key, figure, list) => list.flatMap((p) => warm[key]?.[p.name]?.[figure] ?? []);
   /** @param {string} id @param {string} section @param {string} label @param {string} unit @param {number[]} values @param {string} key @param {string} [note] */
   const rowOrNull = (id, section, label, unit, values, key, note) =>
-    values.length > 0 ? addRow(id, section, label, unit, values, note) : nullRow(id, section, label, unit, failedReason(key));
+    values.length > 0
+      ? addRow(id, section, label, unit, values, note)
+      : nullRow(id, section, label, unit, failedReason(key));
 
   // Overhead rows (default model)
   const postShown = shownKeys.has('postprocess');
   details.app = { ...details.app, card_timings_shown: [...shownKeys] };
-  for (const [set, list, what] of /** @type {const} */ ([['shared', photos, 'shared photos'], ['12mp', [big], '12 MP photo']])) {
-    rowOrNull(`app.e2e.${set}`, 'overhead', `OnSight e2e, file → top-5 on screen (${what})`, 'ms', pool('app', 'e2e', list), 'app');
+  for (const [set, list, what] of /** @type {const} */ ([
+    ['shared', photos, 'shared photos'],
+    ['12mp', [big], '12 MP photo'],
+  ])) {
+    rowOrNull(
+      `app.e2e.${set}`,
+      'overhead',
+      `OnSight e2e, file → top-5 on screen (${what})`,
+      'ms',
+      pool('app', 'e2e', list),
+      'app',
+    );
     for (const b of ['decode', 'preprocess', 'inference', 'postprocess', 'transfer', 'total']) {
       const values = pool('app', b, list);
       const id = `app.${b}.${set}`;
-      if (b === 'postprocess' && !postShown) nullRow(id, 'overhead', `OnSight postprocess (${what})`, 'ms', 'the result card does not show postprocessMs; it is inside "transfer"');
-      else if (values.length === 0) nullRow(id, 'overhead', `OnSight ${b} (${what})`, 'ms', contenders[0]?.failed ?? `the result card does not show ${b} (shown: ${[...shownKeys].join(', ') || 'nothing'})`);
+      if (b === 'postprocess' && !postShown)
+        nullRow(
+          id,
+          'overhead',
+          `OnSight postprocess (${what})`,
+          'ms',
+          'the result card does not show postprocessMs; it is inside "transfer"',
+        );
+      else if (values.length === 0)
+        nullRow(
+          id,
+          'overhead',
+          `OnSight ${b} (${what})`,
+          'ms',
+          contenders[0]?.failed ??
+            `the result card does not show ${b} (shown: ${[...shownKeys].join(', ') || 'nothing'})`,
+        );
       else {
         const label =
           b === 'transfer'
             ? `OnSight transfer${postShown ? '' : ' + postprocess'} (total − decode − preprocess − inference${postShown ? ' − postprocess' : ''}) (${what})`
             : `OnSight ${b} (${what})`;
-        addRow(id, 'overhead', label, 'ms', values, b === 'total' ? 'as the card shows it (ClassifyResult.timings.totalMs)' : undefined);
+        addRow(
+          id,
+          'overhead',
+          label,
+          'ms',
+          values,
+          b === 'total' ? 'as the card shows it (ClassifyResult.timings.totalMs)' : undefined,
+        );
       }
     }
   }
-  for (const p of photos) rowOrNull(`app.e2e.photo.${p.name}`, 'overhead', `OnSight e2e (${p.name})`, 'ms', pool('app', 'e2e', [p]), 'app');
+  for (const p of photos)
+    rowOrNull(`app.e2e.photo.${p.name}`, 'overhead', `OnSight e2e (${p.name})`, 'ms', pool('app', 'e2e', [p]), 'app');
   const floorInfo = details.floor?.[`threads_${threads}`];
-  rowOrNull('floor.run', 'overhead', `Floor: session.run, pre-made tensor (${threads} thread${threads === 1 ? '' : 's'})`, 'ms', pool('floor', 'run', allPhotos), 'floor', floorInfo ? `ORT ${floorInfo.ortVersion}, ${floorInfo.inputType} ${JSON.stringify(floorInfo.inputShape)}` : undefined);
-  rowOrNull('floor.decode.shared', 'overhead', 'Floor: createImageBitmap decode in a worker (shared photos)', 'ms', pool('floor', 'decode', photos), 'floor');
-  rowOrNull('floor.decode.12mp', 'overhead', 'Floor: createImageBitmap decode in a worker (12 MP photo)', 'ms', pool('floor', 'decode', [big]), 'floor');
+  rowOrNull(
+    'floor.run',
+    'overhead',
+    `Floor: session.run, pre-made tensor (${threads} thread${threads === 1 ? '' : 's'})`,
+    'ms',
+    pool('floor', 'run', allPhotos),
+    'floor',
+    floorInfo
+      ? `ORT ${floorInfo.ortVersion}, ${floorInfo.inputType} ${JSON.stringify(floorInfo.inputShape)}`
+      : undefined,
+  );
+  rowOrNull(
+    'floor.decode.shared',
+    'overhead',
+    'Floor: createImageBitmap decode in a worker (shared photos)',
+    'ms',
+    pool('floor', 'decode', photos),
+    'floor',
+  );
+  rowOrNull(
+    'floor.decode.12mp',
+    'overhead',
+    'Floor: createImageBitmap decode in a worker (12 MP photo)',
+    'ms',
+    pool('floor', 'decode', [big]),
+    'floor',
+  );
   // Threads
-  if (threads === 1) nullRow('floor.run.1thread', 'threads', 'Floor: session.run, 1 thread', 'ms', 'the app itself uses 1 thread: floor.run is the 1-thread figure');
-  else rowOrNull('floor.run.1thread', 'threads', 'Floor: session.run, 1 thread', 'ms', pool('floor1', 'run', photos), 'floor1');
-  rowOrNull('app.e2e.shared.1thread', 'threads', 'OnSight e2e at 1 thread (shared photos)', 'ms', pool('app1', 'e2e', photos), 'app1', oneThreadHow);
+  if (threads === 1)
+    nullRow(
+      'floor.run.1thread',
+      'threads',
+      'Floor: session.run, 1 thread',
+      'ms',
+      'the app itself uses 1 thread: floor.run is the 1-thread figure',
+    );
+  else
+    rowOrNull(
+      'floor.run.1thread',
+      'threads',
+      'Floor: session.run, 1 thread',
+      'ms',
+      pool('floor1', 'run', photos),
+      'floor1',
+    );
+  rowOrNull(
+    'app.e2e.shared.1thread',
+    'threads',
+    'OnSight e2e at 1 thread (shared photos)',
+    'ms',
+    pool('app1', 'e2e', photos),
+    'app1',
+    oneThreadHow,
+  );
   // Peers
-  for (const c of contenders.filter((x) => ['nsfwjs.webgl', 'nsfwjs.wasm', 'transformersjs', 'app_zoo'].includes(x.key))) {
-    rowOrNull(`${c.key}.latency`, 'peers', `${c.who}: file → top-5${c.key === 'app_zoo' ? ' on screen' : ''} (shared photos)`, 'ms', pool(c.key, 'e2e', photos), c.key);
+  for (const c of contenders.filter((x) =>
+    ['nsfwjs.webgl', 'nsfwjs.wasm', 'transformersjs', 'app_zoo'].includes(x.key),
+  )) {
+    rowOrNull(
+      `${c.key}.latency`,
+      'peers',
+      `${c.who}: file → top-5${c.key === 'app_zoo' ? ' on screen' : ''} (shared photos)`,
+      'ms',
+      pool(c.key, 'e2e', photos),
+      c.key,
+    );
   }
 
   // ---- 3. Batch: photos per second ----------------------------------------------------------------------------
-  await section('batch', [{ id: 'app.batch', section: 'batch', label: `OnSight batch of ${opts.batch} photos`, unit: 'photos/s' }], async () => {
-    const page = await openPage(`${app.origin}/`, true);
-    await waitAppReady(page);
-    await classifyInApp(page, [payload(firstPhoto, 'warm')]);
-    await clearCards(page);
-    const rates = [];
-    const repeats = opts.quick ? 1 : Math.min(3, opts.iterations);
-    for (let rep = 0; rep < repeats; rep++) {
-      const files = Array.from({ length: opts.batch }, (_, i) => payload(sharedPhotos[i % sharedPhotos.length] ?? firstPhoto, `b${rep}-${i}`));
-      const results = await classifyInApp(page, files, 600_000);
-      const failed = results.filter((r) => r.done == null);
-      if (failed.length > 0) throw new Error(`${failed.length} photos failed: ${failed[0]?.error}`);
-      const start = Math.min(...results.map((r) => r.start));
-      const end = Math.max(...results.map((r) => /** @type {number} */ (r.done)));
-      rates.push((opts.batch * 1000) / (end - start));
+  await section(
+    'batch',
+    [{ id: 'app.batch', section: 'batch', label: `OnSight batch of ${opts.batch} photos`, unit: 'photos/s' }],
+    async () => {
+      const page = await openPage(`${app.origin}/`, true);
+      await waitAppReady(page);
+      await classifyInApp(page, [payload(firstPhoto, 'warm')]);
       await clearCards(page);
-    }
-    addRow('app.batch', 'batch', `OnSight: ${opts.batch} photos at once (cycling the shared photos), change event → last card done`, 'photos/s', rates);
-  });
+      const rates = [];
+      const repeats = opts.quick ? 1 : Math.min(3, opts.iterations);
+      for (let rep = 0; rep < repeats; rep++) {
+        const files = Array.from({ length: opts.batch }, (_, i) =>
+          payload(sharedPhotos[i % sharedPhotos.length] ?? firstPhoto, `b${rep}-${i}`),
+        );
+        const results = await classifyInApp(page, files, 600_000);
+        const failed = results.filter((r) => r.done == null);
+        if (failed.length > 0) throw new Error(`${failed.length} photos failed: ${failed[0]?.error}`);
+        const start = Math.min(...results.map((r) => r.start));
+        const end = Math.max(...results.map((r) => /** @type {number} */ (r.done)));
+        rates.push((opts.batch * 1000) / (end - start));
+        await clearCards(page);
+      }
+      addRow(
+        'app.batch',
+        'batch',
+        `OnSight: ${opts.batch} photos at once (cycling the shared photos), change event → last card done`,
+        'photos/s',
+        rates,
+      );
+    },
+  );
   {
     const dec = med('floor.decode.shared');
     const run = med('floor.run');
     if (dec != null && run != null)
-      rows.push({ id: 'floor.batch', section: 'batch', label: 'Floor: 1 / (decode + session.run), medians', unit: 'photos/s', median: 1000 / (dec + run), min: null, max: null, n: 1, note: 'derived from floor.decode.shared and floor.run' });
-    else nullRow('floor.batch', 'batch', 'Floor: 1 / (decode + session.run)', 'photos/s', 'floor decode or run was not measured');
+      rows.push({
+        id: 'floor.batch',
+        section: 'batch',
+        label: 'Floor: 1 / (decode + session.run), medians',
+        unit: 'photos/s',
+        median: 1000 / (dec + run),
+        min: null,
+        max: null,
+        n: 1,
+        note: 'derived from floor.decode.shared and floor.run',
+      });
+    else
+      nullRow(
+        'floor.batch',
+        'batch',
+        'Floor: 1 / (decode + session.run)',
+        'photos/s',
+        'floor decode or run was not measured',
+      );
   }
   for (const context of warmContexts) await context.close().catch(() => {});
 } catch (error) {
@@ -700,7 +966,8 @@ function ratioOf(name, a, b, what) {
   const value = ratio(med(a), med(bId));
   if (value == null) {
     const missing = [a, bId].filter((id) => med(id) == null);
-    reasons[name] = `not measured: ${missing.map((id) => `${id} (${rows.find((r) => r.id === id)?.reason ?? 'missing'})`).join('; ')}`;
+    reasons[name] =
+      `not measured: ${missing.map((id) => `${id} (${rows.find((r) => r.id === id)?.reason ?? 'missing'})`).join('; ')}`;
   }
   details.ratios = details.ratios ?? {};
   details.ratios[name] = { value, numerator: a, denominator: bId, what };
@@ -710,7 +977,10 @@ function ratioOf(name, a, b, what) {
 const result = {
   date: started.toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-  machine: { ...(details.machine ?? machine('unknown')), load_average_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+  machine: {
+    ...(details.machine ?? machine('unknown')),
+    load_average_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  },
   settings: {
     iterations: opts.iterations,
     warmup: opts.warmup,
@@ -720,19 +990,70 @@ const result = {
     photos: photos.map((p) => p.name),
     big_photo: '12 MP (4256×2832) upscaled from eagle.jpg with sharp, in a temp dir',
     threads: details.threads_used_for_floor_and_peers ?? null,
-    served_by: 'tools/serve.mjs (COOP/COEP, so every page — app, floor and peers — is crossOriginIsolated and may use threads), behind a byte-counting proxy',
+    served_by:
+      'tools/serve.mjs (COOP/COEP, so every page — app, floor and peers — is crossOriginIsolated and may use threads), behind a byte-counting proxy',
   },
-  overhead_ratio: ratioOf('overhead_ratio', 'app.e2e.shared', 'floor.run', 'OnSight e2e (file → top-5 on screen) / session.run on a pre-made tensor, shared photos, default model'),
+  overhead_ratio: ratioOf(
+    'overhead_ratio',
+    'app.e2e.shared',
+    'floor.run',
+    'OnSight e2e (file → top-5 on screen) / session.run on a pre-made tensor, shared photos, default model',
+  ),
   overhead_ratio_12mp: ratioOf('overhead_ratio_12mp', 'app.e2e.12mp', 'floor.run', 'the same on the 12 MP photo'),
-  threads_ratio_floor: ratioOf('threads_ratio_floor', 'floor.run', 'floor.run.1thread', `floor session.run at the app's thread count / at 1 thread`),
-  threads_ratio_app: ratioOf('threads_ratio_app', 'app.e2e.shared', 'app.e2e.shared.1thread', 'OnSight e2e at its own thread count / at 1 thread'),
-  batch_ratio: ratioOf('batch_ratio', 'floor.batch', 'app.batch', 'floor photos/s / OnSight photos/s (time per photo, ours / floor)'),
-  nsfwjs_latency_ratio: ratioOf('nsfwjs_latency_ratio', 'app.e2e.shared', ['nsfwjs.webgl.latency', 'nsfwjs.wasm.latency'], 'OnSight default model / nsfwjs (faster backend), file → top-5'),
-  nsfwjs_cold_start_ratio: ratioOf('nsfwjs_cold_start_ratio', 'app.cold.first_result', ['nsfwjs.webgl.cold.first_result', 'nsfwjs.wasm.cold.first_result'], 'navigation → first result, first visit; against the faster nsfwjs backend'),
-  nsfwjs_bytes_ratio: ratioOf('nsfwjs_bytes_ratio', 'app.cold.bytes', ['nsfwjs.webgl.cold.bytes', 'nsfwjs.wasm.cold.bytes'], 'bytes until first result, first visit; against the smaller nsfwjs backend'),
-  transformersjs_latency_ratio: ratioOf('transformersjs_latency_ratio', 'app_zoo.latency', 'transformersjs.latency', 'same zoo model and photos: OnSight / Transformers.js, file → top-5'),
-  transformersjs_cold_start_ratio: ratioOf('transformersjs_cold_start_ratio', 'app_zoo.cold.first_result', 'transformersjs.cold.first_result', 'navigation → first result, first visit, zoo model'),
-  transformersjs_bytes_ratio: ratioOf('transformersjs_bytes_ratio', 'app_zoo.cold.bytes', 'transformersjs.cold.bytes', 'bytes until first result, first visit, zoo model'),
+  threads_ratio_floor: ratioOf(
+    'threads_ratio_floor',
+    'floor.run',
+    'floor.run.1thread',
+    `floor session.run at the app's thread count / at 1 thread`,
+  ),
+  threads_ratio_app: ratioOf(
+    'threads_ratio_app',
+    'app.e2e.shared',
+    'app.e2e.shared.1thread',
+    'OnSight e2e at its own thread count / at 1 thread',
+  ),
+  batch_ratio: ratioOf(
+    'batch_ratio',
+    'floor.batch',
+    'app.batch',
+    'floor photos/s / OnSight photos/s (time per photo, ours / floor)',
+  ),
+  nsfwjs_latency_ratio: ratioOf(
+    'nsfwjs_latency_ratio',
+    'app.e2e.shared',
+    ['nsfwjs.webgl.latency', 'nsfwjs.wasm.latency'],
+    'OnSight default model / nsfwjs (faster backend), file → top-5',
+  ),
+  nsfwjs_cold_start_ratio: ratioOf(
+    'nsfwjs_cold_start_ratio',
+    'app.cold.first_result',
+    ['nsfwjs.webgl.cold.first_result', 'nsfwjs.wasm.cold.first_result'],
+    'navigation → first result, first visit; against the faster nsfwjs backend',
+  ),
+  nsfwjs_bytes_ratio: ratioOf(
+    'nsfwjs_bytes_ratio',
+    'app.cold.bytes',
+    ['nsfwjs.webgl.cold.bytes', 'nsfwjs.wasm.cold.bytes'],
+    'bytes until first result, first visit; against the smaller nsfwjs backend',
+  ),
+  transformersjs_latency_ratio: ratioOf(
+    'transformersjs_latency_ratio',
+    'app_zoo.latency',
+    'transformersjs.latency',
+    'same zoo model and photos: OnSight / Transformers.js, file → top-5',
+  ),
+  transformersjs_cold_start_ratio: ratioOf(
+    'transformersjs_cold_start_ratio',
+    'app_zoo.cold.first_result',
+    'transformersjs.cold.first_result',
+    'navigation → first result, first visit, zoo model',
+  ),
+  transformersjs_bytes_ratio: ratioOf(
+    'transformersjs_bytes_ratio',
+    'app_zoo.cold.bytes',
+    'transformersjs.cold.bytes',
+    'bytes until first result, first visit, zoo model',
+  ),
   reasons,
   notes,
   rows,
@@ -743,5 +1064,7 @@ const result = {
 mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(markdown(result));
-console.error(`bench: wrote ${opts.out} (${basename(opts.out)}) in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+console.error(
+  `bench: wrote ${opts.out} (${basename(opts.out)}) in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
+);
 process.exit(0);

@@ -64,7 +64,8 @@ const isolationPlugin: WorkboxPlugin = {
  * what is stored is the host's current file either way — only the bytes are saved.
  */
 const revalidatePlugin: WorkboxPlugin = {
-  requestWillFetch: async ({ request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
+  requestWillFetch: async ({ request }) =>
+    request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request,
 };
 
 /**
@@ -103,7 +104,10 @@ registerRoute(
   new NavigationRoute(createHandlerBoundToURL('index.html'), {
     allowlist: [new RegExp(`^${scopePattern}`)],
     // Opening one of our files directly (a model, the manifest) must give that file, not the app.
-    denylist: [new RegExp(`^${scopePattern}(assets|models|icons)/`), /\.(js|mjs|json|webmanifest|wasm|onnx|png|svg|map)$/],
+    denylist: [
+      new RegExp(`^${scopePattern}(assets|models|icons)/`),
+      /\.(js|mjs|json|webmanifest|wasm|onnx|png|svg|map)$/,
+    ],
   }),
 );
 
@@ -145,7 +149,9 @@ registerRoute(
         );
       }
     } catch (error) {
-      return redirectAfterShare(error instanceof DOMException && error.name === 'QuotaExceededError' ? 'quota' : 'failed');
+      return redirectAfterShare(
+        error instanceof DOMException && error.name === 'QuotaExceededError' ? 'quota' : 'failed',
+      );
     }
     return redirectAfterShare('1');
   },

@@ -9,7 +9,16 @@
  * Usage: node tools/ensure-default-model.mjs [--force]
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -167,7 +176,9 @@ async function main() {
   }
   const out = result.outputs[0];
   if (result.outputs.length !== 1 || out?.dims[1] !== labels.length) {
-    throw new Error(`default model: expected one output of ${labels.length} classes, got ${JSON.stringify(result.outputs)}`);
+    throw new Error(
+      `default model: expected one output of ${labels.length} classes, got ${JSON.stringify(result.outputs)}`,
+    );
   }
   mkdirSync(outDir, { recursive: true });
   const tmp = `${outFile}.tmp`;
@@ -187,7 +198,7 @@ async function main() {
 // Run when executed directly (compared through realpath: Node resolves symlinks for import.meta.url, not argv[1]).
 if (process.argv[1] && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
   main().catch((err) => {
-    console.error(`default model: ${err instanceof Error ? err.stack ?? err.message : err}`);
+    console.error(`default model: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
     process.exit(1);
   });
 }

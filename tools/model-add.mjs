@@ -50,7 +50,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** @param {string} msg @returns {never} */
 function usage(msg) {
-  throw new Error(`${msg}\nusage: npm run model:add -- <model.onnx> [--labels labels.txt] [--size 224] [--layout nchw|nhwc] [--mean imagenet|a,b,c --std a,b,c] [--resize crop|squish|pad] [--id ID] [--name NAME] [--copy] [--default] [--out DIR]`);
+  throw new Error(
+    `${msg}\nusage: npm run model:add -- <model.onnx> [--labels labels.txt] [--size 224] [--layout nchw|nhwc] [--mean imagenet|a,b,c --std a,b,c] [--resize crop|squish|pad] [--id ID] [--name NAME] [--copy] [--default] [--out DIR]`,
+  );
 }
 
 /** @param {string} v @param {string} flag @returns {[number, number, number]} */
@@ -88,8 +90,10 @@ export function specFromOptions(o) {
   const mean = str('mean');
   const std = str('std');
   if (mean === 'imagenet') Object.assign(input, { scale: 1 / 255, mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] });
-  else if (mean === 'inception' || mean === 'tf') Object.assign(input, { scale: 1 / 127.5, mean: [1, 1, 1], std: [1, 1, 1] });
-  else if (mean === 'unit' || mean === 'none') Object.assign(input, { scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] });
+  else if (mean === 'inception' || mean === 'tf')
+    Object.assign(input, { scale: 1 / 127.5, mean: [1, 1, 1], std: [1, 1, 1] });
+  else if (mean === 'unit' || mean === 'none')
+    Object.assign(input, { scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] });
   else if (mean !== undefined) {
     const m = triple(mean, '--mean');
     const s = std ? triple(std, '--std') : [1, 1, 1];
@@ -99,13 +103,21 @@ export function specFromOptions(o) {
     const pixelUnits = [...m, ...s].some((x) => Math.abs(x) > 1);
     input.scale = pixelUnits ? 1 : 1 / 255;
   } else if (std !== undefined) usage('--std needs --mean a,b,c too');
-  if (std !== undefined && (mean === 'imagenet' || mean === 'inception' || mean === 'tf' || mean === 'unit' || mean === 'none')) {
+  if (
+    std !== undefined &&
+    (mean === 'imagenet' || mean === 'inception' || mean === 'tf' || mean === 'unit' || mean === 'none')
+  ) {
     input.std = triple(std, '--std');
   }
   if (str('scale')) input.scale = Number(str('scale'));
   if (Object.keys(input).length > 0) spec.input = input;
   if (str('kind')) spec.output = { kind: str('kind') };
-  if (str('license')) spec.source = { name: spec.name ?? 'user', license: str('license'), ...(str('source-url') ? { url: str('source-url') } : {}) };
+  if (str('license'))
+    spec.source = {
+      name: spec.name ?? 'user',
+      license: str('license'),
+      ...(str('source-url') ? { url: str('source-url') } : {}),
+    };
   return validatePartialSpec(spec, 'command line');
 }
 
@@ -160,10 +172,19 @@ export async function main(argv) {
     },
   });
   if (o.help) {
-    process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]?.replace(/^[\s\S]*?\/\*\*/, '')}\n`);
+    process.stdout.write(
+      `${readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('*/')[0]
+        ?.replace(/^[\s\S]*?\/\*\*/, '')}\n`,
+    );
     return;
   }
-  if (positionals.length !== 1) usage(positionals.length ? `one model at a time, got ${positionals.length}` : 'which model? give the path of an .onnx file');
+  if (positionals.length !== 1)
+    usage(
+      positionals.length
+        ? `one model at a time, got ${positionals.length}`
+        : 'which model? give the path of an .onnx file',
+    );
   const modelPath = resolve(/** @type {string} */ (positionals[0]));
   if (!existsSync(modelPath)) usage(`no such file: ${modelPath}`);
   const file = basename(modelPath);
@@ -175,7 +196,10 @@ export async function main(argv) {
   if (o.labels && !existsSync(labelsPath)) usage(`no such labels file: ${labelsPath}`);
   if (existsSync(labelsPath)) {
     const name = o.labels ? basename(labelsPath) : `${basename(labelsPath)} beside the model`;
-    parts.push({ source: name, spec: { labels: parseLabelsText(readFileSync(labelsPath, 'utf8'), basename(labelsPath)) } });
+    parts.push({
+      source: name,
+      spec: { labels: parseLabelsText(readFileSync(labelsPath, 'utf8'), basename(labelsPath)) },
+    });
   }
   /** @type {Record<string, string>} */
   let metadata;
@@ -193,7 +217,10 @@ export async function main(argv) {
   for (const key of ['labels', 'vocab', 'classes', 'class_names']) {
     const v = metadata[key];
     if (v === undefined) continue;
-    parts.push({ source: `"${key}" metadata in ${file}`, spec: { labels: parseLabelList(v, `"${key}" metadata in ${file}`) } });
+    parts.push({
+      source: `"${key}" metadata in ${file}`,
+      spec: { labels: parseLabelList(v, `"${key}" metadata in ${file}`) },
+    });
     break;
   }
 
@@ -227,7 +254,8 @@ export async function main(argv) {
   const back = o.copy ? readFileSync(join(modelDir, 'model.onsight.json'), 'utf8') : metadataOf(written)[METADATA_KEY];
   validateSpec(JSON.parse(back ?? 'null'), `spec written for ${spec.id}`);
   const ioBack = await modelIO(written);
-  if (JSON.stringify(ioBack) !== JSON.stringify(io)) throw new Error(`the written model's inputs/outputs changed: ${JSON.stringify(ioBack)}`);
+  if (JSON.stringify(ioBack) !== JSON.stringify(io))
+    throw new Error(`the written model's inputs/outputs changed: ${JSON.stringify(ioBack)}`);
 
   const indexPath = join(outDir, 'index.json');
   /** @type {{ default?: string; models: { id: string; name: string; url: string }[] }} */
@@ -243,7 +271,9 @@ export async function main(argv) {
 
   const err = process.stderr;
   err.write(`model:add: ${spec.id} → ${target}\n`);
-  err.write(`  ${spec.labels.length} labels; input ${spec.input.layout.toUpperCase()} ${spec.input.dtype} ${spec.input.width}×${spec.input.height}, ${spec.input.resize}; output ${spec.output.kind}${spec.output.backgroundClass ? ' (background class)' : ''}\n`);
+  err.write(
+    `  ${spec.labels.length} labels; input ${spec.input.layout.toUpperCase()} ${spec.input.dtype} ${spec.input.width}×${spec.input.height}, ${spec.input.resize}; output ${spec.output.kind}${spec.output.backgroundClass ? ' (background class)' : ''}\n`,
+  );
   err.write(`  ${summarizeProvenance(result.provenance)}\n`);
   for (const w of warnings) err.write(`  warning: ${w}\n`);
   err.write(`  registered in ${indexPath}${index.default === spec.id ? ' (default)' : ''}\n`);

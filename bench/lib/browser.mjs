@@ -30,13 +30,20 @@ export function launch() {
 export function appInstrumentation() {
   /** @type {any} */
   const w = window;
-  const b = { readyAt: /** @type {number | null} */ (null), start: /** @type {Record<string, number>} */ ({}), done: /** @type {Record<string, number>} */ ({}), error: /** @type {Record<string, number>} */ ({}) };
+  const b = {
+    readyAt: /** @type {number | null} */ (null),
+    start: /** @type {Record<string, number>} */ ({}),
+    done: /** @type {Record<string, number>} */ ({}),
+    error: /** @type {Record<string, number>} */ ({}),
+  };
   w.__bench = b;
   const check = () => {
     const now = performance.now();
     const app = document.getElementById('app');
     if (b.readyAt === null && app?.dataset.ready === 'true') b.readyAt = now;
-    for (const el of document.querySelectorAll('[data-testid=result][data-status=done],[data-testid=result][data-status=error]')) {
+    for (const el of document.querySelectorAll(
+      '[data-testid=result][data-status=done],[data-testid=result][data-status=error]',
+    )) {
       const file = el.getAttribute('data-file');
       if (!file) continue;
       const bucket = el.getAttribute('data-status') === 'done' ? b.done : b.error;
@@ -128,7 +135,9 @@ export async function classifyInApp(page, files, timeout = 120_000) {
     /** @type {any} */
     const b = /** @type {any} */ (window).__bench;
     return ns.map((n) => {
-      const card = [...document.querySelectorAll('[data-testid=result]')].find((el) => el.getAttribute('data-file') === n);
+      const card = [...document.querySelectorAll('[data-testid=result]')].find(
+        (el) => el.getAttribute('data-file') === n,
+      );
       /** @type {Record<string, string>} */
       const shown = {};
       if (card) {
@@ -137,7 +146,11 @@ export async function classifyInApp(page, files, timeout = 120_000) {
           if (dd) shown[(dt.textContent ?? '').trim().toLowerCase()] = (dd.textContent ?? '').trim();
         }
       }
-      const top = card ? [...card.querySelectorAll('[data-testid=prediction]')].map((p) => (p.textContent ?? '').trim().replace(/\s+/g, ' ')) : [];
+      const top = card
+        ? [...card.querySelectorAll('[data-testid=prediction]')].map((p) =>
+            (p.textContent ?? '').trim().replace(/\s+/g, ' '),
+          )
+        : [];
       return {
         name: n,
         start: /** @type {number} */ (b.start[n]),
@@ -167,10 +180,14 @@ export async function clearCards(page) {
 
 /** @param {import('@playwright/test').Page} page @param {number} timeout */
 export async function waitPeerReady(page, timeout = 120_000) {
-  await page.waitForFunction(() => document.body?.dataset.ready === 'true' || document.body?.dataset.ready === 'error', undefined, {
-    timeout,
-    polling: 20,
-  });
+  await page.waitForFunction(
+    () => document.body?.dataset.ready === 'true' || document.body?.dataset.ready === 'error',
+    undefined,
+    {
+      timeout,
+      polling: 20,
+    },
+  );
   const state = await page.evaluate(() => {
     /** @type {any} */
     const w = window;
@@ -183,7 +200,10 @@ export async function waitPeerReady(page, timeout = 120_000) {
 /** @param {import('@playwright/test').Page} page @param {string} photoUrl */
 export function peerClassify(page, photoUrl) {
   return page.evaluate(
-    (url) => /** @type {Promise<{ ms: number, doneAt: number, top: { label: string, score: number }[] }>} */ (/** @type {any} */ (window).peer.classify(url)),
+    (url) =>
+      /** @type {Promise<{ ms: number, doneAt: number, top: { label: string, score: number }[] }>} */ (
+        /** @type {any} */ (window).peer.classify(url)
+      ),
     photoUrl,
   );
 }

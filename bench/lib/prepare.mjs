@@ -25,7 +25,10 @@ export async function make12mp(src, out) {
  * @param {string} zooDir @param {string} outDir model directory to create
  */
 export function makeHfModel(zooDir, outDir) {
-  const labels = readFileSync(join(zooDir, 'labels.txt'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const labels = readFileSync(join(zooDir, 'labels.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   /** @type {Record<string, string>} */
   const id2label = {};
   /** @type {Record<string, number>} */
@@ -37,7 +40,17 @@ export function makeHfModel(zooDir, outDir) {
   mkdirSync(join(outDir, 'onnx'), { recursive: true });
   writeFileSync(
     join(outDir, 'config.json'),
-    JSON.stringify({ model_type: 'mobilenet_v2', architectures: ['MobileNetV2ForImageClassification'], num_labels: labels.length, id2label, label2id }, null, 2),
+    JSON.stringify(
+      {
+        model_type: 'mobilenet_v2',
+        architectures: ['MobileNetV2ForImageClassification'],
+        num_labels: labels.length,
+        id2label,
+        label2id,
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(
     join(outDir, 'preprocessor_config.json'),
@@ -64,7 +77,8 @@ export function makeHfModel(zooDir, outDir) {
   /** @type {any} */
   const model = onnx.ModelProto.decode(readFileSync(join(zooDir, 'model.onnx')));
   const rename = /** @param {string} n */ (n) => (n === 'input' ? 'pixel_values' : n === 'output' ? 'logits' : n);
-  for (const v of [...model.graph.input, ...model.graph.output, ...(model.graph.valueInfo ?? [])]) v.name = rename(v.name);
+  for (const v of [...model.graph.input, ...model.graph.output, ...(model.graph.valueInfo ?? [])])
+    v.name = rename(v.name);
   for (const node of model.graph.node) {
     node.input = node.input.map(rename);
     node.output = node.output.map(rename);
@@ -111,4 +125,3 @@ export function assembleAppSite(dist, out) {
   cpSync(dist, out, { recursive: true, dereference: true });
   return out;
 }
-

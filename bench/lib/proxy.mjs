@@ -65,7 +65,8 @@ export async function startCountingProxy(targetPort) {
     },
     async idleFor(ms, timeoutMs = 15_000) {
       const start = Date.now();
-      while (Date.now() - lastActivity < ms && Date.now() - start < timeoutMs) await new Promise((r) => setTimeout(r, 100));
+      while (Date.now() - lastActivity < ms && Date.now() - start < timeoutMs)
+        await new Promise((r) => setTimeout(r, 100));
     },
     async close() {
       for (const socket of sockets) socket.destroy();
@@ -84,7 +85,8 @@ export function categorize(transfers) {
     if (path.startsWith('/photos/')) continue;
     let kind = /** @type {'js' | 'wasm' | 'model' | 'other'} */ ('other');
     if (/\.wasm$/.test(path)) kind = 'wasm';
-    else if (/\.onnx$|\.ort$|\/models\/|\/hf-models\/|group1-shard|model\.min|model\.json$|weights.*\.bin$/.test(path)) kind = 'model';
+    else if (/\.onnx$|\.ort$|\/models\/|\/hf-models\/|group1-shard|model\.min|model\.json$|weights.*\.bin$/.test(path))
+      kind = 'model';
     else if (/\.m?js$/.test(path)) kind = 'js';
     out[kind] += bytes;
     out.total += bytes;

@@ -36,16 +36,25 @@ const SECTIONS = [
 export function markdown(r) {
   const m = r.machine ?? {};
   const out = [];
-  out.push(`Measured ${r.date} on ${m.cpu} (${m.cores} cores, ${m.memory_gb} GB), ${m.os}, Node ${m.node}, ${m.browser}.`);
-  if (m.load_average_at_start) out.push(`Load average (1/5/15 min): ${m.load_average_at_start.join(' / ')} at start, ${m.load_average_at_end?.join(' / ') ?? '?'} at end.`);
-  out.push(`Command: \`${r.command}\` — ${r.settings.iterations} timed runs per photo after ${r.settings.warmup} warm-up, ${r.settings.cold_starts} cold starts, photos: ${r.settings.photos.join(', ')} + 12 MP; threads: ${r.settings.threads}.`);
+  out.push(
+    `Measured ${r.date} on ${m.cpu} (${m.cores} cores, ${m.memory_gb} GB), ${m.os}, Node ${m.node}, ${m.browser}.`,
+  );
+  if (m.load_average_at_start)
+    out.push(
+      `Load average (1/5/15 min): ${m.load_average_at_start.join(' / ')} at start, ${m.load_average_at_end?.join(' / ') ?? '?'} at end.`,
+    );
+  out.push(
+    `Command: \`${r.command}\` — ${r.settings.iterations} timed runs per photo after ${r.settings.warmup} warm-up, ${r.settings.cold_starts} cold starts, photos: ${r.settings.photos.join(', ')} + 12 MP; threads: ${r.settings.threads}.`,
+  );
   out.push('');
   out.push('| Ratio (ours / theirs, medians, lower is better) | Value | Compares |');
   out.push('| --- | ---: | --- |');
   for (const name of RATIOS) {
     const d = r.details?.ratios?.[name];
     const v = r[name];
-    out.push(`| \`${name}\` | ${v == null ? `— (${r.reasons?.[name] ?? 'not measured'})` : v.toFixed(2)} | ${d ? `${d.numerator} / ${d.denominator}` : ''} |`);
+    out.push(
+      `| \`${name}\` | ${v == null ? `— (${r.reasons?.[name] ?? 'not measured'})` : v.toFixed(2)} | ${d ? `${d.numerator} / ${d.denominator}` : ''} |`,
+    );
   }
   for (const [key, title] of SECTIONS) {
     const rows = r.rows.filter((/** @type {any} */ x) => x.section === key);
@@ -57,7 +66,9 @@ export function markdown(r) {
     out.push('| --- | ---: | ---: | ---: | ---: | --- | --- |');
     for (const x of rows) {
       const notes = x.median == null ? `not measured: ${x.reason}` : (x.note ?? '');
-      out.push(`| ${x.label} | ${fmt(x.median, x.unit)} | ${fmt(x.min, x.unit)} | ${fmt(x.max, x.unit)} | ${x.n} | ${x.unit} | ${notes.replace(/\|/g, '\\|')} |`);
+      out.push(
+        `| ${x.label} | ${fmt(x.median, x.unit)} | ${fmt(x.min, x.unit)} | ${fmt(x.max, x.unit)} | ${x.n} | ${x.unit} | ${notes.replace(/\|/g, '\\|')} |`,
+      );
     }
   }
   if (r.notes?.length) {

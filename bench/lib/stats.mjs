@@ -11,7 +11,8 @@ export function summarize(values) {
   const n = clean.length;
   if (n === 0) return { median: null, min: null, max: null, n: 0 };
   const mid = Math.floor(n / 2);
-  const median = n % 2 === 1 ? /** @type {number} */ (clean[mid]) : (/** @type {number} */ (clean[mid - 1]) + /** @type {number} */ (clean[mid])) / 2;
+  const at = (/** @type {number} */ i) => /** @type {number} */ (clean[i]);
+  const median = n % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
   return { median, min: /** @type {number} */ (clean[0]), max: /** @type {number} */ (clean[n - 1]), n };
 }
 

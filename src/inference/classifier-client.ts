@@ -17,12 +17,20 @@
  *   reason says so, and every later worker (restarts, later loads) uses 1 thread. A model ORT refuses is not retried.
  */
 import * as Comlink from 'comlink';
-import type { ClassifyOutcome, LoadOutcome, LoadProgress, WorkerApi, WorkerLoaded, WorkerLoadRequest, WorkerModelSource } from './protocol';
+import type {
+  ClassifyOutcome,
+  LoadOutcome,
+  LoadProgress,
+  WorkerApi,
+  WorkerLoaded,
+  WorkerLoadRequest,
+  WorkerModelSource,
+} from './protocol';
 import {
   type Backend,
   type BackendPreference,
-  type ClassifyResult,
   ClassifyError,
+  type ClassifyResult,
   type LoadedModel,
   type ModelLoadStatus,
   type ModelSource,
@@ -92,7 +100,12 @@ class WorkerHandle {
 type Outcome<T> = { kind: 'ok'; value: T } | { kind: 'dead'; error: Error } | { kind: 'timeout' } | { kind: 'aborted' };
 
 /** Races a worker call against the worker's death, a timeout and an abort signal. */
-async function guarded<T>(handle: WorkerHandle, call: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<Outcome<T>> {
+async function guarded<T>(
+  handle: WorkerHandle,
+  call: Promise<T>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Outcome<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const races: Promise<Outcome<T>>[] = [
@@ -132,7 +145,9 @@ export class ClassifierClient {
   /** The worker holding the current model; undefined after an abort/crash until the next call restarts it. */
   private handle: WorkerHandle | undefined;
   /** What to reload after a restart. */
-  private current: { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded } | undefined;
+  private current:
+    | { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded }
+    | undefined;
   private disposed = false;
   /** Threads to ask each new worker for; becomes 1 for good once threads failed to start. */
   private threads: number | undefined;
@@ -235,10 +250,16 @@ export class ClassifierClient {
           throw aborted();
         case 'timeout':
           this.drop(handle, 'timeout');
-          throw new ClassifyError('worker-crashed', `the worker did not answer within ${Math.round(this.callTimeoutMs / 1000)} s; it has been restarted`);
+          throw new ClassifyError(
+            'worker-crashed',
+            `the worker did not answer within ${Math.round(this.callTimeoutMs / 1000)} s; it has been restarted`,
+          );
         case 'dead':
           this.drop(handle, 'crash');
-          throw new ClassifyError('worker-crashed', `the worker crashed (${outcome.error.message}); it has been restarted`);
+          throw new ClassifyError(
+            'worker-crashed',
+            `the worker crashed (${outcome.error.message}); it has been restarted`,
+          );
       }
     });
     if (!signal) return task;
@@ -292,7 +313,13 @@ export class ClassifierClient {
     options: { compareWithWasm?: boolean; onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle } = {},
   ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
     const handle = options.handle ?? new WorkerHandle(this.createWorker());
-    const request: WorkerLoadRequest = { source, backend, backendReason, compareWithWasm: options.compareWithWasm, threads: this.threads };
+    const request: WorkerLoadRequest = {
+      source,
+      backend,
+      backendReason,
+      compareWithWasm: options.compareWithWasm,
+      threads: this.threads,
+    };
     const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
     if (outcome.kind === 'ok' && outcome.value.ok) return { handle, model: outcome.value.model };
@@ -301,8 +328,12 @@ export class ClassifierClient {
       const { stage, message, threads, cause } = outcome.value;
       throw new LoadError(stage, message, { threads, cause });
     }
-    if (outcome.kind === 'timeout') throw new LoadError('session', `loading the model took longer than ${Math.round(this.loadTimeoutMs / 1000)} s`);
-    throw new LoadError('session', `the worker crashed while loading the model (${outcome.kind === 'dead' ? outcome.error.message : outcome.kind})`);
+    if (outcome.kind === 'timeout')
+      throw new LoadError('session', `loading the model took longer than ${Math.round(this.loadTimeoutMs / 1000)} s`);
+    throw new LoadError(
+      'session',
+      `the worker crashed while loading the model (${outcome.kind === 'dead' ? outcome.error.message : outcome.kind})`,
+    );
   }
 
   /** Chooses the backend for `preference` and loads `source` on it. */
@@ -350,9 +381,14 @@ export class ClassifierClient {
       const previous = this.threads;
       this.threads = 1;
       try {
-        return await this.startOn(source, 'wasm', `${reason}; WASM threads failed to start (${e.detail ?? e.message}), using 1 thread`, {
-          onProgress: options.onProgress,
-        });
+        return await this.startOn(
+          source,
+          'wasm',
+          `${reason}; WASM threads failed to start (${e.detail ?? e.message}), using 1 thread`,
+          {
+            onProgress: options.onProgress,
+          },
+        );
       } catch (retryError) {
         // One thread did not help either: the threads were not the problem, so don't hold them against later loads.
         this.threads = previous;
@@ -387,5 +423,12 @@ function absoluteUrl(url: string): string {
 }
 
 function toLoadedModel(m: WorkerLoaded): LoadedModel {
-  return { id: m.id, spec: m.spec, backend: m.backend, threads: m.threads, bytes: m.bytes, backendReason: m.backendReason };
+  return {
+    id: m.id,
+    spec: m.spec,
+    backend: m.backend,
+    threads: m.threads,
+    bytes: m.bytes,
+    backendReason: m.backendReason,
+  };
 }

@@ -29,7 +29,10 @@ export function sniffImageFormat(b: Uint8Array): ImageFormat | undefined {
  * Width and height from the header, for the formats where that is cheap (JPEG, PNG, GIF, WebP, BMP); undefined
  * otherwise. Lets the worker refuse a 30 000 × 30 000 photo before decoding allocates gigabytes.
  */
-export function sniffImageSize(b: Uint8Array, format: ImageFormat | undefined): { width: number; height: number } | undefined {
+export function sniffImageSize(
+  b: Uint8Array,
+  format: ImageFormat | undefined,
+): { width: number; height: number } | undefined {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   try {
     switch (format) {
@@ -41,8 +44,10 @@ export function sniffImageSize(b: Uint8Array, format: ImageFormat | undefined): 
         return { width: Math.abs(dv.getInt32(18, true)), height: Math.abs(dv.getInt32(22, true)) };
       case 'webp': {
         const chunk = String.fromCharCode(...b.subarray(12, 16));
-        if (chunk === 'VP8X') return { width: 1 + (dv.getUint32(24, true) & 0xffffff), height: 1 + (dv.getUint32(27, true) & 0xffffff) };
-        if (chunk === 'VP8 ') return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+        if (chunk === 'VP8X')
+          return { width: 1 + (dv.getUint32(24, true) & 0xffffff), height: 1 + (dv.getUint32(27, true) & 0xffffff) };
+        if (chunk === 'VP8 ')
+          return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
         if (chunk === 'VP8L') {
           const bits = dv.getUint32(21, true);
           return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };

@@ -15,8 +15,8 @@ import * as Comlink from 'comlink';
 import { NotOnnxError, readOnnxMetadata } from '../model/onnx-metadata';
 import { describeSession, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
-import { postprocess } from '../vision/postprocess';
 import { adaptOrtSession, classifyPixels, preprocess, runTensor, type TensorSession } from '../vision/pipeline';
+import { postprocess } from '../vision/postprocess';
 import type { PixelBuffer } from '../vision/resize';
 import { sniffImageFormat, sniffImageSize } from './image-sniff';
 import { ORT_WARMUP_MODEL } from './ort-warmup-model';
@@ -56,7 +56,8 @@ const MAX_THREADS = 16;
  */
 function threadCount(requested: number | undefined): number {
   if (!self.crossOriginIsolated) return 1;
-  if (requested !== undefined && Number.isFinite(requested)) return Math.min(MAX_THREADS, Math.max(1, Math.floor(requested)));
+  if (requested !== undefined && Number.isFinite(requested))
+    return Math.min(MAX_THREADS, Math.max(1, Math.floor(requested)));
   const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
   return Math.min(4, hc);
 }
@@ -66,15 +67,17 @@ function loadOrt(backend: Backend, threads: number): Promise<Ort> {
   if (ortPromise && ortBackend === backend) return ortPromise;
   if (ortPromise) throw new Error(`this worker already runs ORT's ${ortBackend} build`);
   ortBackend = backend;
-  ortPromise = (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => {
-    ort.env.wasm.numThreads = threads;
-    ort.env.wasm.simd = true;
-    ort.env.wasm.proxy = false;
-    // ORT's warnings (e.g. "Could not find a CPU kernel and hence can't constant fold", one per node) reach the console
-    // as errors; keep real errors only.
-    ort.env.logLevel = 'error';
-    return ort as Ort;
-  });
+  ortPromise = (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then(
+    (ort) => {
+      ort.env.wasm.numThreads = threads;
+      ort.env.wasm.simd = true;
+      ort.env.wasm.proxy = false;
+      // ORT's warnings (e.g. "Could not find a CPU kernel and hence can't constant fold", one per node) reach the console
+      // as errors; keep real errors only.
+      ort.env.logLevel = 'error';
+      return ort as Ort;
+    },
+  );
   return ortPromise;
 }
 
@@ -110,7 +113,16 @@ function startRuntime(backend: Backend, threads: number): Promise<RuntimeStart> 
       ort = await loadOrt(backend, threads);
     } catch (e) {
       const cause = errorText(e);
-      return { ok: false, failure: { ok: false, stage: 'runtime', threads, cause, message: `could not load onnxruntime-web's ${backend} build: ${cause}` } };
+      return {
+        ok: false,
+        failure: {
+          ok: false,
+          stage: 'runtime',
+          threads,
+          cause,
+          message: `could not load onnxruntime-web's ${backend} build: ${cause}`,
+        },
+      };
     }
     try {
       const warm = await createSession(ort, ORT_WARMUP_MODEL, backend);
@@ -128,7 +140,13 @@ function startRuntime(backend: Backend, threads: number): Promise<RuntimeStart> 
 
 function runtimeStartFailure(backend: Backend, threads: number, cause: string): Extract<LoadOutcome, { ok: false }> {
   const where = threads > 1 ? ` with ${threads} threads` : '';
-  return { ok: false, stage: 'runtime', threads, cause, message: `onnxruntime-web's ${backend} backend failed to start${where}: ${cause}` };
+  return {
+    ok: false,
+    stage: 'runtime',
+    threads,
+    cause,
+    message: `onnxruntime-web's ${backend} backend failed to start${where}: ${cause}`,
+  };
 }
 
 async function fetchWithProgress(url: string, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array> {
@@ -206,7 +224,11 @@ function syntheticPixels(spec: ModelSpec): PixelBuffer {
   return { data, width, height, channels: 4 };
 }
 
-async function timeRuns(session: TensorSession, spec: ModelSpec, runs: number): Promise<{ ms: number; scores: number[] }> {
+async function timeRuns(
+  session: TensorSession,
+  spec: ModelSpec,
+  runs: number,
+): Promise<{ ms: number; scores: number[] }> {
   const input = preprocess(spec, syntheticPixels(spec));
   let best = Number.POSITIVE_INFINITY;
   let scores: number[] = [];
@@ -222,7 +244,11 @@ async function timeRuns(session: TensorSession, spec: ModelSpec, runs: number): 
 }
 
 async function createSession(ort: Ort, bytes: Uint8Array, ep: Backend): Promise<OrtSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
 }
 
 async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadOutcome> {
@@ -240,7 +266,8 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
       bytes = await fetchWithProgress(source.url, onProgress);
       fileName = fileNameOf(source.url);
     } else {
-      const model = source.files.find((f) => /\.onnx$/i.test(f.name)) ?? (source.files.length === 1 ? source.files[0] : undefined);
+      const model =
+        source.files.find((f) => /\.onnx$/i.test(f.name)) ?? (source.files.length === 1 ? source.files[0] : undefined);
       if (!model) return { ok: false, stage: 'model', message: 'no .onnx file among the files given' };
       fileName = model.name;
       companions = source.files.filter((f) => f !== model);
@@ -256,7 +283,11 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
   try {
     metadata = readOnnxMetadata(bytes);
   } catch (e) {
-    return { ok: false, stage: 'model', message: e instanceof NotOnnxError ? e.message : `could not read the model: ${(e as Error).message}` };
+    return {
+      ok: false,
+      stage: 'model',
+      message: e instanceof NotOnnxError ? e.message : `could not read the model: ${(e as Error).message}`,
+    };
   }
 
   // 2b. A deployed model without an embedded spec may have its spec and labels beside it on the server.
@@ -333,7 +364,11 @@ async function loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgre
     }
   } catch (e) {
     await raw.release().catch(() => undefined);
-    return { ok: false, stage: 'session', message: `${backend} could not run the model: ${(e as Error).message ?? String(e)}` };
+    return {
+      ok: false,
+      stage: 'session',
+      message: `${backend} could not run the model: ${(e as Error).message ?? String(e)}`,
+    };
   }
 
   const previous = current;
@@ -358,7 +393,9 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function decode(photo: Blob): Promise<{ ok: true; pixels: PixelBuffer } | Exclude<ClassifyOutcome, { ok: true }>> {
+async function decode(
+  photo: Blob,
+): Promise<{ ok: true; pixels: PixelBuffer } | Exclude<ClassifyOutcome, { ok: true }>> {
   if (photo.size === 0) return { ok: false, code: 'empty', message: 'the file is empty' };
   const head = new Uint8Array(await photo.slice(0, 64 * 1024).arrayBuffer());
   const format = sniffImageFormat(head);
@@ -367,13 +404,21 @@ async function decode(photo: Blob): Promise<{ ok: true; pixels: PixelBuffer } | 
   }
   const size = sniffImageSize(head, format);
   const tooLarge = (w: number, h: number) =>
-    ({ ok: false, code: 'too-large', message: `${w}×${h} is ${(w * h / 1e6).toFixed(0)} megapixels; the limit is ${MAX_PIXELS / 1e6}` }) as const;
+    ({
+      ok: false,
+      code: 'too-large',
+      message: `${w}×${h} is ${((w * h) / 1e6).toFixed(0)} megapixels; the limit is ${MAX_PIXELS / 1e6}`,
+    }) as const;
   if (size && size.width * size.height > MAX_PIXELS) return tooLarge(size.width, size.height);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
   } catch (e) {
-    return { ok: false, code: 'undecodable', message: `the ${format ?? 'image'} could not be decoded (${(e as Error).message || 'corrupt or unsupported'})` };
+    return {
+      ok: false,
+      code: 'undecodable',
+      message: `the ${format ?? 'image'} could not be decoded (${(e as Error).message || 'corrupt or unsupported'})`,
+    };
   }
   try {
     const { width, height } = bitmap;
@@ -409,7 +454,11 @@ async function classify(photo: Blob, topK: number): Promise<ClassifyOutcome> {
       },
     };
   } catch (e) {
-    return { ok: false, code: 'inference-failed', message: `the model failed on this photo: ${(e as Error).message ?? String(e)}` };
+    return {
+      ok: false,
+      code: 'inference-failed',
+      message: `the model failed on this photo: ${(e as Error).message ?? String(e)}`,
+    };
   }
 }
 

@@ -96,7 +96,10 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
     try {
       m = JSON.parse(new TextDecoder().decode(raw)) as SavedUserModel;
     } catch {
-      throw new ModelStoreError('invalid', `the saved model "${id}" has an unreadable manifest; remove it and add it again`);
+      throw new ModelStoreError(
+        'invalid',
+        `the saved model "${id}" has an unreadable manifest; remove it and add it again`,
+      );
     }
     return { ...m, spec: validateSpec(m.spec, `saved model "${id}"`) };
   }
@@ -118,7 +121,8 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
       const named = await Promise.all(files.map(async (f) => ({ name: baseName(f.name), data: await bytesOf(f) })));
       const seen = new Set<string>();
       for (const f of named) {
-        if (!f.name || f.name === '.' || f.name === '..') throw new ModelStoreError('invalid', `invalid file name "${f.name}"`);
+        if (!f.name || f.name === '.' || f.name === '..')
+          throw new ModelStoreError('invalid', `invalid file name "${f.name}"`);
         if (seen.has(f.name)) throw new ModelStoreError('invalid', `two files are named "${f.name}"`);
         seen.add(f.name);
       }
@@ -128,7 +132,10 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
 
       const free = await backend.available?.().catch(() => undefined);
       if (free !== undefined && free < total) {
-        throw new ModelStoreError('quota', `Not enough storage to keep "${spec.name}" offline: it needs ${mb(total)}, about ${mb(free)} is free. Remove saved models or free disk space; the model still works until this page is closed.`);
+        throw new ModelStoreError(
+          'quota',
+          `Not enough storage to keep "${spec.name}" offline: it needs ${mb(total)}, about ${mb(free)} is free. Remove saved models or free disk space; the model still works until this page is closed.`,
+        );
       }
       const manifest: SavedUserModel = {
         id,
@@ -146,21 +153,35 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
           if (key.startsWith(`${id}/files/`) && !seen.has(key.slice(`${id}/files/`.length))) await backend.delete(key);
         }
         for (const f of named) {
-          await backend.put(fileKey(id, f.name), f.data, f.name.endsWith('.onnx') ? 'application/octet-stream' : 'text/plain');
+          await backend.put(
+            fileKey(id, f.name),
+            f.data,
+            f.name.endsWith('.onnx') ? 'application/octet-stream' : 'text/plain',
+          );
         }
         await backend.put(manifestKey(id), new TextEncoder().encode(JSON.stringify(manifest)), 'application/json');
       } catch (e) {
         await removeAll(id).catch(() => undefined);
         if (isQuotaError(e)) {
-          throw new ModelStoreError('quota', `Not enough storage to keep "${spec.name}" offline (${mb(total)}). Remove saved models or free disk space; the model still works until this page is closed.`, { cause: e });
+          throw new ModelStoreError(
+            'quota',
+            `Not enough storage to keep "${spec.name}" offline (${mb(total)}). Remove saved models or free disk space; the model still works until this page is closed.`,
+            { cause: e },
+          );
         }
-        throw new ModelStoreError('unavailable', `Could not save "${spec.name}" for offline use: ${(e as Error)?.message ?? e}`, { cause: e });
+        throw new ModelStoreError(
+          'unavailable',
+          `Could not save "${spec.name}" for offline use: ${(e as Error)?.message ?? e}`,
+          { cause: e },
+        );
       }
       return manifest;
     },
 
     async list() {
-      const ids = (await backend.keys()).filter((k) => k.endsWith(`/${MANIFEST}`)).map((k) => k.slice(0, -MANIFEST.length - 1));
+      const ids = (await backend.keys())
+        .filter((k) => k.endsWith(`/${MANIFEST}`))
+        .map((k) => k.slice(0, -MANIFEST.length - 1));
       const out: SavedUserModel[] = [];
       for (const id of ids) {
         // A manifest that no longer validates (e.g. saved by a newer OnSight) is left out, not fatal to the list.
@@ -177,7 +198,10 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
       for (const f of m.files) {
         const bytes = await backend.get(fileKey(id, f.name));
         if (!bytes || bytes.byteLength !== f.size) {
-          throw new ModelStoreError('incomplete', `the saved model "${m.name}" is incomplete (${f.name} is ${bytes ? 'truncated' : 'missing'}); remove it and add it again`);
+          throw new ModelStoreError(
+            'incomplete',
+            `the saved model "${m.name}" is incomplete (${f.name} is ${bytes ? 'truncated' : 'missing'}); remove it and add it again`,
+          );
         }
         files.push({ name: f.name, bytes });
       }
@@ -190,14 +214,19 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
 }
 
 /** In-memory backend: for tests, and as a stand-in where no persistent storage exists. */
-export function memoryBackend(options: { quotaBytes?: number } = {}): StoreBackend & { entries: Map<string, Uint8Array> } {
+export function memoryBackend(
+  options: { quotaBytes?: number } = {},
+): StoreBackend & { entries: Map<string, Uint8Array> } {
   const entries = new Map<string, Uint8Array>();
   const used = () => [...entries.values()].reduce((n, v) => n + v.byteLength, 0);
   return {
     entries,
     async put(key, data) {
       const bytes = data instanceof Uint8Array ? data.slice() : new Uint8Array(await data.arrayBuffer());
-      if (options.quotaBytes !== undefined && used() - (entries.get(key)?.byteLength ?? 0) + bytes.byteLength > options.quotaBytes) {
+      if (
+        options.quotaBytes !== undefined &&
+        used() - (entries.get(key)?.byteLength ?? 0) + bytes.byteLength > options.quotaBytes
+      ) {
         throw Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
       }
       entries.set(key, bytes);
@@ -220,7 +249,10 @@ const CACHE_URL = 'https://user-models.onsight.invalid/';
 /** Cache Storage backend (browser page or worker). Throws `unavailable` where Cache Storage is missing. */
 export function cacheStorageBackend(cacheName = 'onsight-user-models-v1'): StoreBackend {
   if (typeof caches === 'undefined') {
-    throw new ModelStoreError('unavailable', 'This browser offers no Cache Storage here (private browsing, or a page not served over https), so models cannot be kept offline; they still work until the page is closed.');
+    throw new ModelStoreError(
+      'unavailable',
+      'This browser offers no Cache Storage here (private browsing, or a page not served over https), so models cannot be kept offline; they still work until the page is closed.',
+    );
   }
   const open = () => caches.open(cacheName);
   const url = (key: string) => CACHE_URL + key.split('/').map(encodeURIComponent).join('/');
@@ -229,7 +261,10 @@ export function cacheStorageBackend(cacheName = 'onsight-user-models-v1'): Store
       const cache = await open();
       const size = data instanceof Uint8Array ? data.byteLength : data.size;
       const body = data instanceof Uint8Array ? new Blob([data as Uint8Array<ArrayBuffer>]) : data;
-      await cache.put(url(key), new Response(body, { headers: { 'content-type': contentType, 'content-length': String(size) } }));
+      await cache.put(
+        url(key),
+        new Response(body, { headers: { 'content-type': contentType, 'content-length': String(size) } }),
+      );
     },
     async get(key) {
       const res = await (await open()).match(url(key));
@@ -240,7 +275,9 @@ export function cacheStorageBackend(cacheName = 'onsight-user-models-v1'): Store
     },
     async keys() {
       const reqs = await (await open()).keys();
-      return reqs.filter((r) => r.url.startsWith(CACHE_URL)).map((r) => r.url.slice(CACHE_URL.length).split('/').map(decodeURIComponent).join('/'));
+      return reqs
+        .filter((r) => r.url.startsWith(CACHE_URL))
+        .map((r) => r.url.slice(CACHE_URL.length).split('/').map(decodeURIComponent).join('/'));
     },
     async available() {
       const est = await globalThis.navigator?.storage?.estimate?.();
@@ -256,7 +293,8 @@ const store = () => {
 };
 
 /** Saves a model's files (the .onnx plus companions) with its resolved spec, replacing an earlier save of the same id. */
-export const saveUserModel = (files: readonly (UserModelFileInput | File)[], spec: ModelSpec) => store().save(files, spec);
+export const saveUserModel = (files: readonly (UserModelFileInput | File)[], spec: ModelSpec) =>
+  store().save(files, spec);
 /** The saved models, newest first. */
 export const listUserModels = () => store().list();
 /** A saved model's bytes and spec, or undefined when there is none with that id. */

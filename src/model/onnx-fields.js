@@ -46,7 +46,8 @@ export function scanTopLevel(bytes) {
     const field = tag >>> 3;
     const wireType = tag & 7;
     if (field === 0) throw new Error(`invalid field number 0 at byte ${start}`);
-    if (wireType === 3 || wireType === 4 || wireType > 5) throw new Error(`unsupported wire type ${wireType} at byte ${start}`);
+    if (wireType === 3 || wireType === 4 || wireType > 5)
+      throw new Error(`unsupported wire type ${wireType} at byte ${start}`);
     let dataStart = r.pos;
     if (wireType === 2) {
       const len = r.uint32();

@@ -5,7 +5,14 @@
  * itself: only the top-level fields are walked (protobufjs's wire-format Reader); the graph (field 7, nearly all of
  * the bytes) is skipped by its length prefix, so this costs microseconds even on a large model.
  */
-import { decodeOpset, decodeStringEntry, MODEL_FIELDS, readInt64At, scanTopLevel, type TopLevelField } from './onnx-fields.js';
+import {
+  decodeOpset,
+  decodeStringEntry,
+  MODEL_FIELDS,
+  readInt64At,
+  scanTopLevel,
+  type TopLevelField,
+} from './onnx-fields.js';
 
 export interface OnnxMetadata {
   /** `metadata_props` as a map; when a key repeats, the last entry wins (as protobuf map semantics would). */
@@ -35,8 +42,10 @@ const WIRE_TYPES: Record<number, number> = { 1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 2,
 /** Recognisable formats people drop instead of an .onnx file. */
 function sniffOtherFormat(b: Uint8Array): string | undefined {
   const ascii = (from: number, n: number) => String.fromCharCode(...b.subarray(from, from + n));
-  if (ascii(0, 2) === 'PK') return 'it is a ZIP archive (a PyTorch .pt/.pth checkpoint or a Keras .keras file?); export the model to ONNX first';
-  if (ascii(1, 3) === 'HDF') return 'it is an HDF5 file (a Keras .h5 model?); convert it to ONNX first (e.g. with tf2onnx)';
+  if (ascii(0, 2) === 'PK')
+    return 'it is a ZIP archive (a PyTorch .pt/.pth checkpoint or a Keras .keras file?); export the model to ONNX first';
+  if (ascii(1, 3) === 'HDF')
+    return 'it is an HDF5 file (a Keras .h5 model?); convert it to ONNX first (e.g. with tf2onnx)';
   if (ascii(4, 4) === 'TFL3') return 'it is a TensorFlow Lite model; convert it to ONNX first (e.g. with tf2onnx)';
   const first = b.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
   if (first === 0x7b || first === 0x5b) return 'it is a JSON file (a TensorFlow.js model.json?), not the model itself';
@@ -56,7 +65,9 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
   try {
     fields = scanTopLevel(bytes);
   } catch (e) {
-    throw new NotOnnxError(`the bytes are not a valid ONNX protobuf (${(e as Error).message}); is the file truncated or corrupt?`);
+    throw new NotOnnxError(
+      `the bytes are not a valid ONNX protobuf (${(e as Error).message}); is the file truncated or corrupt?`,
+    );
   }
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const text = (f: TopLevelField) => decoder.decode(bytes.subarray(f.dataStart, f.end));
@@ -65,7 +76,9 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
   for (const f of fields) {
     const expected = WIRE_TYPES[f.field];
     if (expected !== undefined && expected !== f.wireType) {
-      throw new NotOnnxError(`field ${f.field} at byte ${f.start} has the wrong protobuf wire type; is the file corrupt?`);
+      throw new NotOnnxError(
+        `field ${f.field} at byte ${f.start} has the wrong protobuf wire type; is the file corrupt?`,
+      );
     }
     switch (f.field) {
       case MODEL_FIELDS.irVersion:
@@ -97,7 +110,8 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
       }
     }
   }
-  if (!hasGraph) throw new NotOnnxError('it has no graph (ModelProto field 7); is the file truncated or something else?');
+  if (!hasGraph)
+    throw new NotOnnxError('it has no graph (ModelProto field 7); is the file truncated or something else?');
   if (result.irVersion === undefined) throw new NotOnnxError('it has no ir_version (ModelProto field 1)');
   return result;
 }

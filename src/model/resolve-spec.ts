@@ -14,9 +14,10 @@
  *
  * Runs in the worker after the ORT session exists: `io` comes from {@link describeSession}.
  */
+
+import { type OnnxMetadata, readOnnxMetadata } from './onnx-metadata';
 import type { ModelSpec } from './spec';
 import { SPEC_METADATA_KEY } from './spec';
-import { type OnnxMetadata, readOnnxMetadata } from './onnx-metadata';
 import {
   completeSpec,
   describeSession,
@@ -29,8 +30,8 @@ import {
 } from './spec-rules.js';
 import type { ModelIO, PartialInputSpec, PartialModelSpec, ResolvedSpec, SpecPart } from './types';
 
-export { describeSession, summarizeProvenance };
 export type { ModelIO, ResolvedSpec };
+export { describeSession, summarizeProvenance };
 
 /** A file that came with the model (a `File` fits). */
 export interface CompanionFile {
@@ -69,7 +70,8 @@ export async function resolveModelSpec(opts: ResolveModelSpecOptions): Promise<R
   const metadata = opts.metadata ?? (opts.modelBytes ? readOnnxMetadata(opts.modelBytes) : undefined);
   const warnings: string[] = [];
   const parts: SpecPart[] = [];
-  if (opts.overrides) parts.push({ source: 'your settings', spec: validatePartialSpec(opts.overrides, 'your settings', warnings) });
+  if (opts.overrides)
+    parts.push({ source: 'your settings', spec: validatePartialSpec(opts.overrides, 'your settings', warnings) });
   if (metadata) parts.push(...specPartsFromMetadata(metadata.metadata, file, warnings));
   parts.push(...(await specPartsFromCompanions(opts.companions ?? [], file, warnings)));
 
@@ -78,7 +80,9 @@ export async function resolveModelSpec(opts: ResolveModelSpecOptions): Promise<R
   const chosen = withLabels[0];
   for (const p of withLabels.slice(1)) {
     if (chosen?.spec.labels && p.spec.labels && p.spec.labels.join('\n') !== chosen.spec.labels.join('\n')) {
-      warnings.push(`labels in ${p.source} differ from those in ${chosen.source}, which take precedence; ${p.source} is ignored`);
+      warnings.push(
+        `labels in ${p.source} differ from those in ${chosen.source}, which take precedence; ${p.source} is ignored`,
+      );
     }
   }
   const base = file.replace(/\.onnx$/i, '');
@@ -92,7 +96,11 @@ export async function resolveModelSpec(opts: ResolveModelSpecOptions): Promise<R
 }
 
 /** Spec parts from an ONNX model's `metadata_props`. */
-export function specPartsFromMetadata(metadata: Record<string, string>, file: string, warnings: string[] = []): SpecPart[] {
+export function specPartsFromMetadata(
+  metadata: Record<string, string>,
+  file: string,
+  warnings: string[] = [],
+): SpecPart[] {
   const parts: SpecPart[] = [];
   const specText = metadata[SPEC_METADATA_KEY];
   if (specText !== undefined) {
@@ -123,12 +131,18 @@ export function specPartsFromMetadata(metadata: Record<string, string>, file: st
 }
 
 /** Spec parts from the files that came with the model, in precedence order. */
-export async function specPartsFromCompanions(companions: Companions, modelFile: string, warnings: string[] = []): Promise<SpecPart[]> {
+export async function specPartsFromCompanions(
+  companions: Companions,
+  modelFile: string,
+  warnings: string[] = [],
+): Promise<SpecPart[]> {
   const files = new Map<string, { name: string; text: () => Promise<string> }>();
   if (companions instanceof Map) {
-    for (const [name, text] of companions) files.set(baseName(name).toLowerCase(), { name: baseName(name), text: async () => text });
+    for (const [name, text] of companions)
+      files.set(baseName(name).toLowerCase(), { name: baseName(name), text: async () => text });
   } else {
-    for (const f of companions as readonly CompanionFile[]) files.set(baseName(f.name).toLowerCase(), { name: baseName(f.name), text: () => f.text() });
+    for (const f of companions as readonly CompanionFile[])
+      files.set(baseName(f.name).toLowerCase(), { name: baseName(f.name), text: () => f.text() });
   }
   const get = (name: string) => files.get(name.toLowerCase());
   const json = async (f: { name: string; text: () => Promise<string> }) => parseJson(await f.text(), f.name);
@@ -136,19 +150,26 @@ export async function specPartsFromCompanions(companions: Companions, modelFile:
   const base = modelFile.replace(/\.onnx$/i, '');
 
   const sidecar = get(`${base}.onsight.json`) ?? get('onsight.json');
-  if (sidecar) parts.push({ source: sidecar.name, spec: validatePartialSpec(await json(sidecar), sidecar.name, warnings) });
+  if (sidecar)
+    parts.push({ source: sidecar.name, spec: validatePartialSpec(await json(sidecar), sidecar.name, warnings) });
 
   const config = get('config.json');
   const pre = get('preprocessor_config.json');
-  if (config) parts.push({ source: config.name, spec: specFromHuggingFaceConfig(await json(config), config.name, warnings) });
+  if (config)
+    parts.push({ source: config.name, spec: specFromHuggingFaceConfig(await json(config), config.name, warnings) });
   if (pre) parts.push({ source: pre.name, spec: specFromHuggingFacePreprocessor(await json(pre), pre.name, warnings) });
 
   const tm = get('metadata.json');
   if (tm) {
     const meta = await json(tm);
     // metadata.json is a common name: only Teachable Machine's (labels, or its package name) is read.
-    const isTm = isObj(meta) && (meta.labels !== undefined || String(meta.packageName ?? '').includes('teachablemachine'));
-    if (isTm) parts.push({ source: `${tm.name} (Teachable Machine)`, spec: specFromTeachableMachine(meta, `${tm.name} (Teachable Machine)`, warnings) });
+    const isTm =
+      isObj(meta) && (meta.labels !== undefined || String(meta.packageName ?? '').includes('teachablemachine'));
+    if (isTm)
+      parts.push({
+        source: `${tm.name} (Teachable Machine)`,
+        spec: specFromTeachableMachine(meta, `${tm.name} (Teachable Machine)`, warnings),
+      });
     else warnings.push(`${tm.name} ignored: it is not Teachable Machine's metadata (no "labels")`);
   }
 
@@ -163,7 +184,11 @@ export async function specPartsFromCompanions(companions: Companions, modelFile:
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `config.json`: labels from `id2label` ({"0": "tench", ...}); HF classifiers output logits. */
-export function specFromHuggingFaceConfig(config: unknown, where = 'config.json', warnings: string[] = []): PartialModelSpec {
+export function specFromHuggingFaceConfig(
+  config: unknown,
+  where = 'config.json',
+  warnings: string[] = [],
+): PartialModelSpec {
   if (!isObj(config)) throw new SpecError(`${where}: must be a JSON object`);
   const spec: PartialModelSpec = {};
   const id2label = config.id2label;
@@ -182,7 +207,9 @@ export function specFromHuggingFaceConfig(config: unknown, where = 'config.json'
     if (entries.length === 0) throw new SpecError(`${where}: id2label is empty`);
     spec.labels = labels;
     if (labels.every((l) => /^LABEL_\d+$/.test(l))) {
-      warnings.push(`${where}: id2label holds only placeholder names (LABEL_0, LABEL_1...); the model was exported without class names`);
+      warnings.push(
+        `${where}: id2label holds only placeholder names (LABEL_0, LABEL_1...); the model was exported without class names`,
+      );
     }
   }
   const arch = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
@@ -198,20 +225,25 @@ type Size = { height: number; width: number } | { shortest: number };
 function hfSize(v: unknown, field: string, where: string): Size | undefined {
   if (v === undefined || v === null) return undefined;
   const pos = (n: unknown, f: string) => {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new SpecError(`${where}: ${f} must be a positive whole number, got ${JSON.stringify(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+      throw new SpecError(`${where}: ${f} must be a positive whole number, got ${JSON.stringify(n)}`);
     return n;
   };
   if (typeof v === 'number') return { height: pos(v, field), width: v };
   if (isObj(v)) {
-    if (v.height !== undefined || v.width !== undefined) return { height: pos(v.height, `${field}.height`), width: pos(v.width, `${field}.width`) };
+    if (v.height !== undefined || v.width !== undefined)
+      return { height: pos(v.height, `${field}.height`), width: pos(v.width, `${field}.width`) };
     if (v.shortest_edge !== undefined) return { shortest: pos(v.shortest_edge, `${field}.shortest_edge`) };
   }
-  throw new SpecError(`${where}: ${field} must be a number, {height, width} or {shortest_edge}, got ${JSON.stringify(v)}`);
+  throw new SpecError(
+    `${where}: ${field} must be a number, {height, width} or {shortest_edge}, got ${JSON.stringify(v)}`,
+  );
 }
 
 function triple(v: unknown, field: string, where: string): [number, number, number] {
   if (typeof v === 'number') return [v, v, v];
-  if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x))) return v as [number, number, number];
+  if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    return v as [number, number, number];
   throw new SpecError(`${where}: ${field} must be 3 numbers, got ${JSON.stringify(v)}`);
 }
 
@@ -220,7 +252,11 @@ function triple(v: unknown, field: string, where: string): [number, number, numb
  * Differences from transformers that remain: with `size: {height, width}` plus a centre crop, transformers squishes
  * to that size before cropping, while OnSight's `crop` keeps the aspect ratio (same result on square photos).
  */
-export function specFromHuggingFacePreprocessor(pp: unknown, where = 'preprocessor_config.json', warnings: string[] = []): PartialModelSpec {
+export function specFromHuggingFacePreprocessor(
+  pp: unknown,
+  where = 'preprocessor_config.json',
+  warnings: string[] = [],
+): PartialModelSpec {
   if (!isObj(pp)) throw new SpecError(`${where}: must be a JSON object`);
   const input: PartialInputSpec = {};
   const size = pp.do_resize === false ? undefined : hfSize(pp.size, 'size', where);
@@ -261,11 +297,15 @@ export function specFromHuggingFacePreprocessor(pp: unknown, where = 'preprocess
     } else if (pp.resample === 4 || pp.resample === 5) {
       input.resample = 'bilinear';
       warnings.push(`${where}: resample ${pp.resample} (box/Hamming) is approximated with bilinear`);
-    } else throw new SpecError(`${where}: resample must be a PIL resampling code (0 nearest, 2 bilinear, 3 bicubic), got ${JSON.stringify(pp.resample)}`);
+    } else
+      throw new SpecError(
+        `${where}: resample must be a PIL resampling code (0 nearest, 2 bilinear, 3 bicubic), got ${JSON.stringify(pp.resample)}`,
+      );
   }
   if (pp.do_rescale === false) input.scale = 1;
   else if (pp.rescale_factor !== undefined) {
-    if (typeof pp.rescale_factor !== 'number' || !(pp.rescale_factor > 0)) throw new SpecError(`${where}: rescale_factor must be a positive number`);
+    if (typeof pp.rescale_factor !== 'number' || !(pp.rescale_factor > 0))
+      throw new SpecError(`${where}: rescale_factor must be a positive number`);
     input.scale = pp.rescale_factor;
   } else input.scale = 1 / 255;
   if (pp.do_normalize === false) {
@@ -297,7 +337,11 @@ export function specFromHuggingFacePreprocessor(pp: unknown, where = 'preprocess
  * - the tensor is float32 NHWC (TF.js); the layout is left to the ONNX model's input shape, which a converter may
  *   have changed.
  */
-export function specFromTeachableMachine(meta: unknown, where = 'metadata.json', _warnings: string[] = []): PartialModelSpec {
+export function specFromTeachableMachine(
+  meta: unknown,
+  where = 'metadata.json',
+  _warnings: string[] = [],
+): PartialModelSpec {
   if (!isObj(meta)) throw new SpecError(`${where}: must be a JSON object`);
   if (!Array.isArray(meta.labels) || meta.labels.length === 0 || meta.labels.some((l) => typeof l !== 'string')) {
     throw new SpecError(`${where}: labels must be a non-empty array of class names`);
@@ -318,7 +362,8 @@ export function specFromTeachableMachine(meta: unknown, where = 'metadata.json',
     std: [1, 1, 1],
   };
   spec.output = { kind: 'probabilities' };
-  if (typeof meta.modelName === 'string' && meta.modelName.trim() && meta.modelName !== 'tm-my-image-model') spec.name = meta.modelName;
+  if (typeof meta.modelName === 'string' && meta.modelName.trim() && meta.modelName !== 'tm-my-image-model')
+    spec.name = meta.modelName;
   return spec;
 }
 
@@ -341,7 +386,11 @@ function parsePythonNames(text: string, where: string): string[] {
   const names: string[] = [];
   const re = /(\d+)\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
   for (const m of text.matchAll(re)) names[Number(m[1])] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
-  if (names.length === 0 || Array.from(names).some((n) => n === undefined) || names.length !== [...text.matchAll(re)].length) {
+  if (
+    names.length === 0 ||
+    Array.from(names).some((n) => n === undefined) ||
+    names.length !== [...text.matchAll(re)].length
+  ) {
     throw new SpecError(`${where}: expected a dict of class indices 0..N-1 to names, e.g. {0: 'cat', 1: 'dog'}`);
   }
   return names;

@@ -152,7 +152,8 @@ export function validatePartialSpec(json, where, warnings) {
   };
   /** @param {unknown} v @param {string} field @param {(n: number) => boolean} ok @param {string} what @returns {[number, number, number]} */
   const triple = (v, field, ok, what) => {
-    if (!Array.isArray(v) || v.length !== 3) fail(`${field} must be an array of 3 numbers (one per channel), got ${show(v)}`);
+    if (!Array.isArray(v) || v.length !== 3)
+      fail(`${field} must be an array of 3 numbers (one per channel), got ${show(v)}`);
     const a = /** @type {unknown[]} */ (v);
     return [num(a[0], `${field}[0]`, ok, what), num(a[1], `${field}[1]`, ok, what), num(a[2], `${field}[2]`, ok, what)];
   };
@@ -164,7 +165,8 @@ export function validatePartialSpec(json, where, warnings) {
   const out = {};
   if (j.format !== undefined) {
     const f = num(j.format, 'format', Number.isInteger, 'an integer');
-    if (f > FORMAT_VERSION) fail(`format ${f} is newer than this version of OnSight reads (${FORMAT_VERSION}); update OnSight`);
+    if (f > FORMAT_VERSION)
+      fail(`format ${f} is newer than this version of OnSight reads (${FORMAT_VERSION}); update OnSight`);
     if (f < 1) fail(`format must be 1 or more, got ${f}`);
     out.format = f;
   }
@@ -177,7 +179,8 @@ export function validatePartialSpec(json, where, warnings) {
   }
   if (j.name !== undefined) out.name = str(j.name, 'name');
   if (j.labels !== undefined) {
-    if (!Array.isArray(j.labels) || j.labels.length === 0) fail(`labels must be a non-empty array of strings, got ${show(j.labels)}`);
+    if (!Array.isArray(j.labels) || j.labels.length === 0)
+      fail(`labels must be a non-empty array of strings, got ${show(j.labels)}`);
     out.labels = /** @type {unknown[]} */ (j.labels).map((l, i) => {
       if (typeof l !== 'string') fail(`labels[${i}] must be a string, got ${show(l)}`);
       return /** @type {string} */ (l);
@@ -193,15 +196,23 @@ export function validatePartialSpec(json, where, warnings) {
     if (i.name !== undefined) inp.name = str(i.name, 'input.name');
     if (i.layout !== undefined) inp.layout = oneOf(i.layout, 'input.layout', /** @type {const} */ (['nchw', 'nhwc']));
     if (i.dtype !== undefined) inp.dtype = oneOf(i.dtype, 'input.dtype', INPUT_DTYPES);
-    if (i.width !== undefined) inp.width = num(i.width, 'input.width', side, `a whole number of pixels from 1 to ${MAX_SIDE}`);
-    if (i.height !== undefined) inp.height = num(i.height, 'input.height', side, `a whole number of pixels from 1 to ${MAX_SIDE}`);
+    if (i.width !== undefined)
+      inp.width = num(i.width, 'input.width', side, `a whole number of pixels from 1 to ${MAX_SIDE}`);
+    if (i.height !== undefined)
+      inp.height = num(i.height, 'input.height', side, `a whole number of pixels from 1 to ${MAX_SIDE}`);
     if (i.channels !== undefined) {
       if (i.channels !== 1 && i.channels !== 3) fail(`input.channels must be 1 or 3, got ${show(i.channels)}`);
       inp.channels = /** @type {1 | 3} */ (i.channels);
     }
-    if (i.resize !== undefined) inp.resize = oneOf(i.resize, 'input.resize', /** @type {const} */ (['squish', 'crop', 'pad']));
+    if (i.resize !== undefined)
+      inp.resize = oneOf(i.resize, 'input.resize', /** @type {const} */ (['squish', 'crop', 'pad']));
     if (i.cropFraction !== undefined) {
-      inp.cropFraction = num(i.cropFraction, 'input.cropFraction', (n) => n > 0 && n <= 1, 'a number in (0, 1], e.g. 0.875');
+      inp.cropFraction = num(
+        i.cropFraction,
+        'input.cropFraction',
+        (n) => n > 0 && n <= 1,
+        'a number in (0, 1], e.g. 0.875',
+      );
     }
     if (i.resample !== undefined) {
       inp.resample = oneOf(i.resample, 'input.resample', /** @type {const} */ (['bilinear', 'bicubic', 'nearest']));
@@ -209,12 +220,18 @@ export function validatePartialSpec(json, where, warnings) {
     if (i.alignCorners !== undefined) inp.alignCorners = bool(i.alignCorners, 'input.alignCorners');
     if (i.antialias !== undefined) inp.antialias = bool(i.antialias, 'input.antialias');
     if (i.padColor !== undefined) {
-      inp.padColor = triple(i.padColor, 'input.padColor', (n) => Number.isInteger(n) && n >= 0 && n <= 255, 'an integer 0..255');
+      inp.padColor = triple(
+        i.padColor,
+        'input.padColor',
+        (n) => Number.isInteger(n) && n >= 0 && n <= 255,
+        'an integer 0..255',
+      );
     }
     if (i.channelOrder !== undefined) {
       inp.channelOrder = oneOf(i.channelOrder, 'input.channelOrder', /** @type {const} */ (['rgb', 'bgr']));
     }
-    if (i.scale !== undefined) inp.scale = num(i.scale, 'input.scale', (n) => n > 0, 'a positive number, e.g. 0.00392156862745098 (1/255)');
+    if (i.scale !== undefined)
+      inp.scale = num(i.scale, 'input.scale', (n) => n > 0, 'a positive number, e.g. 0.00392156862745098 (1/255)');
     if (i.mean !== undefined) inp.mean = triple(i.mean, 'input.mean', () => true, 'a number');
     if (i.std !== undefined) inp.std = triple(i.std, 'input.std', (n) => n > 0, 'a positive number');
     out.input = inp;
@@ -231,7 +248,8 @@ export function validatePartialSpec(json, where, warnings) {
     }
     if (o.backgroundClass !== undefined) outp.backgroundClass = bool(o.backgroundClass, 'output.backgroundClass');
     if (o.quantization !== undefined) {
-      if (!isObject(o.quantization)) fail(`output.quantization must be an object {scale, zeroPoint}, got ${show(o.quantization)}`);
+      if (!isObject(o.quantization))
+        fail(`output.quantization must be an object {scale, zeroPoint}, got ${show(o.quantization)}`);
       const q = /** @type {Record<string, unknown>} */ (o.quantization);
       outp.quantization = {
         scale: num(q.scale, 'output.quantization.scale', (n) => n > 0, 'a positive number'),
@@ -320,7 +338,8 @@ export function validateSpec(json, where, warnings) {
 // What a model's inputs and outputs say
 
 /** @param {readonly (number | string)[]} shape */
-export const showShape = (shape) => `[${shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d ? d : '?')).join(',')}]`;
+export const showShape = (shape) =>
+  `[${shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d ? d : '?')).join(',')}]`;
 /** @param {number | string | undefined} d @returns {d is number} */
 const fixed = (d) => typeof d === 'number' && d > 0;
 /** @param {number | string | undefined} d */
@@ -348,7 +367,9 @@ export function layoutFromShape(shape) {
 
 /** @param {ValueInfo} v */
 const isImageLike = (v) =>
-  v.isTensor !== false && v.shape.length === 4 && (channelLike(v.shape[1]) || channelLike(v.shape[3]) || !fixed(v.shape[1]) || !fixed(v.shape[3]));
+  v.isTensor !== false &&
+  v.shape.length === 4 &&
+  (channelLike(v.shape[1]) || channelLike(v.shape[3]) || !fixed(v.shape[1]) || !fixed(v.shape[3]));
 
 /**
  * Checks that a model's declared inputs/outputs are those of an image classifier OnSight can drive, and reads what
@@ -363,7 +384,8 @@ export function inspectIO(io, hints = {}) {
   const fail = (msg) => {
     throw new SpecError(`${where}: ${msg}`);
   };
-  const list = (/** @type {readonly ValueInfo[]} */ vs) => vs.map((v) => `"${v.name}" ${showShape(v.shape)}`).join(', ');
+  const list = (/** @type {readonly ValueInfo[]} */ vs) =>
+    vs.map((v) => `"${v.name}" ${showShape(v.shape)}`).join(', ');
 
   // --- input
   if (io.inputs.length === 0) fail('the model has no inputs');
@@ -373,14 +395,21 @@ export function inspectIO(io, hints = {}) {
     input = io.inputs.find((v) => v.name === hints.inputName);
     if (!input) fail(`the spec names input "${hints.inputName}", but the model's inputs are ${list(io.inputs)}`);
     const others = io.inputs.filter((v) => v !== input);
-    if (others.length > 0) fail(`the model has ${io.inputs.length} inputs (${list(io.inputs)}); OnSight feeds only one image and cannot fill ${others.map((v) => `"${v.name}"`).join(', ')}`);
+    if (others.length > 0)
+      fail(
+        `the model has ${io.inputs.length} inputs (${list(io.inputs)}); OnSight feeds only one image and cannot fill ${others.map((v) => `"${v.name}"`).join(', ')}`,
+      );
   } else {
     const images = io.inputs.filter(isImageLike);
     if (images.length > 1) {
-      fail(`the model has ${images.length} image-like inputs (${list(images)}); OnSight feeds exactly one image per run`);
+      fail(
+        `the model has ${images.length} image-like inputs (${list(images)}); OnSight feeds exactly one image per run`,
+      );
     }
     if (io.inputs.length > 1) {
-      fail(`the model has ${io.inputs.length} inputs (${list(io.inputs)}); an image classifier takes a single image tensor`);
+      fail(
+        `the model has ${io.inputs.length} inputs (${list(io.inputs)}); an image classifier takes a single image tensor`,
+      );
     }
     input = io.inputs[0];
   }
@@ -388,19 +417,28 @@ export function inspectIO(io, hints = {}) {
   if (input.isTensor === false) fail(`input "${input.name}" is not a tensor`);
   const dtype = /** @type {(typeof INPUT_DTYPES)[number]} */ (input.type);
   if (!INPUT_DTYPES.includes(dtype)) {
-    fail(`input "${input.name}" has element type ${input.type || 'unknown'}; OnSight feeds images as float32, float16 or uint8`);
+    fail(
+      `input "${input.name}" has element type ${input.type || 'unknown'}; OnSight feeds images as float32, float16 or uint8`,
+    );
   }
   /** @type {IOFacts['input']} */
   const inFacts = { name: input.name, type: input.type, dtype };
   const s = input.shape;
   if (s.length > 0) {
     if (s.length !== 4) {
-      fail(`input "${input.name}" has shape ${showShape(s)} (${s.length}-D), not an image: an image classifier takes a 4-D tensor [N,C,H,W] or [N,H,W,C]`);
+      fail(
+        `input "${input.name}" has shape ${showShape(s)} (${s.length}-D), not an image: an image classifier takes a 4-D tensor [N,C,H,W] or [N,H,W,C]`,
+      );
     }
-    if (fixed(s[0]) && s[0] !== 1) fail(`input "${input.name}" has shape ${showShape(s)}: its batch size is fixed at ${s[0]}, and OnSight feeds one image per run`);
+    if (fixed(s[0]) && s[0] !== 1)
+      fail(
+        `input "${input.name}" has shape ${showShape(s)}: its batch size is fixed at ${s[0]}, and OnSight feeds one image per run`,
+      );
     const layout = layoutFromShape(s);
     if (!layout && fixed(s[1]) && fixed(s[3])) {
-      fail(`input "${input.name}" has shape ${showShape(s)}: neither dimension 1 (NCHW) nor dimension 3 (NHWC) is a colour channel count of 1 or 3`);
+      fail(
+        `input "${input.name}" has shape ${showShape(s)}: neither dimension 1 (NCHW) nor dimension 3 (NHWC) is a colour channel count of 1 or 3`,
+      );
     }
     if (layout) {
       inFacts.layout = layout;
@@ -425,7 +463,9 @@ export function inspectIO(io, hints = {}) {
   if (output.isTensor === false) fail(`output "${output.name}" is not a tensor`);
   const otype = /** @type {(typeof OUTPUT_TYPES)[number]} */ (output.type);
   if (!OUTPUT_TYPES.includes(otype)) {
-    fail(`output "${output.name}" has element type ${output.type || 'unknown'}; class scores must be float32, float16, float64 or uint8`);
+    fail(
+      `output "${output.name}" has element type ${output.type || 'unknown'}; class scores must be float32, float16, float64 or uint8`,
+    );
   }
   /** @type {IOFacts['output']} */
   const outFacts = { name: output.name, type: output.type };
@@ -434,11 +474,15 @@ export function inspectIO(io, hints = {}) {
     // Rank 1: [K]. Otherwise dimension 0 is the batch and exactly one other dimension may differ from 1.
     const perImage = os.length === 1 ? os : os.slice(1);
     if (os.length > 1 && fixed(os[0]) && os[0] !== 1) {
-      fail(`output "${output.name}" has shape ${showShape(os)}: its batch size is fixed at ${os[0]}, and OnSight runs one image at a time`);
+      fail(
+        `output "${output.name}" has shape ${showShape(os)}: its batch size is fixed at ${os[0]}, and OnSight runs one image at a time`,
+      );
     }
     const big = perImage.filter((d) => d !== 1);
     if (big.length > 1) {
-      fail(`output "${output.name}" has shape ${showShape(os)}, not one score per class: besides the batch, only one dimension may be larger than 1 (is it a detector or a segmenter?)`);
+      fail(
+        `output "${output.name}" has shape ${showShape(os)}, not one score per class: besides the batch, only one dimension may be larger than 1 (is it a detector or a segmenter?)`,
+      );
     }
     if (big.length === 0) outFacts.classes = 1;
     else if (fixed(big[0])) outFacts.classes = big[0];
@@ -448,7 +492,6 @@ export function inspectIO(io, hints = {}) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Merging sources
-
 
 /**
  * Merges partial specs (first source wins, field by field), checks them against the model's declared
@@ -521,7 +564,9 @@ export function completeSpec(parts, io, fallback) {
     const fi = facts.input;
     if (input.layout !== undefined && fi.layout !== undefined && input.layout !== fi.layout) {
       const shape = showShape(io.inputs.find((v) => v.name === fi.name)?.shape ?? []);
-      fail(`${from('input.layout')} says input.layout "${input.layout}", but input "${fi.name}" has shape ${shape}, which is ${fi.layout.toUpperCase()}`);
+      fail(
+        `${from('input.layout')} says input.layout "${input.layout}", but input "${fi.name}" has shape ${shape}, which is ${fi.layout.toUpperCase()}`,
+      );
     }
     if (input.dtype !== undefined && input.dtype !== fi.dtype) {
       fail(`${from('input.dtype')} says input.dtype "${input.dtype}", but input "${fi.name}" takes ${fi.type}`);
@@ -581,13 +626,17 @@ export function completeSpec(parts, io, fallback) {
   const outName = facts ? `output "${facts.output.name}"` : 'the output';
   if (!labels) {
     if (classes === undefined) {
-      fail(`no labels were found (embedded in the model, onsight.json, config.json, metadata.json or labels.txt), and ${outName} does not declare how many classes it has`);
+      fail(
+        `no labels were found (embedded in the model, onsight.json, config.json, metadata.json or labels.txt), and ${outName} does not declare how many classes it has`,
+      );
     }
     const n = /** @type {number} */ (classes) - (output.backgroundClass === true ? 1 : 0);
     labels = Array.from({ length: n }, (_, i) => `class ${i}`);
     top.labels = labels;
     provenance.labels = 'generated (no labels found)';
-    warnings.push(`${where}: no labels found; classes are numbered "class 0".."class ${n - 1}". Add a labels.txt with one class name a line.`);
+    warnings.push(
+      `${where}: no labels found; classes are numbered "class 0".."class ${n - 1}". Add a labels.txt with one class name a line.`,
+    );
   }
   const L = labels.length;
   if (classes !== undefined) {
@@ -595,7 +644,9 @@ export function completeSpec(parts, io, fallback) {
       fail(`${from('output.kind')} says output.kind "sigmoid" (one logit), but ${outName} has ${classes} scores`);
     }
     if (output.backgroundClass === true && classes !== L + 1) {
-      fail(`${from('output.backgroundClass')} says there is a background class, but ${outName} has ${classes} scores for ${L} labels (expected ${L + 1})`);
+      fail(
+        `${from('output.backgroundClass')} says there is a background class, but ${outName} has ${classes} scores for ${L} labels (expected ${L + 1})`,
+      );
     }
     if (classes === L) {
       fill(output, 'output.', 'backgroundClass', undefined, IO_SOURCE);
@@ -603,18 +654,24 @@ export function completeSpec(parts, io, fallback) {
       fill(output, 'output.', 'backgroundClass', true, IO_SOURCE);
     } else if (classes === 1 && L === 2) {
       if (output.kind !== undefined && output.kind !== 'sigmoid' && output.kind !== 'auto') {
-        fail(`${outName} has a single score for 2 labels, which needs output.kind "sigmoid", but ${from('output.kind')} says "${output.kind}"`);
+        fail(
+          `${outName} has a single score for 2 labels, which needs output.kind "sigmoid", but ${from('output.kind')} says "${output.kind}"`,
+        );
       }
       output.kind = 'sigmoid';
       provenance['output.kind'] = IO_SOURCE;
     } else {
-      fail(`${outName} has ${classes} scores per image, but there are ${L} labels (from ${from('labels')}); they must match (or the model may have one extra background class at index 0)`);
+      fail(
+        `${outName} has ${classes} scores per image, but there are ${L} labels (from ${from('labels')}); they must match (or the model may have one extra background class at index 0)`,
+      );
     }
   }
   fill(output, 'output.', 'kind', 'auto', DEFAULTS_SOURCE);
   if (facts?.output.type === 'uint8' && output.quantization === undefined) {
     // src/vision/postprocess.ts reads an unquantised uint8 output as q / 255.
-    warnings.push(`${where}: ${outName} is uint8 and no output.quantization was given; its values are read as 0..255 → 0..1`);
+    warnings.push(
+      `${where}: ${outName} is uint8 and no output.quantization was given; its values are read as 0..255 → 0..1`,
+    );
   }
   fill(top, '', 'id', fallback.id, DEFAULTS_SOURCE);
   fill(top, '', 'name', fallback.name, DEFAULTS_SOURCE);
@@ -633,7 +690,15 @@ export function summarizeProvenance(provenance) {
   const groups = {
     labels: ['labels'],
     'layout, size and type': ['input.layout', 'input.width', 'input.height', 'input.dtype'],
-    preprocessing: ['input.resize', 'input.cropFraction', 'input.resample', 'input.scale', 'input.mean', 'input.std', 'input.channelOrder'],
+    preprocessing: [
+      'input.resize',
+      'input.cropFraction',
+      'input.resample',
+      'input.scale',
+      'input.mean',
+      'input.std',
+      'input.channelOrder',
+    ],
     'output kind': ['output.kind'],
   };
   /** @type {string[]} */
@@ -659,7 +724,10 @@ export function summarizeProvenance(provenance) {
  * @param {string} text @param {string} [where]
  */
 export function parseLabelsText(text, where = 'labels.txt') {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim());
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) throw new SpecError(`${where}: no labels (the file is empty)`);
   const blank = lines.indexOf('');
@@ -687,7 +755,8 @@ export function parseLabelList(text, where) {
     return v.map(String);
   }
   const list = t.split(',').map((s) => s.trim());
-  if (list.length === 0 || list.some((s) => s === '')) throw new SpecError(`${where}: must be a comma-separated list of class names`);
+  if (list.length === 0 || list.some((s) => s === ''))
+    throw new SpecError(`${where}: must be a comma-separated list of class names`);
   return list;
 }
 
@@ -699,8 +768,12 @@ export function parseLabelList(text, where) {
 export function describeSession(session) {
   /** @param {unknown} m @returns {ValueInfo} */
   const one = (m) => {
-    const v = /** @type {{ name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] }} */ (m);
-    return v.isTensor ? { name: v.name, isTensor: true, type: String(v.type ?? ''), shape: [...(v.shape ?? [])] } : { name: v.name, isTensor: false, type: '', shape: [] };
+    const v = /** @type {{ name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] }} */ (
+      m
+    );
+    return v.isTensor
+      ? { name: v.name, isTensor: true, type: String(v.type ?? ''), shape: [...(v.shape ?? [])] }
+      : { name: v.name, isTensor: false, type: '', shape: [] };
   };
   return { inputs: session.inputMetadata.map(one), outputs: session.outputMetadata.map(one) };
 }

@@ -40,7 +40,8 @@ export interface LoadNodeModelOptions {
   companions?: boolean;
 }
 
-const COMPANION = /^(labels\.txt|.*\.onsight\.json|onsight\.json|config\.json|preprocessor_config\.json|metadata\.json)$/i;
+const COMPANION =
+  /^(labels\.txt|.*\.onsight\.json|onsight\.json|config\.json|preprocessor_config\.json|metadata\.json)$/i;
 
 /** Decodes a photo file to RGBA pixels, EXIF orientation applied. */
 export async function decodeImageFile(path: string): Promise<PixelBuffer> {

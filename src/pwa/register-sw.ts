@@ -9,12 +9,7 @@
  * UI components subscribe with `subscribePwa()`.
  */
 import { Workbox } from 'workbox-window';
-import {
-  SHARED_FILES_CACHE,
-  SHARED_MODIFIED_HEADER,
-  SHARED_NAME_HEADER,
-  SHARED_QUERY,
-} from './constants';
+import { SHARED_FILES_CACHE, SHARED_MODIFIED_HEADER, SHARED_NAME_HEADER, SHARED_QUERY } from './constants';
 
 export const BUILD_ID: string = typeof __ONSIGHT_BUILD_ID__ === 'string' ? __ONSIGHT_BUILD_ID__ : 'dev';
 

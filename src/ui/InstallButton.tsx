@@ -8,7 +8,9 @@ const IOS_HINT_DISMISSED_KEY = 'onsight:ios-install-hint-dismissed';
 /** iPhone/iPad browsers (iPadOS reports itself as a Mac with touch): no install prompt, only Share → Add to Home Screen. */
 function isIos(): boolean {
   if (typeof navigator === 'undefined') return false;
-  return /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  return (
+    /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1)
+  );
 }
 
 function hintDismissed(): boolean {
@@ -37,8 +39,8 @@ export function InstallButton() {
   if (isIos() && !iosHintHidden) {
     return (
       <p class="pwa-install-hint" data-testid="install-hint">
-        Add to Home Screen: tap Share{' '}
-        <span aria-hidden="true">(□↑)</span> → Add to Home Screen, then OnSight works offline.{' '}
+        Add to Home Screen: tap Share <span aria-hidden="true">(□↑)</span> → Add to Home Screen, then OnSight works
+        offline.{' '}
         <button
           type="button"
           class="pwa-install"

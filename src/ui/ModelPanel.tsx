@@ -35,7 +35,15 @@ function LoadProgress({ state }: { state: AppState }) {
  * The About/model panel: what model runs, where it comes from and its licence, and how it runs. `picker` (choosing or
  * bringing a model) goes under the heading, `editor` (the model's spec, correctable) after the facts.
  */
-export function ModelPanel({ state, picker, editor }: { state: AppState; picker?: ComponentChildren; editor?: ComponentChildren }) {
+export function ModelPanel({
+  state,
+  picker,
+  editor,
+}: {
+  state: AppState;
+  picker?: ComponentChildren;
+  editor?: ComponentChildren;
+}) {
   const { model, modelEntry, modelError, modelNotice } = state;
   const spec = model?.spec;
   const source = spec?.source;

@@ -15,7 +15,8 @@ export function ModelPicker({ state, store }: { state: AppState; store: AppStore
   // Several files are called model.onnx: tell their entries apart by id.
   const nameCount = new Map<string, number>();
   for (const m of userModels) nameCount.set(m.name, (nameCount.get(m.name) ?? 0) + 1);
-  const userLabel = (m: { id: string; name: string }) => ((nameCount.get(m.name) ?? 0) > 1 && m.id !== m.name ? `${m.name} (${m.id})` : m.name);
+  const userLabel = (m: { id: string; name: string }) =>
+    (nameCount.get(m.name) ?? 0) > 1 && m.id !== m.name ? `${m.name} (${m.id})` : m.name;
 
   return (
     <div class="model-picker" data-testid="model-picker">
@@ -47,7 +48,13 @@ export function ModelPicker({ state, store }: { state: AppState; store: AppStore
           </optgroup>
         )}
       </select>
-      <button type="button" class="button secondary" disabled={busy} aria-describedby="model-input-hint" onClick={() => inputRef.current?.click()}>
+      <button
+        type="button"
+        class="button secondary"
+        disabled={busy}
+        aria-describedby="model-input-hint"
+        onClick={() => inputRef.current?.click()}
+      >
         Use your own model…
       </button>
       <input

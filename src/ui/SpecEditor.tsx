@@ -25,7 +25,9 @@ const round = (n: number) => String(Number(n.toPrecision(6)));
 function showScale(scale: number): string {
   if (scale === 1) return '1';
   const inverse = 1 / scale;
-  return Math.abs(inverse - Math.round(inverse * 2) / 2) < 1e-6 ? `1/${round(Math.round(inverse * 2) / 2)}` : round(scale);
+  return Math.abs(inverse - Math.round(inverse * 2) / 2) < 1e-6
+    ? `1/${round(Math.round(inverse * 2) / 2)}`
+    : round(scale);
 }
 
 function toDraft(spec: ModelSpec): Draft {
@@ -145,16 +147,34 @@ export function SpecEditor({ state, store }: { state: AppState; store: AppStore 
       <form class="spec-form" onSubmit={submit} aria-label="Model settings">
         <fieldset>
           <legend>Classes</legend>
-          <label for="spec-labels">Labels, one a line, in the order of the model’s outputs ({spec.labels.length})</label>
+          <label for="spec-labels">
+            Labels, one a line, in the order of the model’s outputs ({spec.labels.length})
+          </label>
           <textarea id="spec-labels" name="labels" rows={6} spellcheck={false} {...field('labels')} />
         </fieldset>
         <fieldset>
           <legend>Input</legend>
           <div class="spec-row">
             <label for="spec-width">Width</label>
-            <input id="spec-width" name="width" type="number" min={1} step={1} inputMode="numeric" {...field('width')} />
+            <input
+              id="spec-width"
+              name="width"
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              {...field('width')}
+            />
             <label for="spec-height">Height</label>
-            <input id="spec-height" name="height" type="number" min={1} step={1} inputMode="numeric" {...field('height')} />
+            <input
+              id="spec-height"
+              name="height"
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              {...field('height')}
+            />
           </div>
           <label for="spec-layout">Layout</label>
           <select id="spec-layout" name="layout" {...field('layout')}>

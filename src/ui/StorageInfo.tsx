@@ -29,7 +29,11 @@ export function StorageInfo({ classified = false }: { classified?: boolean }) {
   return (
     <div class="pwa-storage" data-testid="storage-info">
       <span data-testid="offline-status">
-        {!supported ? 'Offline use is not supported in this browser' : offlineReady ? 'Works offline' : 'Preparing offline use…'}
+        {!supported
+          ? 'Offline use is not supported in this browser'
+          : offlineReady
+            ? 'Works offline'
+            : 'Preparing offline use…'}
       </span>
       {usage !== undefined && (
         <span data-testid="storage-usage">

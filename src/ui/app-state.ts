@@ -176,7 +176,8 @@ export class AppStore {
         loadStatus,
         model: loadStatus.phase === 'ready' ? (loadStatus.model ?? this.state.model) : this.state.model,
         modelError: loadStatus.phase === 'error' ? (loadStatus.error ?? 'The model failed to load.') : undefined,
-        modelDetails: loadStatus.phase === 'ready' ? (env.client.modelDetails ?? this.state.modelDetails) : this.state.modelDetails,
+        modelDetails:
+          loadStatus.phase === 'ready' ? (env.client.modelDetails ?? this.state.modelDetails) : this.state.modelDetails,
       });
     });
   }
@@ -227,7 +228,9 @@ export class AppStore {
     }
     let modelNotice = options.notice;
     if (!entry && options.modelId) {
-      modelNotice = [options.notice, `There is no model “${options.modelId}” here; using the default instead.`].filter(Boolean).join(' ');
+      modelNotice = [options.notice, `There is no model “${options.modelId}” here; using the default instead.`]
+        .filter(Boolean)
+        .join(' ');
       entry = index.models.find((model) => model.id === index.default);
     }
     entry ??= index.models[0];
@@ -242,7 +245,11 @@ export class AppStore {
         url: this.env.resolveModelUrl(entry.url),
         id: entry.id,
       });
-      this.loaded = { source: { kind: 'url', url: this.env.resolveModelUrl(entry.url), id: entry.id }, label: entry.name, origin: { kind: 'site', id: entry.id } };
+      this.loaded = {
+        source: { kind: 'url', url: this.env.resolveModelUrl(entry.url), id: entry.id },
+        label: entry.name,
+        origin: { kind: 'site', id: entry.id },
+      };
       this.set({ model, modelError: undefined, modelOrigin: this.loaded.origin });
     } catch (error) {
       this.failModel(`Could not load ${entry.name}: ${errorMessage(error)}`);
@@ -267,7 +274,12 @@ export class AppStore {
    * Loads `source`; photos added meanwhile wait for it. On failure the message goes to the model panel and the
    * previous model stays loaded (the client keeps it).
    */
-  private loadSource(source: ModelSource, label: string, origin: ModelOrigin, files?: File[]): Promise<LoadedModel | undefined> {
+  private loadSource(
+    source: ModelSource,
+    label: string,
+    origin: ModelOrigin,
+    files?: File[],
+  ): Promise<LoadedModel | undefined> {
     const run = (async () => {
       try {
         const model = await this.env.client.loadModel(source);
@@ -302,7 +314,12 @@ export class AppStore {
   }
 
   /** Saves the loaded user model (and the user's corrections) to the model store, under an id of its own. */
-  private async keepOffline(files: File[], model: LoadedModel, overrides?: PartialModelSpec, id?: string): Promise<void> {
+  private async keepOffline(
+    files: File[],
+    model: LoadedModel,
+    overrides?: PartialModelSpec,
+    id?: string,
+  ): Promise<void> {
     const store = this.env.userModels;
     if (!store) return;
     try {
@@ -311,8 +328,10 @@ export class AppStore {
       if (!id) {
         // Two different files may both be called model.onnx: don't let one replace the other.
         const taken = new Map(this.state.userModels.map((m) => [m.id, m]));
-        const same = (m: SavedUserModel) => m.modelFile === modelFile?.name && m.files.find((f) => f.name === m.modelFile)?.size === modelFile?.size;
-        for (let n = 2; taken.has(saveId) && !same(taken.get(saveId) as SavedUserModel); n++) saveId = `${model.spec.id}-${n}`;
+        const same = (m: SavedUserModel) =>
+          m.modelFile === modelFile?.name && m.files.find((f) => f.name === m.modelFile)?.size === modelFile?.size;
+        for (let n = 2; taken.has(saveId) && !same(taken.get(saveId) as SavedUserModel); n++)
+          saveId = `${model.spec.id}-${n}`;
       }
       const toSave = files.filter((f) => f.name !== OVERRIDES_FILE);
       if (overrides) toSave.push(new File([JSON.stringify(overrides)], OVERRIDES_FILE, { type: 'application/json' }));
@@ -322,7 +341,9 @@ export class AppStore {
       this.env.rememberModel?.(saved.id);
       await this.refreshUserModels();
     } catch (error) {
-      this.set({ modelNotice: `${model.spec.name} works, but could not be kept for offline use: ${errorMessage(error)}` });
+      this.set({
+        modelNotice: `${model.spec.name} works, but could not be kept for offline use: ${errorMessage(error)}`,
+      });
     }
   }
 
@@ -343,12 +364,16 @@ export class AppStore {
     }
     const files = [
       new File([saved.modelBytes as Uint8Array<ArrayBuffer>], saved.modelFile),
-      ...saved.companions.filter((c) => c.name !== OVERRIDES_FILE).map((c) => new File([c.bytes as Uint8Array<ArrayBuffer>], c.name)),
+      ...saved.companions
+        .filter((c) => c.name !== OVERRIDES_FILE)
+        .map((c) => new File([c.bytes as Uint8Array<ArrayBuffer>], c.name)),
     ];
     const overridesFile = saved.companions.find((c) => c.name === OVERRIDES_FILE);
     let overrides: PartialModelSpec | undefined;
     try {
-      overrides = overridesFile ? (JSON.parse(new TextDecoder().decode(overridesFile.bytes)) as PartialModelSpec) : undefined;
+      overrides = overridesFile
+        ? (JSON.parse(new TextDecoder().decode(overridesFile.bytes)) as PartialModelSpec)
+        : undefined;
     } catch {
       overrides = undefined;
     }
@@ -379,7 +404,12 @@ export class AppStore {
     const source = { ...current.source, overrides } as ModelSource;
     const model = await this.loadSource(source, current.label, current.origin, current.files);
     if (model && current.files && current.origin.kind !== 'site') {
-      await this.keepOffline(current.files, model, overrides, current.origin.kind === 'user' ? current.origin.id : undefined);
+      await this.keepOffline(
+        current.files,
+        model,
+        overrides,
+        current.origin.kind === 'user' ? current.origin.id : undefined,
+      );
     }
     return model;
   }
@@ -450,7 +480,9 @@ export class AppStore {
       if (controller.signal.aborted) return;
       this.updatePhoto(photo.id, { status: 'done', result, error: undefined });
       const best = result.predictions[0];
-      this.announce(best ? `${photo.name}: ${best.label} ${formatPercent(best.score)}` : `${photo.name}: no prediction`);
+      this.announce(
+        best ? `${photo.name}: ${best.label} ${formatPercent(best.score)}` : `${photo.name}: no prediction`,
+      );
     } catch (error) {
       if (controller.signal.aborted) return; // removed by the user; nothing to report
       const message = errorMessage(error);

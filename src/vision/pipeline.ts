@@ -5,8 +5,9 @@
  * (tests, benchmarks) and with `onnxruntime-web/wasm` or `/webgpu` in the worker. {@link adaptOrtSession} wraps a real
  * ORT session given the ORT module it came from (each build has its own `Tensor` class).
  */
-import type { ModelSpec } from '../model/spec';
+
 import type { Prediction } from '../inference/types';
+import type { ModelSpec } from '../model/spec';
 import { type OutputData, postprocess } from './postprocess';
 import { type PixelBuffer, resizeImage } from './resize';
 import { type TensorData, toTensor } from './to-tensor';

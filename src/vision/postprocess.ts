@@ -12,8 +12,9 @@
  * - `auto`: one value → σ unless it already lies in 0..1; several values → used as is when all lie in 0..1 and sum to 1
  *   (±0.01), or, with 10 classes or more, sum to at most 1 (quantised probabilities); otherwise softmax.
  */
-import type { OutputSpec } from '../model/spec';
+
 import type { Prediction } from '../inference/types';
+import type { OutputSpec } from '../model/spec';
 import { float16BitsToFloat32 } from './to-tensor';
 
 /** The parts of an output tensor postprocessing needs. */

@@ -68,7 +68,9 @@ export function channelsOf(image: PixelBuffer): 3 | 4 {
   const n = image.width * image.height;
   if (image.data.length === n * 4) return 4;
   if (image.data.length === n * 3) return 3;
-  throw new RangeError(`pixel buffer of ${image.data.length} bytes is neither RGB nor RGBA for ${image.width}×${image.height}`);
+  throw new RangeError(
+    `pixel buffer of ${image.data.length} bytes is neither RGB nor RGBA for ${image.width}×${image.height}`,
+  );
 }
 
 /** The geometry {@link resizeImage} uses for a photo of srcWidth×srcHeight. */
@@ -248,8 +250,24 @@ export function resizeImage(image: PixelBuffer, options: ResizeOptions): RgbImag
       out[p + 2] = b;
     }
   }
-  const xw = axisWeights(srcW, g.scaledWidth, g.cropX, g.windowWidth, options.resample, options.alignCorners, options.antialias);
-  const yw = axisWeights(srcH, g.scaledHeight, g.cropY, g.windowHeight, options.resample, options.alignCorners, options.antialias);
+  const xw = axisWeights(
+    srcW,
+    g.scaledWidth,
+    g.cropX,
+    g.windowWidth,
+    options.resample,
+    options.alignCorners,
+    options.antialias,
+  );
+  const yw = axisWeights(
+    srcH,
+    g.scaledHeight,
+    g.cropY,
+    g.windowHeight,
+    options.resample,
+    options.alignCorners,
+    options.antialias,
+  );
 
   // Source rows the vertical pass reads.
   let rowLo = srcH;

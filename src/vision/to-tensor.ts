@@ -17,7 +17,10 @@ export interface TensorData {
   dims: number[];
 }
 
-export type TensorOptions = Pick<InputSpec, 'layout' | 'dtype' | 'channelOrder' | 'scale' | 'mean' | 'std' | 'channels'>;
+export type TensorOptions = Pick<
+  InputSpec,
+  'layout' | 'dtype' | 'channelOrder' | 'scale' | 'mean' | 'std' | 'channels'
+>;
 
 /** Grayscale (`channels: 1`): one luma channel, 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's "L"). */
 function toLuma(image: RgbImage): RgbImage {

@@ -35,7 +35,9 @@ test('the picker is reachable by keyboard and opens with Enter; results are anno
 
 test('errors are announced too', async ({ page }) => {
   await openApp(page);
-  await page.setInputFiles('[data-testid="photo-input"]', [{ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }]);
+  await page.setInputFiles('[data-testid="photo-input"]', [
+    { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) },
+  ]);
   const [card] = await waitForSettled(page, 1);
   expect(card?.status).toBe('error');
   const live = page.getByTestId('live');

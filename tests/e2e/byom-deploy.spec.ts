@@ -19,7 +19,10 @@ const test = base.extend<{ site: string }>({
   },
 });
 
-const IDS: Record<string, string> = { 'imagenet-mobilenetv2-zoo': 'imagenet-zoo', 'imagenet-mobilenetv2-st': 'imagenet-st' };
+const IDS: Record<string, string> = {
+  'imagenet-mobilenetv2-zoo': 'imagenet-zoo',
+  'imagenet-mobilenetv2-st': 'imagenet-st',
+};
 const SIDECAR_ID = 'imagenet-zoo-sidecar';
 const PLAIN_ID = 'imagenet-zoo-plain';
 let siteUrl = '';
@@ -41,22 +44,50 @@ async function freePort(): Promise<number> {
 test.beforeAll(async () => {
   const shared = SHARED_MODELS.every((m) => existsSync(m.model) && existsSync(m.labels));
   if (!shared) return; // each test skips (or fails in CI) through requireSharedModels()
-  if (!existsSync(join(REPO_ROOT, 'dist/index.html'))) throw new Error('dist/ has no production build: run `npx vite build` first');
+  if (!existsSync(join(REPO_ROOT, 'dist/index.html')))
+    throw new Error('dist/ has no production build: run `npx vite build` first');
   tempDir = mkdtempSync(join(tmpdir(), 'onsight-byom-'));
   const site = join(tempDir, 'dist');
   cpSync(join(REPO_ROOT, 'dist'), site, { recursive: true });
   for (const m of SHARED_MODELS) {
-    execFileSync(process.execPath, ['tools/model-add.mjs', m.model, '--labels', m.labels, '--id', IDS[m.name] ?? m.name, '--out', join(site, 'models')], {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        'tools/model-add.mjs',
+        m.model,
+        '--labels',
+        m.labels,
+        '--id',
+        IDS[m.name] ?? m.name,
+        '--out',
+        join(site, 'models'),
+      ],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'pipe',
+      },
+    );
   }
   const zoo = SHARED_MODELS[0] as (typeof SHARED_MODELS)[number];
   // The spec beside the model instead of inside it (model.onsight.json, found by the app next to the URL).
-  execFileSync(process.execPath, ['tools/model-add.mjs', zoo.model, '--labels', zoo.labels, '--id', SIDECAR_ID, '--copy', '--out', join(site, 'models')], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      'tools/model-add.mjs',
+      zoo.model,
+      '--labels',
+      zoo.labels,
+      '--id',
+      SIDECAR_ID,
+      '--copy',
+      '--out',
+      join(site, 'models'),
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    },
+  );
   // No model:add at all: the files copied as they are, labels.txt beside the model, listed by hand.
   mkdirSync(join(site, 'models', PLAIN_ID));
   copyFileSync(zoo.model, join(site, 'models', PLAIN_ID, 'model.onnx'));
@@ -68,7 +99,10 @@ test.beforeAll(async () => {
   expect(index.models.map((m) => m.id)).toEqual(expect.arrayContaining([...Object.values(IDS), SIDECAR_ID, PLAIN_ID]));
 
   const port = await freePort();
-  server = spawn(process.execPath, ['tools/serve.mjs', site, '--port', String(port)], { cwd: REPO_ROOT, stdio: 'ignore' });
+  server = spawn(process.execPath, ['tools/serve.mjs', site, '--port', String(port)], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+  });
   siteUrl = `http://localhost:${port}/`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -89,12 +123,17 @@ test.afterAll(() => {
 
 for (const shared of SHARED_MODELS) {
   const id = IDS[shared.name] ?? shared.name;
-  test(`${shared.name}: model:add, then ?model=${id} classifies like the Node pipeline`, async ({ page, context, site }) => {
+  test(`${shared.name}: model:add, then ?model=${id} classifies like the Node pipeline`, async ({
+    page,
+    context,
+    site,
+  }) => {
     requireSharedModels();
     const foreign: string[] = [];
     context.on('request', (request) => {
       const url = request.url();
-      if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== new URL(site).origin) foreign.push(url);
+      if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== new URL(site).origin)
+        foreign.push(url);
     });
     await page.goto(`${site}?model=${id}`);
     const app = page.locator('#app');
@@ -102,7 +141,10 @@ for (const shared of SHARED_MODELS) {
     await expect(app).toHaveAttribute('data-ready', 'true');
     await expect(page.getByTestId('model-select')).toHaveValue(`site:${id}`);
 
-    await page.setInputFiles(PHOTO_INPUT, KNOWN_PHOTOS.map((p) => p.path));
+    await page.setInputFiles(
+      PHOTO_INPUT,
+      KNOWN_PHOTOS.map((p) => p.path),
+    );
     const cards = await waitForSettled(page, KNOWN_PHOTOS.length);
     await expectKnownAndSameAsNode(cards, shared.model);
     expect(foreign, 'requests to another origin').toEqual([]);
@@ -110,16 +152,24 @@ for (const shared of SHARED_MODELS) {
 }
 
 for (const id of [SIDECAR_ID, PLAIN_ID]) {
-  test(`?model=${id}: a deployed model without an embedded spec finds model.onsight.json / labels.txt beside it`, async ({ page, site }) => {
+  test(`?model=${id}: a deployed model without an embedded spec finds model.onsight.json / labels.txt beside it`, async ({
+    page,
+    site,
+  }) => {
     requireSharedModels();
     const zoo = SHARED_MODELS[0] as (typeof SHARED_MODELS)[number];
     await page.goto(`${site}?model=${id}`);
     const app = page.locator('#app');
     await expect(app).toHaveAttribute('data-model', id);
     await expect(app).toHaveAttribute('data-ready', 'true');
-    await expect(page.getByTestId('spec-summary')).toContainText(id === PLAIN_ID ? 'from labels.txt' : 'model.onsight.json');
+    await expect(page.getByTestId('spec-summary')).toContainText(
+      id === PLAIN_ID ? 'from labels.txt' : 'model.onsight.json',
+    );
 
-    await page.setInputFiles(PHOTO_INPUT, KNOWN_PHOTOS.map((p) => p.path));
+    await page.setInputFiles(
+      PHOTO_INPUT,
+      KNOWN_PHOTOS.map((p) => p.path),
+    );
     const cards = await waitForSettled(page, KNOWN_PHOTOS.length);
     await expectKnownAndSameAsNode(cards, zoo.model);
   });

@@ -42,7 +42,9 @@ test('a text file named .onnx is refused with its reason; the previous model kee
   await stillClassifies(page, DEFAULT_ID, 1);
 });
 
-test('labels that do not match the model are refused with both counts; the previous model keeps classifying', async ({ page }) => {
+test('labels that do not match the model are refused with both counts; the previous model keeps classifying', async ({
+  page,
+}) => {
   requireSharedModels();
   await openApp(page);
   const tenLabels = Buffer.from(`${readFileSync(zoo().labels, 'utf8').split('\n').slice(0, 10).join('\n')}\n`);

@@ -32,7 +32,9 @@ export const KNOWN_PHOTOS = [
 
 /** Skips the calling test when ../shared is missing locally; fails it in CI, which must provide it. */
 export function requireSharedModels(): void {
-  const missing = [...SHARED_MODELS.flatMap((m) => [m.model, m.labels]), ...KNOWN_PHOTOS.map((p) => p.path)].filter((p) => !existsSync(p));
+  const missing = [...SHARED_MODELS.flatMap((m) => [m.model, m.labels]), ...KNOWN_PHOTOS.map((p) => p.path)].filter(
+    (p) => !existsSync(p),
+  );
   if (missing.length === 0) return;
   const message = `bring-your-own-model tests need ../shared beside the checkout; missing ${missing.join(', ')}`;
   if (process.env.CI === 'true') throw new Error(`${message}: CI must provide it.`);
@@ -50,7 +52,11 @@ export async function loadThroughInput(page: Page, files: string[], expectedId: 
 const nodeModels = new Map<string, Promise<NodeModel>>();
 
 /** The Node pipeline's ranked predictions for `photo` with the model at `modelPath` (labels.txt beside it). */
-export async function nodePredictionsFor(modelPath: string, photo: string, topK: number): Promise<{ label: string; score: number }[]> {
+export async function nodePredictionsFor(
+  modelPath: string,
+  photo: string,
+  topK: number,
+): Promise<{ label: string; score: number }[]> {
   let model = nodeModels.get(modelPath);
   if (!model) {
     model = loadNodeModel(modelPath);
@@ -69,10 +75,16 @@ export async function expectKnownAndSameAsNode(cards: CardView[], modelPath: str
     const browser = card?.predictions ?? [];
     expect(browser[0]?.label, `${photo.file} top-1`).toBe(photo.top1);
     const node = await nodePredictionsFor(modelPath, photo.path, browser.length);
-    expect(browser.map((p) => p.label), `${photo.file}: labels, best first`).toEqual(node.map((p) => p.label));
+    expect(
+      browser.map((p) => p.label),
+      `${photo.file}: labels, best first`,
+    ).toEqual(node.map((p) => p.label));
     for (const [rank, p] of browser.entries()) {
       const expected = node[rank]?.score ?? Number.NaN;
-      expect(Math.abs(p.score - expected), `${photo.file} ${p.label}: ${p.score} vs Node ${expected}`).toBeLessThanOrEqual(1e-3);
+      expect(
+        Math.abs(p.score - expected),
+        `${photo.file} ${p.label}: ${p.score} vs Node ${expected}`,
+      ).toBeLessThanOrEqual(1e-3);
     }
   }
 }

@@ -15,7 +15,9 @@ import {
 import { expect, openApp, PHOTO_INPUT, test, waitForSettled } from './fixtures';
 
 for (const shared of SHARED_MODELS) {
-  test(`${shared.name}: model.onnx + labels.txt on the model input classify like the Node pipeline`, async ({ page }) => {
+  test(`${shared.name}: model.onnx + labels.txt on the model input classify like the Node pipeline`, async ({
+    page,
+  }) => {
     requireSharedModels();
     await openApp(page);
     await loadThroughInput(page, [shared.model, shared.labels], 'model');
@@ -23,13 +25,18 @@ for (const shared of SHARED_MODELS) {
     await expect(page.getByTestId('spec-summary')).toContainText('labels.txt');
     await expect(page.getByTestId('model-panel')).toContainText('1000');
 
-    await page.setInputFiles(PHOTO_INPUT, KNOWN_PHOTOS.map((p) => p.path));
+    await page.setInputFiles(
+      PHOTO_INPUT,
+      KNOWN_PHOTOS.map((p) => p.path),
+    );
     const cards = await waitForSettled(page, KNOWN_PHOTOS.length);
     await expectKnownAndSameAsNode(cards, shared.model);
   });
 }
 
-test('a drop of model.onnx + labels.txt + photos loads the model, then classifies the photos with it', async ({ page }) => {
+test('a drop of model.onnx + labels.txt + photos loads the model, then classifies the photos with it', async ({
+  page,
+}) => {
   requireSharedModels();
   const shared = SHARED_MODELS[0];
   if (!shared) throw new Error('no shared model');

@@ -19,11 +19,16 @@ async function expectSameAsNode(cards: CardView[], photos: string[]): Promise<vo
     const browser = card?.predictions ?? [];
     const node = await nodePredictions(photo, browser.length || 5);
     expect(browser.length, name).toBe(Math.min(5, node.length));
-    expect(browser.map((p) => p.label), `${name}: labels, best first`).toEqual(node.map((p) => p.label));
+    expect(
+      browser.map((p) => p.label),
+      `${name}: labels, best first`,
+    ).toEqual(node.map((p) => p.label));
     for (const [rank, prediction] of browser.entries()) {
       const expected = node[rank]?.score ?? Number.NaN;
-      expect(Math.abs(prediction.score - expected), `${name} ${prediction.label}: ${prediction.score} vs Node ${expected}`)
-        .toBeLessThanOrEqual(TOLERANCE);
+      expect(
+        Math.abs(prediction.score - expected),
+        `${name} ${prediction.label}: ${prediction.score} vs Node ${expected}`,
+      ).toBeLessThanOrEqual(TOLERANCE);
     }
     // Best first.
     for (let rank = 1; rank < browser.length; rank++) {
@@ -59,14 +64,11 @@ test('photos dropped on the page (a real drop event with a DataTransfer) match t
   await page.dispatchEvent('body', 'dragenter', { dataTransfer });
   await page.dispatchEvent('body', 'dragover', { dataTransfer });
   await expect(page.getByTestId('drop-overlay')).toBeVisible();
-  const defaultPrevented = await page.evaluate(
-    (transfer) => {
-      const event = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
-      document.querySelector('main')?.dispatchEvent(event);
-      return event.defaultPrevented;
-    },
-    dataTransfer,
-  );
+  const defaultPrevented = await page.evaluate((transfer) => {
+    const event = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+    document.querySelector('main')?.dispatchEvent(event);
+    return event.defaultPrevented;
+  }, dataTransfer);
   expect(defaultPrevented, 'the app handled the drop (the browser would otherwise open the file)').toBe(true);
   await expect(page.getByTestId('drop-overlay')).toHaveCount(0);
 

@@ -55,7 +55,11 @@ test('corrupt, empty and text files each show their own error while good photos 
 
 test('removing a card and "Clear all" remove results without disturbing the others', async ({ page }) => {
   await openApp(page);
-  await page.setInputFiles(PHOTO_INPUT, [await makePng('a.png', 1), await makePng('b.png', 2), await makePng('c.png', 3)]);
+  await page.setInputFiles(PHOTO_INPUT, [
+    await makePng('a.png', 1),
+    await makePng('b.png', 2),
+    await makePng('c.png', 3),
+  ]);
   await waitForSettled(page, 3);
   await page.getByRole('button', { name: 'Remove b.png' }).click();
   await expect(page.locator('[data-testid="result"]')).toHaveCount(2);

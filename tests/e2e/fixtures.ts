@@ -43,7 +43,9 @@ export async function makePng(name: string, seed = 0): Promise<FilePayload> {
       pixels[i + 2] = (seed * 67 + x + y) % 256;
     }
   }
-  const buffer = await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const buffer = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   return { name, mimeType: 'image/png', buffer };
 }
 

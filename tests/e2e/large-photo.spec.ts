@@ -40,7 +40,10 @@ function compare(card: CardView | undefined, node: Ranked, tolerance: number): n
   expect(card?.status, card?.error ?? '').toBe('done');
   const browser = card?.predictions ?? [];
   expect(browser.length).toBe(5);
-  expect(browser.map((p) => p.label), `${card?.file}: labels, best first`).toEqual(node.slice(0, 5).map((p) => p.label));
+  expect(
+    browser.map((p) => p.label),
+    `${card?.file}: labels, best first`,
+  ).toEqual(node.slice(0, 5).map((p) => p.label));
   const byLabel = new Map(node.map((p) => [p.label, p.score]));
   let max = 0;
   for (const p of browser) {
@@ -61,7 +64,9 @@ test('default model: a 12 MP photo gives the Node pipeline’s answer', async ({
   test.info().annotations.push({ type: 'max |Δscore|', description: max.toExponential(2) });
 });
 
-test('antialiased centre-crop model: 12 MP photos, upright and EXIF-rotated, give the Node pipeline’s answer', async ({ page }) => {
+test('antialiased centre-crop model: 12 MP photos, upright and EXIF-rotated, give the Node pipeline’s answer', async ({
+  page,
+}) => {
   requireSharedModels();
   const zoo = SHARED_MODELS[0] as (typeof SHARED_MODELS)[number];
   await openApp(page);

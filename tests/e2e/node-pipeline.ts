@@ -30,9 +30,9 @@ export function nodePredictions(photo: string, topK: number): Promise<Ranked> {
   const cached = cache.get(key);
   if (cached) return cached;
   model ??= loadNodeModel(defaultModelPath());
-  const result: Promise<Ranked> = model.then((loaded) => classifyFile(loaded, photo, topK)).then(
-    (classified: ClassifyResult) => classified.predictions.map((p) => ({ label: p.label, score: p.score })),
-  );
+  const result: Promise<Ranked> = model
+    .then((loaded) => classifyFile(loaded, photo, topK))
+    .then((classified: ClassifyResult) => classified.predictions.map((p) => ({ label: p.label, score: p.score })));
   cache.set(key, result);
   return result;
 }

@@ -17,7 +17,13 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 export const distDir = join(repoRoot, 'dist');
 export const chromiumLaunch = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 const MIME: Record<string, string> = {
@@ -90,7 +96,9 @@ export async function startStaticServer(options: {
     try {
       const body = await readFile(path);
       headers['Content-Type'] = MIME[extname(path)] ?? 'application/octet-stream';
-      headers['Cache-Control'] = path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+      headers['Cache-Control'] = path.includes(`${sep}assets${sep}`)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache';
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, headers).end('not found');
@@ -124,7 +132,8 @@ export function requireDist(): string {
 export function sharedPhoto(name: string): string | null {
   const path = resolve(process.env.ONSIGHT_PHOTOS ?? resolve(repoRoot, '..', 'shared', 'photos'), name);
   if (existsSync(path)) return path;
-  if (process.env.CI === 'true') throw new Error(`test photo missing: ${path} (CI expects ../shared beside the checkout)`);
+  if (process.env.CI === 'true')
+    throw new Error(`test photo missing: ${path} (CI expects ../shared beside the checkout)`);
   return null;
 }
 
@@ -132,7 +141,15 @@ export function sharedPhoto(name: string): string | null {
 export async function buildInto(outDir: string, env: Record<string, string>): Promise<void> {
   await promisify(execFile)(
     process.execPath,
-    [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    [
+      join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
     { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 },
   );
 }

@@ -24,7 +24,8 @@ test('the install button appears with the browser’s prompt and uses it once', 
   await page.evaluate(() => {
     const event = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
       prompt: async () => {
-        (window as Window & { __prompted?: number }).__prompted = ((window as Window & { __prompted?: number }).__prompted ?? 0) + 1;
+        (window as Window & { __prompted?: number }).__prompted =
+          ((window as Window & { __prompted?: number }).__prompted ?? 0) + 1;
       },
       userChoice: Promise.resolve({ outcome: 'accepted', platform: 'web' }),
     });

@@ -31,7 +31,11 @@ test('a plain static host still ends up crossOriginIsolated with more than one t
     Promise.all(
       ['models/index.json', 'manifest.webmanifest', 'screenshots/wide.png'].map(async (url) => {
         const response = await fetch(url);
-        return [url, response.headers.get('cross-origin-embedder-policy'), response.headers.get('cross-origin-resource-policy')];
+        return [
+          url,
+          response.headers.get('cross-origin-embedder-policy'),
+          response.headers.get('cross-origin-resource-policy'),
+        ];
       }),
     ),
   );

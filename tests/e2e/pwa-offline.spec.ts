@@ -5,7 +5,15 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, recordConsole, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+import {
+  chromiumLaunch,
+  recordConsole,
+  requireDist,
+  type StaticServer,
+  sharedPhoto,
+  startStaticServer,
+  waitForServiceWorker,
+} from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });
 
@@ -54,10 +62,14 @@ test('after one online visit the app opens and classifies offline', async ({ pag
     type: 'precache',
     description: `${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB, first visit to offline-ready in ${installMs} ms`,
   });
-  console.log(`precache: ${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB; first visit to offline-ready in ${installMs} ms`);
+  console.log(
+    `precache: ${precache.entries.length} entries, ${(precache.bytes / 1e6).toFixed(1)} MB; first visit to offline-ready in ${installMs} ms`,
+  );
 
   // The WebGPU build's .wasm (if the build emitted one) is cached when first used, not precached.
-  const gpuWasm = (await readdir(join(requireDist(), 'assets'))).find((name) => /\.(asyncify|jsep|jspi)-[\w-]+\.wasm$/.test(name));
+  const gpuWasm = (await readdir(join(requireDist(), 'assets'))).find((name) =>
+    /\.(asyncify|jsep|jspi)-[\w-]+\.wasm$/.test(name),
+  );
   if (gpuWasm) {
     const cached = await page.evaluate(async (url) => {
       const response = await fetch(url);

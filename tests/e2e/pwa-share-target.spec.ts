@@ -3,7 +3,15 @@
  * redirected to ./?shared=1, picks the photo up, classifies it and clears the stash.
  */
 import { expect, test } from '@playwright/test';
-import { chromiumLaunch, requireDist, type StaticServer, sharedPhoto, recordConsole, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+import {
+  chromiumLaunch,
+  recordConsole,
+  requireDist,
+  type StaticServer,
+  sharedPhoto,
+  startStaticServer,
+  waitForServiceWorker,
+} from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });
 
@@ -50,7 +58,9 @@ test('a photo shared to the app is classified', async ({ page }) => {
   await page.locator('#e2e-share').setInputFiles(photo as string);
   const loaded = page.waitForEvent('load', { timeout: 30_000 });
   // Submitted from a timer so the evaluate call returns before its page goes away.
-  await page.evaluate(() => setTimeout(() => document.querySelector<HTMLFormElement>('form:has(#e2e-share)')?.submit(), 0));
+  await page.evaluate(() =>
+    setTimeout(() => document.querySelector<HTMLFormElement>('form:has(#e2e-share)')?.submit(), 0),
+  );
   await loaded; // POST → service worker → 303 → ./?shared=1
 
   const card = page.locator('[data-testid="result"]');

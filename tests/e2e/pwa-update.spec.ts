@@ -6,7 +6,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { buildInto, chromiumLaunch, type StaticServer, recordConsole, startStaticServer, waitForServiceWorker } from './pwa-helpers';
+import {
+  buildInto,
+  chromiumLaunch,
+  recordConsole,
+  type StaticServer,
+  startStaticServer,
+  waitForServiceWorker,
+} from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });
 

@@ -14,12 +14,19 @@ test('a JPEG with EXIF orientation 6 is rotated before classifying, as in Node',
   const height = 64;
   const raw = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) raw.set([(x * 255) / width, (y * 255) / height, x < 20 && y < 20 ? 255 : 40], (y * width + x) * 3);
+    for (let x = 0; x < width; x++)
+      raw.set([(x * 255) / width, (y * 255) / height, x < 20 && y < 20 ? 255 : 40], (y * width + x) * 3);
   }
   const dir = resolve(REPO_ROOT, 'tests/.generated');
   mkdirSync(dir, { recursive: true });
   const path = resolve(dir, 'exif-orientation-6.jpg');
-  writeFileSync(path, await sharp(raw, { raw: { width, height, channels: 3 } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer());
+  writeFileSync(
+    path,
+    await sharp(raw, { raw: { width, height, channels: 3 } })
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toBuffer(),
+  );
 
   await openApp(page);
   await page.setInputFiles(PHOTO_INPUT, [path]);
@@ -28,7 +35,8 @@ test('a JPEG with EXIF orientation 6 is rotated before classifying, as in Node',
   await expect(page.locator('[data-testid="result"]').getByText('64×96')).toBeVisible();
   const node = await nodePredictions(path, card?.predictions.length ?? 5);
   expect(card?.predictions.map((p) => p.label)).toEqual(node.map((p) => p.label));
-  for (const [i, p] of (card?.predictions ?? []).entries()) expect(Math.abs(p.score - (node[i]?.score ?? Number.NaN))).toBeLessThanOrEqual(1e-3);
+  for (const [i, p] of (card?.predictions ?? []).entries())
+    expect(Math.abs(p.score - (node[i]?.score ?? Number.NaN))).toBeLessThanOrEqual(1e-3);
 
   // The same pixels unrotated would give another answer: make sure the test can tell.
   const upright = await sharp(path).rotate().raw().toBuffer({ resolveWithObject: true });

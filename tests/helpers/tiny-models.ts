@@ -88,22 +88,39 @@ export function buildTinyClassifier(o: TinyModelOptions = {}): TinyModel {
   const height = o.height ?? 4;
   const width = o.width ?? 4;
   const weights =
-    o.weights ?? Array.from({ length: channels }, (_, c) => Array.from({ length: classes }, (_, k) => ((c + 1) * (k % 5 + 1)) / 10 - 0.2 * (k % 3)));
+    o.weights ??
+    Array.from({ length: channels }, (_, c) =>
+      Array.from({ length: classes }, (_, k) => ((c + 1) * ((k % 5) + 1)) / 10 - 0.2 * (k % 3)),
+    );
   const bias = o.bias ?? Array.from({ length: classes }, (_, k) => (k % 7) * 0.05 - 0.1);
   const quant = o.quantization ?? { scale: 1 / 256, zeroPoint: 0 };
   const inputName = o.inputName ?? 'image';
   const outputName = o.outputName ?? 'scores';
-  const inputShape = o.inputShape ?? (layout === 'nchw' ? [batch, channels, height, width] : [batch, height, width, channels]);
+  const inputShape =
+    o.inputShape ?? (layout === 'nchw' ? [batch, channels, height, width] : [batch, height, width, channels]);
 
   const nodes: object[] = [];
   const inits: object[] = [];
   let x = inputName;
   if (inputType !== 'float32') {
-    nodes.push({ opType: 'Cast', input: [x], output: ['as_float'], attribute: [{ name: 'to', type: A.INT, i: T.FLOAT }] });
+    nodes.push({
+      opType: 'Cast',
+      input: [x],
+      output: ['as_float'],
+      attribute: [{ name: 'to', type: A.INT, i: T.FLOAT }],
+    });
     x = 'as_float';
   }
   const axes = layout === 'nchw' ? [2, 3] : [1, 2];
-  nodes.push({ opType: 'ReduceMean', input: [x], output: ['pooled'], attribute: [{ name: 'axes', type: A.INTS, ints: axes }, { name: 'keepdims', type: A.INT, i: 0 }] });
+  nodes.push({
+    opType: 'ReduceMean',
+    input: [x],
+    output: ['pooled'],
+    attribute: [
+      { name: 'axes', type: A.INTS, ints: axes },
+      { name: 'keepdims', type: A.INT, i: 0 },
+    ],
+  });
   inits.push(floatTensor('W', [channels, classes], weights.flat()));
   inits.push(floatTensor('B', [classes], bias));
   nodes.push({ opType: 'MatMul', input: ['pooled', 'W'], output: ['mm'] });
@@ -153,13 +170,16 @@ export function buildTinyClassifier(o: TinyModelOptions = {}): TinyModel {
   const expected = (pixels: ArrayLike<number>, shape: readonly number[]): number[] => {
     const [, d1 = 0, d2 = 0, d3 = 0] = shape;
     const [C, H, W] = layout === 'nchw' ? [d1, d2, d3] : [d3, d1, d2];
-    const at = (c: number, h: number, w: number) => Number(pixels[layout === 'nchw' ? (c * H + h) * W + w : (h * W + w) * C + c]);
+    const at = (c: number, h: number, w: number) =>
+      Number(pixels[layout === 'nchw' ? (c * H + h) * W + w : (h * W + w) * C + c]);
     const means = Array.from({ length: C }, (_, c) => {
       let s = 0;
       for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) s += at(c, h, w);
       return s / (H * W);
     });
-    const z = Array.from({ length: classes }, (_, k) => means.reduce((s, m, c) => s + m * (weights[c]?.[k] ?? 0), bias[k] ?? 0));
+    const z = Array.from({ length: classes }, (_, k) =>
+      means.reduce((s, m, c) => s + m * (weights[c]?.[k] ?? 0), bias[k] ?? 0),
+    );
     if (output === 'logits' || output === 'sigmoid') return z;
     const mx = Math.max(...z);
     const e = z.map((v) => Math.exp(v - mx));
@@ -201,7 +221,13 @@ export function toFloat16Bits(values: ArrayLike<number>): Uint16Array {
 }
 
 /** A tensor of the given shape whose value at each element is `f(c, h, w)`, laid out as `layout`. */
-export function makeImage(layout: 'nchw' | 'nhwc', C: number, H: number, W: number, f: (c: number, h: number, w: number) => number): { data: number[]; shape: number[] } {
+export function makeImage(
+  layout: 'nchw' | 'nhwc',
+  C: number,
+  H: number,
+  W: number,
+  f: (c: number, h: number, w: number) => number,
+): { data: number[]; shape: number[] } {
   const data: number[] = new Array(C * H * W);
   for (let c = 0; c < C; c++)
     for (let h = 0; h < H; h++)

@@ -36,9 +36,18 @@ interface Rgb {
 
 /** Decodes any image sharp reads to packed 8-bit RGB. */
 async function decode(name: string, input: Buffer): Promise<Rgb> {
-  const { data, info } = await sharp(input).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(input)
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   expect(info.channels).toBe(3);
-  return { name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  return {
+    name,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+  };
 }
 
 /** nsfwjs's preprocessing (NSFWJS.infer): float / 255, then tf.image.resizeBilinear(…, [224, 224], alignCorners = true). */
@@ -154,9 +163,13 @@ describe('default model (nsfwjs MobileNetV2 → ONNX) parity', () => {
       const a = tfjsProbs.subarray(i * 5, i * 5 + 5);
       const b = ortProbs.subarray(i * 5, i * 5 + 5);
       for (let c = 0; c < 5; c++) maxDiff = Math.max(maxDiff, Math.abs((a[c] as number) - (b[c] as number)));
-      rows.push(`${img.name.padEnd(14)} ${LABELS[argmax(b)]?.padEnd(8)} ${Array.from(b, (v) => v.toFixed(5)).join(' ')}`);
+      rows.push(
+        `${img.name.padEnd(14)} ${LABELS[argmax(b)]?.padEnd(8)} ${Array.from(b, (v) => v.toFixed(5)).join(' ')}`,
+      );
     });
-    console.log(`default-model-parity: ${images.length} images, max |tfjs - onnx| = ${maxDiff.toExponential(3)}\n${rows.join('\n')}`);
+    console.log(
+      `default-model-parity: ${images.length} images, max |tfjs - onnx| = ${maxDiff.toExponential(3)}\n${rows.join('\n')}`,
+    );
     expect(Array.from(ortProbs).every(Number.isFinite)).toBe(true);
     expect(maxDiff).toBeLessThan(TOLERANCE);
   });
@@ -178,7 +191,8 @@ describe('default model (nsfwjs MobileNetV2 → ONNX) parity', () => {
     const one = batch.slice(last * SIZE * SIZE * 3, (last + 1) * SIZE * SIZE * 3);
     const r = await session.run({ input: new ort.Tensor('float32', one, [1, SIZE, SIZE, 3]) });
     const probs = r.probabilities?.data as Float32Array;
-    for (let c = 0; c < 5; c++) expect(Math.abs((probs[c] as number) - (ortProbs[last * 5 + c] as number))).toBeLessThan(1e-5);
+    for (let c = 0; c < 5; c++)
+      expect(Math.abs((probs[c] as number) - (ortProbs[last * 5 + c] as number))).toBeLessThan(1e-5);
   });
 
   it.skipIf(!havePhotos)('calls the real animal photos Neutral', () => {

@@ -31,27 +31,80 @@ describe.skipIf(!shared)('model:add on the real models', () => {
   const before = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
 
   it('ONNX Model Zoo MobileNetV2 with --labels: NCHW float32 224, centre crop, ImageNet normalisation', async () => {
-    const { stderr } = await run(process.execPath, ['tools/model-add.mjs', join(zooModel, 'model.onnx'), '--labels', join(zooModel, 'labels.txt'), '--mean', 'imagenet', '--kind', 'logits', '--out', out], { cwd: repoRoot });
+    const { stderr } = await run(
+      process.execPath,
+      [
+        'tools/model-add.mjs',
+        join(zooModel, 'model.onnx'),
+        '--labels',
+        join(zooModel, 'labels.txt'),
+        '--mean',
+        'imagenet',
+        '--kind',
+        'logits',
+        '--out',
+        out,
+      ],
+      { cwd: repoRoot },
+    );
     expect(stderr).toMatch(/model:add: imagenet-mobilenetv2-zoo → /);
     const spec = readSpec(join(out, 'imagenet-mobilenetv2-zoo', 'model.onnx'));
-    expect(spec).toMatchObject({ id: 'imagenet-mobilenetv2-zoo', labels: expect.arrayContaining(['tench', 'bald eagle']) });
+    expect(spec).toMatchObject({
+      id: 'imagenet-mobilenetv2-zoo',
+      labels: expect.arrayContaining(['tench', 'bald eagle']),
+    });
     expect(spec.labels).toHaveLength(1000);
-    expect(spec.input).toMatchObject({ name: 'input', layout: 'nchw', dtype: 'float32', width: 224, height: 224, resize: 'crop', cropFraction: 0.875, resample: 'bilinear', channelOrder: 'rgb' });
+    expect(spec.input).toMatchObject({
+      name: 'input',
+      layout: 'nchw',
+      dtype: 'float32',
+      width: 224,
+      height: 224,
+      resize: 'crop',
+      cropFraction: 0.875,
+      resample: 'bilinear',
+      channelOrder: 'rgb',
+    });
     expect(spec.input.mean).toEqual([0.485, 0.456, 0.406]);
     expect(spec.input.std).toEqual([0.229, 0.224, 0.225]);
     expect(spec.input.scale).toBeCloseTo(1 / 255, 12);
     expect(spec.output).toEqual({ name: 'output', kind: 'logits' });
     // the original model bytes are all still there, the spec appended
     const original = readFileSync(join(zooModel, 'model.onnx'));
-    expect(Buffer.compare(readFileSync(join(out, 'imagenet-mobilenetv2-zoo', 'model.onnx')).subarray(0, original.length), original)).toBe(0);
+    expect(
+      Buffer.compare(
+        readFileSync(join(out, 'imagenet-mobilenetv2-zoo', 'model.onnx')).subarray(0, original.length),
+        original,
+      ),
+    ).toBe(0);
   }, 60_000);
 
   it('STMicroelectronics MobileNetV2: NHWC uint8 224 (labels.txt beside the model picked up)', async () => {
-    await run(process.execPath, ['tools/model-add.mjs', join(stModel, 'model.onnx'), '--name', 'ST MobileNetV2', '--kind', 'probabilities', '--out', out], { cwd: repoRoot });
+    await run(
+      process.execPath,
+      [
+        'tools/model-add.mjs',
+        join(stModel, 'model.onnx'),
+        '--name',
+        'ST MobileNetV2',
+        '--kind',
+        'probabilities',
+        '--out',
+        out,
+      ],
+      { cwd: repoRoot },
+    );
     const spec = readSpec(join(out, 'imagenet-mobilenetv2-st', 'model.onnx'));
     expect(spec).toMatchObject({ id: 'imagenet-mobilenetv2-st', name: 'ST MobileNetV2' });
     expect(spec.labels).toHaveLength(1000);
-    expect(spec.input).toMatchObject({ name: 'serving_default_input_1:0', layout: 'nhwc', dtype: 'uint8', width: 224, height: 224, resize: 'crop' });
+    expect(spec.input).toMatchObject({
+      name: 'serving_default_input_1:0',
+      layout: 'nhwc',
+      dtype: 'uint8',
+      width: 224,
+      height: 224,
+      resize: 'crop',
+    });
     expect(spec.output).toMatchObject({ name: 'StatefulPartitionedCall:0', kind: 'probabilities' });
   }, 60_000);
 
@@ -60,21 +113,35 @@ describe.skipIf(!shared)('model:add on the real models', () => {
     expect(index.default).toBe(before.default);
     expect(index.models.slice(0, before.models.length)).toEqual(before.models);
     expect(index.models.slice(before.models.length)).toEqual([
-      { id: 'imagenet-mobilenetv2-zoo', name: 'imagenet-mobilenetv2-zoo', url: 'models/imagenet-mobilenetv2-zoo/model.onnx' },
+      {
+        id: 'imagenet-mobilenetv2-zoo',
+        name: 'imagenet-mobilenetv2-zoo',
+        url: 'models/imagenet-mobilenetv2-zoo/model.onnx',
+      },
       { id: 'imagenet-mobilenetv2-st', name: 'ST MobileNetV2', url: 'models/imagenet-mobilenetv2-st/model.onnx' },
     ]);
   });
 
-  it('a bad option is refused with the shared rules\' message, exit status 1', async () => {
-    const err = await run(process.execPath, ['tools/model-add.mjs', join(zooModel, 'model.onnx'), '--layout', 'chw', '--out', out], { cwd: repoRoot }).catch((e) => e);
+  it("a bad option is refused with the shared rules' message, exit status 1", async () => {
+    const err = await run(
+      process.execPath,
+      ['tools/model-add.mjs', join(zooModel, 'model.onnx'), '--layout', 'chw', '--out', out],
+      { cwd: repoRoot },
+    ).catch((e) => e);
     expect(err.code).toBe(1);
     expect(err.stderr).toContain('model:add: command line: input.layout must be "nchw" or "nhwc", got "chw"');
   }, 60_000);
 
   it('a layout contradicting the model is refused', async () => {
-    const err = await run(process.execPath, ['tools/model-add.mjs', join(stModel, 'model.onnx'), '--layout', 'nchw', '--out', out], { cwd: repoRoot }).catch((e) => e);
+    const err = await run(
+      process.execPath,
+      ['tools/model-add.mjs', join(stModel, 'model.onnx'), '--layout', 'nchw', '--out', out],
+      { cwd: repoRoot },
+    ).catch((e) => e);
     expect(err.code).toBe(1);
-    expect(err.stderr).toContain('model.onnx: command line says input.layout "nchw", but input "serving_default_input_1:0" has shape [unk__1590,224,224,3], which is NHWC');
+    expect(err.stderr).toContain(
+      'model.onnx: command line says input.layout "nchw", but input "serving_default_input_1:0" has shape [unk__1590,224,224,3], which is NHWC',
+    );
   }, 60_000);
 });
 
@@ -91,16 +158,41 @@ describe('model:add in-process on generated models', () => {
 
   it('re-adding replaces the embedded spec (one onsight.spec entry) and --default switches the default', async () => {
     const tiny = join(dir, 'tiny.onnx');
-    writeFileSync(tiny, buildTinyClassifier({ layout: 'nhwc', classes: 3, metadata: { vocab: '["a","b","c"]' } }).bytes);
-    await quiet(() => main([tiny, '--out', join(dir, 'models'), '--size', '4', '--resize', 'squish', '--mean', 'unit']));
+    writeFileSync(
+      tiny,
+      buildTinyClassifier({ layout: 'nhwc', classes: 3, metadata: { vocab: '["a","b","c"]' } }).bytes,
+    );
+    await quiet(() =>
+      main([tiny, '--out', join(dir, 'models'), '--size', '4', '--resize', 'squish', '--mean', 'unit']),
+    );
     const first = readSpec(join(dir, 'models', 'tiny', 'model.onnx'));
-    expect(first).toMatchObject({ labels: ['a', 'b', 'c'], input: { layout: 'nhwc', resize: 'squish', mean: [0, 0, 0], std: [1, 1, 1] } });
+    expect(first).toMatchObject({
+      labels: ['a', 'b', 'c'],
+      input: { layout: 'nhwc', resize: 'squish', mean: [0, 0, 0], std: [1, 1, 1] },
+    });
     // Re-add the written model itself with another name: the earlier spec is the base, the command line wins.
-    await quiet(() => main([join(dir, 'models', 'tiny', 'model.onnx'), '--id', 'tiny', '--name', 'Tiny v2', '--default', '--out', join(dir, 'models')]));
+    await quiet(() =>
+      main([
+        join(dir, 'models', 'tiny', 'model.onnx'),
+        '--id',
+        'tiny',
+        '--name',
+        'Tiny v2',
+        '--default',
+        '--out',
+        join(dir, 'models'),
+      ]),
+    );
     const bytes = readFileSync(join(dir, 'models', 'tiny', 'model.onnx'));
     expect(bytes.toString('latin1').split('onsight.spec').length - 1).toBe(1);
-    expect(readSpec(join(dir, 'models', 'tiny', 'model.onnx'))).toMatchObject({ name: 'Tiny v2', input: { resize: 'squish' } });
-    expect(JSON.parse(readFileSync(join(dir, 'models', 'index.json'), 'utf8'))).toEqual({ default: 'tiny', models: [{ id: 'tiny', name: 'Tiny v2', url: 'models/tiny/model.onnx' }] });
+    expect(readSpec(join(dir, 'models', 'tiny', 'model.onnx'))).toMatchObject({
+      name: 'Tiny v2',
+      input: { resize: 'squish' },
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'models', 'index.json'), 'utf8'))).toEqual({
+      default: 'tiny',
+      models: [{ id: 'tiny', name: 'Tiny v2', url: 'models/tiny/model.onnx' }],
+    });
   }, 30_000);
 
   it('--copy keeps the model byte-for-byte and writes model.onsight.json beside it', async () => {
@@ -110,14 +202,29 @@ describe('model:add in-process on generated models', () => {
     writeFileSync(join(dir, 'labels.txt'), 'no\nyes\n');
     await quiet(() => main([tiny, '--copy', '--out', join(dir, 'models')]));
     expect(Buffer.compare(readFileSync(join(dir, 'models', 'copied', 'model.onnx')), original)).toBe(0);
-    const sidecar = validateSpec(JSON.parse(readFileSync(join(dir, 'models', 'copied', 'model.onsight.json'), 'utf8')), 'sidecar');
+    const sidecar = validateSpec(
+      JSON.parse(readFileSync(join(dir, 'models', 'copied', 'model.onsight.json'), 'utf8')),
+      'sidecar',
+    );
     expect(sidecar.labels).toEqual(['no', 'yes']);
   }, 30_000);
 
   it('option parsing: presets and pixel-unit mean/std', () => {
-    expect(specFromOptions({ mean: '123.7,116.3,103.5', std: '58.4,57.1,57.4', bgr: true })).toEqual({ input: { mean: [123.7, 116.3, 103.5], std: [58.4, 57.1, 57.4], scale: 1, channelOrder: 'bgr' } });
-    expect(specFromOptions({ mean: 'inception', size: '299' }).input).toEqual({ width: 299, height: 299, scale: 1 / 127.5, mean: [1, 1, 1], std: [1, 1, 1] });
-    expect(specFromOptions({ size: '320x240', layout: 'NHWC' }).input).toEqual({ width: 320, height: 240, layout: 'nhwc' });
+    expect(specFromOptions({ mean: '123.7,116.3,103.5', std: '58.4,57.1,57.4', bgr: true })).toEqual({
+      input: { mean: [123.7, 116.3, 103.5], std: [58.4, 57.1, 57.4], scale: 1, channelOrder: 'bgr' },
+    });
+    expect(specFromOptions({ mean: 'inception', size: '299' }).input).toEqual({
+      width: 299,
+      height: 299,
+      scale: 1 / 127.5,
+      mean: [1, 1, 1],
+      std: [1, 1, 1],
+    });
+    expect(specFromOptions({ size: '320x240', layout: 'NHWC' }).input).toEqual({
+      width: 320,
+      height: 240,
+      layout: 'nhwc',
+    });
     expect(() => specFromOptions({ size: 'big' })).toThrow('--size must be N or WxH, got "big"');
   });
 });

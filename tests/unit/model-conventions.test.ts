@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveModelSpec } from '../../src/model/resolve-spec';
-import { buildTinyClassifier, makeImage, type TinyModelOptions, toFloat16Bits } from '../helpers/tiny-models';
 import { createSession, runOnce } from '../helpers/ort-node';
+import { buildTinyClassifier, makeImage, type TinyModelOptions, toFloat16Bits } from '../helpers/tiny-models';
 
 const labels3 = 'cat\ndog\nbird\n';
 
@@ -37,17 +37,29 @@ describe('input conventions', () => {
     const { resolved, out, model, img } = await resolveAndRun({ layout: 'nchw', classes: 3 }, labels3);
     const { spec, provenance } = resolved;
     expect(spec.input).toMatchObject({ name: 'image', layout: 'nchw', dtype: 'float32', width: 4, height: 4 });
-    expect(spec.input).toMatchObject({ resize: 'crop', cropFraction: 0.875, resample: 'bilinear', antialias: true, channelOrder: 'rgb' });
+    expect(spec.input).toMatchObject({
+      resize: 'crop',
+      cropFraction: 0.875,
+      resample: 'bilinear',
+      antialias: true,
+      channelOrder: 'rgb',
+    });
     expect(spec.input.scale).toBeCloseTo(1 / 255, 12);
     expect(spec.input.mean).toEqual([0.485, 0.456, 0.406]);
     expect(spec.labels).toEqual(['cat', 'dog', 'bird']);
     expect(spec.output).toEqual({ name: 'scores', kind: 'auto' });
-    expect(provenance).toMatchObject({ labels: 'labels.txt', 'input.layout': "the model's input/output", 'input.mean': 'defaults' });
+    expect(provenance).toMatchObject({
+      labels: 'labels.txt',
+      'input.layout': "the model's input/output",
+      'input.mean': 'defaults',
+    });
     expect(resolved.summary).toMatch(/^labels from labels\.txt;.*preprocessing from defaults.* — please check$/);
     expect(out.dims).toEqual([1, 3]);
     // By hand: channel c averages 10 + 60c + mean(4h) + mean(w) = 10 + 60c + 6 + 1.5.
     const means = [17.5, 77.5, 137.5];
-    const byHand = [0, 1, 2].map((k) => means.reduce((s, m, c) => s + m * (model.weights[c]?.[k] ?? 0), model.bias[k] ?? 0));
+    const byHand = [0, 1, 2].map((k) =>
+      means.reduce((s, m, c) => s + m * (model.weights[c]?.[k] ?? 0), model.bias[k] ?? 0),
+    );
     expect(model.expected(img.data, img.shape)).toEqual(byHand);
     expectClose(out.values, byHand, 3);
   });
@@ -62,15 +74,27 @@ describe('input conventions', () => {
   });
 
   it('NHWC uint8: raw pixels, scale/mean/std neutral', async () => {
-    const { resolved, out, model, img } = await resolveAndRun({ layout: 'nhwc', inputType: 'uint8', classes: 3 }, labels3);
-    expect(resolved.spec.input).toMatchObject({ layout: 'nhwc', dtype: 'uint8', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] });
+    const { resolved, out, model, img } = await resolveAndRun(
+      { layout: 'nhwc', inputType: 'uint8', classes: 3 },
+      labels3,
+    );
+    expect(resolved.spec.input).toMatchObject({
+      layout: 'nhwc',
+      dtype: 'uint8',
+      scale: 1,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    });
     expect(resolved.provenance['input.dtype']).toBe("the model's input/output");
     const byHand = model.expected(img.data, img.shape);
     expectClose(out.values, byHand, 3);
   });
 
   it('NCHW float16 input (ORT-web takes float16 as Uint16Array bits in Node)', async () => {
-    const { resolved, out, model, img } = await resolveAndRun({ layout: 'nchw', inputType: 'float16', classes: 3 }, labels3);
+    const { resolved, out, model, img } = await resolveAndRun(
+      { layout: 'nchw', inputType: 'float16', classes: 3 },
+      labels3,
+    );
     expect(resolved.spec.input).toMatchObject({ layout: 'nchw', dtype: 'float16' });
     // The test pixels (integers < 2048) are exact in float16, so the result matches the float computation.
     const byHand = model.expected(img.data, img.shape);
@@ -85,13 +109,19 @@ describe('input conventions', () => {
   });
 
   it('dynamic spatial size: 224 by default, with a warning; the model runs at that size', async () => {
-    const { resolved, out, model, img } = await resolveAndRun({ batch: 'N', height: 'H', width: 'W', classes: 3 }, labels3, { H: 224, W: 224 });
+    const { resolved, out, model, img } = await resolveAndRun(
+      { batch: 'N', height: 'H', width: 'W', classes: 3 },
+      labels3,
+      { H: 224, W: 224 },
+    );
     expect(resolved.spec.input).toMatchObject({ width: 224, height: 224 });
     expect(resolved.provenance['input.width']).toBe('defaults');
     expect(resolved.warnings.join('\n')).toMatch(/accepts any input size; using 224×224/);
     const byHand = model.expected(img.data, img.shape);
     // float32 sums over 224×224 pixels: compare with a relative tolerance.
-    expect(Math.max(...out.values.map((v, k) => Math.abs(v - (byHand[k] ?? Number.NaN)) / (Math.abs(byHand[k] ?? 0) + 1)))).toBeLessThan(1e-3);
+    expect(
+      Math.max(...out.values.map((v, k) => Math.abs(v - (byHand[k] ?? Number.NaN)) / (Math.abs(byHand[k] ?? 0) + 1))),
+    ).toBeLessThan(1e-3);
   });
 
   it('grayscale [N,1,H,W]: channels 1', async () => {
@@ -115,7 +145,10 @@ describe('output conventions', () => {
       { output: 'uint8', classes: 3, metadata: { 'onsight.spec': JSON.stringify(spec) } },
       labels3,
     );
-    expect(resolved.spec.output).toMatchObject({ kind: 'probabilities', quantization: { scale: 1 / 256, zeroPoint: 0 } });
+    expect(resolved.spec.output).toMatchObject({
+      kind: 'probabilities',
+      quantization: { scale: 1 / 256, zeroPoint: 0 },
+    });
     expect(resolved.provenance['output.quantization']).toBe('onsight.spec in tiny.onnx');
     expect(out.type).toBe('uint8');
     expect(out.values).toEqual(model.expected(img.data, img.shape));

@@ -41,7 +41,11 @@ describe.skipIf(!shared)('real models in ../shared', () => {
 
 describe('generated models', () => {
   it('reads metadata_props, producer, IR version and opsets', () => {
-    const { bytes } = buildTinyClassifier({ metadata: { 'onsight.spec': '{"a":1}', labels: '["x","y"]', author: 'Ünïcødé ✓' }, irVersion: 8, opset: 13 });
+    const { bytes } = buildTinyClassifier({
+      metadata: { 'onsight.spec': '{"a":1}', labels: '["x","y"]', author: 'Ünïcødé ✓' },
+      irVersion: 8,
+      opset: 13,
+    });
     const m = readOnnxMetadata(bytes);
     expect(m.metadata).toEqual({ 'onsight.spec': '{"a":1}', labels: '["x","y"]', author: 'Ünïcødé ✓' });
     expect(m.producerName).toBe('onsight-tests');
@@ -73,7 +77,17 @@ describe('generated models', () => {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       opsetImport: [{ domain: '', version: 13 }],
-      graph: { name: 'big', initializer: [{ name: 'w', dataType: onnx.TensorProto.DataType.FLOAT, dims: [3_500_000], rawData: new Uint8Array(14_000_000).fill(7) }] },
+      graph: {
+        name: 'big',
+        initializer: [
+          {
+            name: 'w',
+            dataType: onnx.TensorProto.DataType.FLOAT,
+            dims: [3_500_000],
+            rawData: new Uint8Array(14_000_000).fill(7),
+          },
+        ],
+      },
       metadataProps: [{ key: 'onsight.spec', value: '{}' }],
     });
     const bytes = onnx.ModelProto.encode(model).finish();
@@ -90,9 +104,21 @@ describe('bytes that are not an ONNX model', () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ['empty', new Uint8Array(0), /not an ONNX model: the file is empty/],
     ['a PNG', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /not an ONNX model: /],
-    ['a zip (PyTorch checkpoint)', new TextEncoder().encode('PK\x03\x04archive'), /not an ONNX model: it is a ZIP archive/],
-    ['a TF.js model.json', new TextEncoder().encode('  {"format":"layers-model"}'), /not an ONNX model: it is a JSON file/],
-    ['a TFLite model', new Uint8Array([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33, 0, 0]), /not an ONNX model: it is a TensorFlow Lite model/],
+    [
+      'a zip (PyTorch checkpoint)',
+      new TextEncoder().encode('PK\x03\x04archive'),
+      /not an ONNX model: it is a ZIP archive/,
+    ],
+    [
+      'a TF.js model.json',
+      new TextEncoder().encode('  {"format":"layers-model"}'),
+      /not an ONNX model: it is a JSON file/,
+    ],
+    [
+      'a TFLite model',
+      new Uint8Array([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33, 0, 0]),
+      /not an ONNX model: it is a TensorFlow Lite model/,
+    ],
     ['an HTML error page', new TextEncoder().encode('<!DOCTYPE html><html>'), /not an ONNX model: it is an HTML page/],
     ['text', new TextEncoder().encode('hello world, this is not a model'), /not an ONNX model: /],
   ];
@@ -104,7 +130,9 @@ describe('bytes that are not an ONNX model', () => {
 
   it('a truncated model', () => {
     const { bytes } = buildTinyClassifier({});
-    expect(() => readOnnxMetadata(bytes.subarray(0, bytes.length - 5))).toThrow(/^not an ONNX model: the bytes are not a valid ONNX protobuf .*truncated or corrupt/);
+    expect(() => readOnnxMetadata(bytes.subarray(0, bytes.length - 5))).toThrow(
+      /^not an ONNX model: the bytes are not a valid ONNX protobuf .*truncated or corrupt/,
+    );
   });
 
   it('pseudo-random bytes', () => {

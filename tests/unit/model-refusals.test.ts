@@ -13,14 +13,24 @@ import { buildTinyClassifier, type TinyModelOptions } from '../helpers/tiny-mode
 async function resolveTiny(opts: TinyModelOptions, companions: Record<string, string> = { 'labels.txt': 'a\nb\nc\n' }) {
   const model = buildTinyClassifier(opts);
   const { io } = await createSession(model.bytes);
-  return resolveModelSpec({ modelFileName: 'model.onnx', modelBytes: model.bytes, companions: new Map(Object.entries(companions)), io });
+  return resolveModelSpec({
+    modelFileName: 'model.onnx',
+    modelBytes: model.bytes,
+    companions: new Map(Object.entries(companions)),
+    io,
+  });
 }
 
-const io = (inputs: ModelIO['inputs'], outputs: ModelIO['outputs'] = [{ name: 'y', type: 'float32', shape: [1, 3] }]): ModelIO => ({ inputs, outputs });
+const io = (
+  inputs: ModelIO['inputs'],
+  outputs: ModelIO['outputs'] = [{ name: 'y', type: 'float32', shape: [1, 3] }],
+): ModelIO => ({ inputs, outputs });
 
 describe('models that are not a single-image classifier', () => {
   it('two image inputs', async () => {
-    await expect(resolveTiny({ extraInputs: [{ name: 'image2', type: 'float32', shape: [1, 3, 4, 4] }] })).rejects.toThrow(
+    await expect(
+      resolveTiny({ extraInputs: [{ name: 'image2', type: 'float32', shape: [1, 3, 4, 4] }] }),
+    ).rejects.toThrow(
       'model.onnx: the model has 2 image-like inputs ("image" [1,3,4,4], "image2" [1,3,4,4]); OnSight feeds exactly one image per run',
     );
   });
@@ -44,7 +54,9 @@ describe('models that are not a single-image classifier', () => {
   });
 
   it('a fixed batch larger than one', () => {
-    expect(() => inspectIO(io([{ name: 'x', type: 'float32', shape: [8, 3, 224, 224] }]))).toThrow(/batch size is fixed at 8/);
+    expect(() => inspectIO(io([{ name: 'x', type: 'float32', shape: [8, 3, 224, 224] }]))).toThrow(
+      /batch size is fixed at 8/,
+    );
   });
 
   it('an input type OnSight cannot feed', () => {
@@ -65,9 +77,11 @@ describe('models that are not a single-image classifier', () => {
   });
 
   it('a non-numeric output', () => {
-    expect(() => inspectIO(io([{ name: 'x', type: 'float32', shape: [1, 3, 8, 8] }], [{ name: 'label', type: 'string', shape: [1] }]))).toThrow(
-      'output "label" has element type string; class scores must be float32, float16, float64 or uint8',
-    );
+    expect(() =>
+      inspectIO(
+        io([{ name: 'x', type: 'float32', shape: [1, 3, 8, 8] }], [{ name: 'label', type: 'string', shape: [1] }]),
+      ),
+    ).toThrow('output "label" has element type string; class scores must be float32, float16, float64 or uint8');
   });
 
   it('label count that matches neither the classes nor classes-1', async () => {
@@ -77,26 +91,32 @@ describe('models that are not a single-image classifier', () => {
   });
 
   it('a spec naming an input the model does not have', async () => {
-    await expect(resolveTiny({}, { 'labels.txt': 'a\nb\nc', 'onsight.json': '{"input":{"name":"pixel_values"}}' })).rejects.toThrow(
-      'model.onnx: the spec names input "pixel_values", but the model\'s inputs are "image" [1,3,4,4]',
-    );
+    await expect(
+      resolveTiny({}, { 'labels.txt': 'a\nb\nc', 'onsight.json': '{"input":{"name":"pixel_values"}}' }),
+    ).rejects.toThrow('model.onnx: the spec names input "pixel_values", but the model\'s inputs are "image" [1,3,4,4]');
   });
 
   it('a spec whose layout contradicts the input shape', async () => {
-    await expect(resolveTiny({ layout: 'nchw' }, { 'labels.txt': 'a\nb\nc', 'model.onsight.json': '{"input":{"layout":"nhwc"}}' })).rejects.toThrow(
+    await expect(
+      resolveTiny({ layout: 'nchw' }, { 'labels.txt': 'a\nb\nc', 'model.onsight.json': '{"input":{"layout":"nhwc"}}' }),
+    ).rejects.toThrow(
       'model.onnx: model.onsight.json says input.layout "nhwc", but input "image" has shape [1,3,4,4], which is NCHW',
     );
   });
 
   it('a spec whose size contradicts a fixed input size', async () => {
-    await expect(resolveTiny({}, { 'labels.txt': 'a\nb\nc', 'onsight.json': '{"input":{"width":224,"height":224}}' })).rejects.toThrow(
-      'onsight.json says input.width 224, but input "image" has a fixed width of 4',
-    );
+    await expect(
+      resolveTiny({}, { 'labels.txt': 'a\nb\nc', 'onsight.json': '{"input":{"width":224,"height":224}}' }),
+    ).rejects.toThrow('onsight.json says input.width 224, but input "image" has a fixed width of 4');
   });
 
   it('sigmoid declared for a model with several scores', () => {
     expect(() =>
-      completeSpec([{ source: 'onsight.json', spec: { labels: ['a', 'b'], output: { kind: 'sigmoid' } } }], io([{ name: 'x', type: 'float32', shape: [1, 3, 8, 8] }], [{ name: 'y', type: 'float32', shape: [1, 2] }]), { id: 'm', name: 'm' }),
+      completeSpec(
+        [{ source: 'onsight.json', spec: { labels: ['a', 'b'], output: { kind: 'sigmoid' } } }],
+        io([{ name: 'x', type: 'float32', shape: [1, 3, 8, 8] }], [{ name: 'y', type: 'float32', shape: [1, 2] }]),
+        { id: 'm', name: 'm' },
+      ),
     ).toThrow('onsight.json says output.kind "sigmoid" (one logit), but output "y" has 2 scores');
   });
 });
@@ -104,15 +124,15 @@ describe('models that are not a single-image classifier', () => {
 describe('broken files and specs', () => {
   it('corrupt (truncated) model bytes', async () => {
     const { bytes } = buildTinyClassifier({});
-    await expect(resolveModelSpec({ modelFileName: 'model.onnx', modelBytes: bytes.subarray(0, bytes.length - 20) })).rejects.toThrow(
-      /^not an ONNX model: /,
-    );
+    await expect(
+      resolveModelSpec({ modelFileName: 'model.onnx', modelBytes: bytes.subarray(0, bytes.length - 20) }),
+    ).rejects.toThrow(/^not an ONNX model: /);
   });
 
   it('an invalid field in the sidecar JSON', async () => {
-    await expect(resolveTiny({}, { 'labels.txt': 'a\nb\nc', 'model.onsight.json': '{"input":{"layout":"chw"}}' })).rejects.toThrow(
-      'model.onsight.json: input.layout must be "nchw" or "nhwc", got "chw"',
-    );
+    await expect(
+      resolveTiny({}, { 'labels.txt': 'a\nb\nc', 'model.onsight.json': '{"input":{"layout":"chw"}}' }),
+    ).rejects.toThrow('model.onsight.json: input.layout must be "nchw" or "nhwc", got "chw"');
   });
 
   it('an invalid field in the embedded onsight.spec', async () => {
@@ -122,10 +142,14 @@ describe('broken files and specs', () => {
   });
 
   it('sidecar that is not JSON', async () => {
-    await expect(resolveTiny({}, { 'onsight.json': '{input: nchw}' })).rejects.toThrow(/^onsight\.json: not valid JSON \(/);
+    await expect(resolveTiny({}, { 'onsight.json': '{input: nchw}' })).rejects.toThrow(
+      /^onsight\.json: not valid JSON \(/,
+    );
   });
 
   it('labels.txt with a blank line in the middle', async () => {
-    await expect(resolveTiny({}, { 'labels.txt': 'a\n\nc\n' })).rejects.toThrow('labels.txt: line 2 is empty; each line must name one class');
+    await expect(resolveTiny({}, { 'labels.txt': 'a\n\nc\n' })).rejects.toThrow(
+      'labels.txt: line 2 is empty; each line must name one class',
+    );
   });
 });

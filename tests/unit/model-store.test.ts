@@ -4,12 +4,15 @@
  * stand-in for `caches` to check the adapter's key/URL and Response handling — it does not test a browser's Cache API.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cacheStorageBackend, createModelStore, memoryBackend, ModelStoreError } from '../../src/model/model-store';
+import { cacheStorageBackend, createModelStore, ModelStoreError, memoryBackend } from '../../src/model/model-store';
 import type { ModelSpec } from '../../src/model/spec';
 import { validateSpec } from '../../src/model/validate-spec';
 
 const spec = (id = 'flowers', name = 'Flowers'): ModelSpec =>
-  validateSpec({ id, name, labels: ['rose', 'tulip'], input: { layout: 'nchw', dtype: 'float32', width: 224, height: 224 } }, 'test');
+  validateSpec(
+    { id, name, labels: ['rose', 'tulip'], input: { layout: 'nchw', dtype: 'float32', width: 224, height: 224 } },
+    'test',
+  );
 const files = (n = 1000) => [
   { name: 'flowers.onnx', data: new Uint8Array(n).fill(7) },
   { name: 'labels.txt', data: new TextEncoder().encode('rose\ntulip\n') },
@@ -21,7 +24,16 @@ describe('model store (logic, in-memory backend)', () => {
   it('saves, lists, loads and removes', async () => {
     const store = createModelStore(memoryBackend(), now);
     const saved = await store.save(files(), spec());
-    expect(saved).toMatchObject({ id: 'flowers', name: 'Flowers', modelFile: 'flowers.onnx', bytes: 1011, files: [{ name: 'flowers.onnx', size: 1000 }, { name: 'labels.txt', size: 11 }] });
+    expect(saved).toMatchObject({
+      id: 'flowers',
+      name: 'Flowers',
+      modelFile: 'flowers.onnx',
+      bytes: 1011,
+      files: [
+        { name: 'flowers.onnx', size: 1000 },
+        { name: 'labels.txt', size: 11 },
+      ],
+    });
     expect((await store.list()).map((m) => m.id)).toEqual(['flowers']);
     const loaded = await store.load('flowers');
     expect(loaded?.modelBytes).toEqual(new Uint8Array(1000).fill(7));
@@ -47,14 +59,27 @@ describe('model store (logic, in-memory backend)', () => {
     const store = createModelStore(backend, now);
     await store.save([...files(), { name: 'config.json', data: new Uint8Array(3) }], spec());
     await store.save(files(50), spec());
-    expect([...backend.entries.keys()].sort()).toEqual(['flowers/files/flowers.onnx', 'flowers/files/labels.txt', 'flowers/manifest']);
+    expect([...backend.entries.keys()].sort()).toEqual([
+      'flowers/files/flowers.onnx',
+      'flowers/files/labels.txt',
+      'flowers/manifest',
+    ]);
     expect((await store.load('flowers'))?.modelBytes.byteLength).toBe(50);
   });
 
   it('accepts Blobs/Files and ArrayBuffers', async () => {
     const store = createModelStore(memoryBackend(), now);
-    await store.save([new File([new Uint8Array(10)], 'm.onnx'), { name: 'labels.txt', data: new TextEncoder().encode('a\nb').buffer as ArrayBuffer }], spec('m'));
-    expect((await store.load('m'))?.files).toEqual([{ name: 'm.onnx', size: 10 }, { name: 'labels.txt', size: 3 }]);
+    await store.save(
+      [
+        new File([new Uint8Array(10)], 'm.onnx'),
+        { name: 'labels.txt', data: new TextEncoder().encode('a\nb').buffer as ArrayBuffer },
+      ],
+      spec('m'),
+    );
+    expect((await store.load('m'))?.files).toEqual([
+      { name: 'm.onnx', size: 10 },
+      { name: 'labels.txt', size: 3 },
+    ]);
   });
 
   it('a full disk (QuotaExceededError) gives a clear message and leaves nothing half-saved', async () => {
@@ -64,7 +89,9 @@ describe('model store (logic, in-memory backend)', () => {
     const err = await store.save(files(1000), spec('big', 'Big model')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelStoreError);
     expect((err as ModelStoreError).code).toBe('quota');
-    expect((err as Error).message).toMatch(/^Not enough storage to keep "Big model" offline \(2 kB\)\. Remove saved models or free disk space/);
+    expect((err as Error).message).toMatch(
+      /^Not enough storage to keep "Big model" offline \(2 kB\)\. Remove saved models or free disk space/,
+    );
     expect([...backend.entries.keys()].filter((k) => k.startsWith('big/'))).toEqual([]);
     expect((await store.list()).map((m) => m.id)).toEqual(['small']);
   });
@@ -72,7 +99,9 @@ describe('model store (logic, in-memory backend)', () => {
   it('refuses early when the backend knows there is not enough room', async () => {
     const backend = { ...memoryBackend(), available: async () => 500 };
     const store = createModelStore(backend, now);
-    await expect(store.save(files(2_000_000), spec())).rejects.toThrow('Not enough storage to keep "Flowers" offline: it needs 2.0 MB, about 1 kB is free.');
+    await expect(store.save(files(2_000_000), spec())).rejects.toThrow(
+      'Not enough storage to keep "Flowers" offline: it needs 2.0 MB, about 1 kB is free.',
+    );
   });
 
   it('awaits every put: a put that fails late still fails the save', async () => {
@@ -84,7 +113,9 @@ describe('model store (logic, in-memory backend)', () => {
       return put(key, data, type);
     };
     const store = createModelStore(backend, now);
-    await expect(store.save(files(), spec())).rejects.toThrow('Could not save "Flowers" for offline use: disk went away');
+    await expect(store.save(files(), spec())).rejects.toThrow(
+      'Could not save "Flowers" for offline use: disk went away',
+    );
     expect(await store.list()).toEqual([]);
   });
 
@@ -93,13 +124,19 @@ describe('model store (logic, in-memory backend)', () => {
     const store = createModelStore(backend, now);
     await store.save(files(), spec());
     backend.entries.delete('flowers/files/flowers.onnx');
-    await expect(store.load('flowers')).rejects.toThrow('the saved model "Flowers" is incomplete (flowers.onnx is missing); remove it and add it again');
+    await expect(store.load('flowers')).rejects.toThrow(
+      'the saved model "Flowers" is incomplete (flowers.onnx is missing); remove it and add it again',
+    );
   });
 
   it('refuses a save without an .onnx file, and an invalid spec', async () => {
     const store = createModelStore(memoryBackend(), now);
-    await expect(store.save([{ name: 'labels.txt', data: new Uint8Array(1) }], spec())).rejects.toThrow('none of the files is an .onnx model');
-    await expect(store.save(files(), { ...spec(), labels: [] })).rejects.toThrow('model "Flowers": labels must be a non-empty array of strings, got []');
+    await expect(store.save([{ name: 'labels.txt', data: new Uint8Array(1) }], spec())).rejects.toThrow(
+      'none of the files is an .onnx model',
+    );
+    await expect(store.save(files(), { ...spec(), labels: [] })).rejects.toThrow(
+      'model "Flowers": labels must be a non-empty array of strings, got []',
+    );
   });
 });
 
@@ -121,8 +158,13 @@ describe('cacheStorageBackend adapter (Map-based stand-in for the Cache API)', (
     vi.stubGlobal('caches', { open: async () => fakeCache });
     const store = createModelStore(cacheStorageBackend(), now);
     await store.save([{ name: 'my model#1.onnx', data: new Uint8Array([1, 2, 3]) }], spec('m1'));
-    expect([...cache.keys()]).toEqual(['https://user-models.onsight.invalid/m1/files/my%20model%231.onnx', 'https://user-models.onsight.invalid/m1/manifest']);
-    expect(cache.get('https://user-models.onsight.invalid/m1/files/my%20model%231.onnx')?.headers.get('content-length')).toBe('3');
+    expect([...cache.keys()]).toEqual([
+      'https://user-models.onsight.invalid/m1/files/my%20model%231.onnx',
+      'https://user-models.onsight.invalid/m1/manifest',
+    ]);
+    expect(
+      cache.get('https://user-models.onsight.invalid/m1/files/my%20model%231.onnx')?.headers.get('content-length'),
+    ).toBe('3');
     expect((await store.load('m1'))?.modelBytes).toEqual(new Uint8Array([1, 2, 3]));
     expect((await store.list()).map((m) => m.modelFile)).toEqual(['my model#1.onnx']);
     expect(await store.remove('m1')).toBe(true);

@@ -26,7 +26,9 @@ class FakeWorker extends EventTarget {
     const { port1, port2 } = new MessageChannel();
     Comlink.expose(api, port2);
     this.port = port1;
-    port1.addEventListener('message', (e) => this.dispatchEvent(new MessageEvent('message', { data: (e as MessageEvent).data })));
+    port1.addEventListener('message', (e) =>
+      this.dispatchEvent(new MessageEvent('message', { data: (e as MessageEvent).data })),
+    );
     port1.start();
   }
   postMessage(data: unknown, transfer?: Transferable[]) {
@@ -41,7 +43,10 @@ class FakeWorker extends EventTarget {
   }
 }
 
-function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webgpu'; callTimeoutMs?: number; threads?: number } = {}) {
+function setup(
+  script: Script = {},
+  options: { backend?: 'auto' | 'wasm' | 'webgpu'; callTimeoutMs?: number; threads?: number } = {},
+) {
   const workers: FakeWorker[] = [];
   const log: string[] = [];
   const requests: WorkerLoadRequest[] = [];
@@ -51,7 +56,9 @@ function setup(script: Script = {}, options: { backend?: 'auto' | 'wasm' | 'webg
     const no = workers.length;
     const api: WorkerApi = {
       async probeGpu() {
-        return script.gpuUsable ? { usable: true, reason: 'real GPU' } : { usable: false, reason: 'the WebGPU adapter is a software fallback' };
+        return script.gpuUsable
+          ? { usable: true, reason: 'real GPU' }
+          : { usable: false, reason: 'the WebGPU adapter is a software fallback' };
       },
       async loadModel(req, onProgress) {
         log.push(`w${no} load ${req.backend}`);
@@ -126,7 +133,11 @@ afterEach(() => {
 });
 
 const photo = (text: string) => new Blob([text]);
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e as { code?: string }).code ?? String(e));
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e) => (e as { code?: string }).code ?? String(e),
+  );
 const url = { kind: 'url', url: 'http://x/model.onnx' } as const;
 
 describe('ClassifierClient', () => {
@@ -201,7 +212,10 @@ describe('ClassifierClient', () => {
   });
 
   it('a failed load keeps the previous model in use', async () => {
-    const t = setup({ load: (req, no) => (no === 1 ? { ok: false, stage: 'fetch', message: 'HTTP 404' } : { ok: true, model: loaded(req) }) });
+    const t = setup({
+      load: (req, no) =>
+        no === 1 ? { ok: false, stage: 'fetch', message: 'HTTP 404' } : { ok: true, model: loaded(req) },
+    });
     await t.client.loadModel(url);
     await expect(t.client.loadModel({ kind: 'url', url: 'http://x/missing.onnx' })).rejects.toThrow('HTTP 404');
     expect(t.client.loadStatus).toMatchObject({ phase: 'error', error: 'HTTP 404', model: { id: 'm' } });
@@ -211,7 +225,12 @@ describe('ClassifierClient', () => {
 
   it('webgpu that fails to initialise falls back to WASM in a fresh worker', async () => {
     const t = setup(
-      { load: (req) => (req.backend === 'webgpu' ? { ok: false, stage: 'session', message: 'no EP' } : { ok: true, model: loaded(req) }) },
+      {
+        load: (req) =>
+          req.backend === 'webgpu'
+            ? { ok: false, stage: 'session', message: 'no EP' }
+            : { ok: true, model: loaded(req) },
+      },
       { backend: 'webgpu' },
     );
     const m = await t.client.loadModel(url);
@@ -222,7 +241,10 @@ describe('ClassifierClient', () => {
   });
 
   it('a bad model on webgpu is not retried on WASM', async () => {
-    const t = setup({ load: () => ({ ok: false, stage: 'model', message: 'not an ONNX model' }) }, { backend: 'webgpu' });
+    const t = setup(
+      { load: () => ({ ok: false, stage: 'model', message: 'not an ONNX model' }) },
+      { backend: 'webgpu' },
+    );
     await expect(t.client.loadModel(url)).rejects.toThrow('not an ONNX model');
     expect(t.log).toEqual(['w0 load webgpu']);
   });
@@ -243,7 +265,13 @@ describe('ClassifierClient', () => {
     const oomWithThreads = (req: WorkerLoadRequest): LoadOutcome => {
       const threads = req.threads ?? 4;
       return threads > 1
-        ? { ok: false, stage: 'runtime', threads, cause: 'RangeError: Out of memory', message: `wasm backend failed to start: RangeError: Out of memory` }
+        ? {
+            ok: false,
+            stage: 'runtime',
+            threads,
+            cause: 'RangeError: Out of memory',
+            message: `wasm backend failed to start: RangeError: Out of memory`,
+          }
         : { ok: true, model: loaded({ ...req, threads }) };
     };
 
@@ -257,7 +285,9 @@ describe('ClassifierClient', () => {
       const t = setup({ load: oomWithThreads });
       const m = await t.client.loadModel(url);
       expect(m.threads).toBe(1);
-      expect(m.backendReason).toBe('WASM requested; WASM threads failed to start (RangeError: Out of memory), using 1 thread');
+      expect(m.backendReason).toBe(
+        'WASM requested; WASM threads failed to start (RangeError: Out of memory), using 1 thread',
+      );
       expect(t.requests.map((r) => r.threads)).toEqual([undefined, 1]);
       expect(t.workers[0]?.terminated).toBe(true);
       expect(t.client.loadStatus).toMatchObject({ phase: 'ready', model: { threads: 1 } });
@@ -272,7 +302,9 @@ describe('ClassifierClient', () => {
     it('auto on a fallback adapter: the probe worker fails threaded, the retry says both reasons', async () => {
       const t = setup({ load: oomWithThreads }, { backend: 'auto', threads: 2 });
       const m = await t.client.loadModel(url);
-      expect(m.backendReason).toMatch(/software fallback; using WASM; WASM threads failed to start \(RangeError: Out of memory\), using 1 thread$/);
+      expect(m.backendReason).toMatch(
+        /software fallback; using WASM; WASM threads failed to start \(RangeError: Out of memory\), using 1 thread$/,
+      );
       expect(t.log).toEqual(['w0 load wasm', 'w1 load wasm']);
     });
 
@@ -288,7 +320,15 @@ describe('ClassifierClient', () => {
     });
 
     it('a runtime failure that already ran on 1 thread is not retried', async () => {
-      const t = setup({ load: () => ({ ok: false, stage: 'runtime', threads: 1, cause: 'CompileError', message: 'wasm backend failed to start: CompileError' }) });
+      const t = setup({
+        load: () => ({
+          ok: false,
+          stage: 'runtime',
+          threads: 1,
+          cause: 'CompileError',
+          message: 'wasm backend failed to start: CompileError',
+        }),
+      });
       await expect(t.client.loadModel(url)).rejects.toThrow('CompileError');
       expect(t.log).toEqual(['w0 load wasm']);
     });

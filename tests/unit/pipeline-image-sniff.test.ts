@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
 import { sniffImageFormat, sniffImageSize } from '../../src/inference/image-sniff';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -43,9 +43,15 @@ describe('image sniffing', () => {
     try {
       b = new Uint8Array(readFileSync(photo));
     } catch {
-      b = new Uint8Array(await sharp({ create: { width: 768, height: 576, channels: 3, background: '#888' } }).jpeg().toBuffer());
+      b = new Uint8Array(
+        await sharp({ create: { width: 768, height: 576, channels: 3, background: '#888' } })
+          .jpeg()
+          .toBuffer(),
+      );
     }
-    const rotated = new Uint8Array(await sharp(b).withMetadata({ orientation: 6 }).jpeg({ progressive: true }).toBuffer());
+    const rotated = new Uint8Array(
+      await sharp(b).withMetadata({ orientation: 6 }).jpeg({ progressive: true }).toBuffer(),
+    );
     // Stored (unrotated) size: the pixel budget is about memory, not orientation.
     expect(sniffImageSize(rotated, 'jpeg')).toEqual({ width: 768, height: 576 });
   });

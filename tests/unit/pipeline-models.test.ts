@@ -4,10 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { classifyFile, decodeImageFile, loadNodeModel } from '../../src/node/classify-file';
+import { describe, expect, it, vi } from 'vitest';
 import type { PartialModelSpec } from '../../src/model/types';
+import { classifyFile, decodeImageFile, loadNodeModel } from '../../src/node/classify-file';
 
 ort.env.wasm.numThreads = 1;
 // Real inference on a shared 2-core machine: allow for load.
@@ -17,7 +17,9 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const shared = process.env.ONSIGHT_SHARED ?? fileURLToPath(new URL('../../../shared', import.meta.url));
 const haveShared = existsSync(`${shared}/models/imagenet-mobilenetv2-zoo/model.onnx`);
 if (!haveShared && process.env.CI === 'true') {
-  throw new Error(`CI: the shared test data is missing (looked for ${shared}/models); it must be checked out beside the repo`);
+  throw new Error(
+    `CI: the shared test data is missing (looked for ${shared}/models); it must be checked out beside the repo`,
+  );
 }
 const defaultModel = `${repo}/public/models/default/model.onnx`;
 
@@ -46,7 +48,15 @@ const zoo: PartialModelSpec = {
 // A TensorFlow-trained model: TF's resize does not antialias (tf.image.resize default), and with PIL-style antialiasing
 // the borderline eagle photo tips to "kite" (0.48 vs 0.23) — measured, so the spec says what the model was trained on.
 const st: PartialModelSpec = {
-  input: { ...IMAGENET_CROP, antialias: false, layout: 'nhwc', dtype: 'uint8', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+  input: {
+    ...IMAGENET_CROP,
+    antialias: false,
+    layout: 'nhwc',
+    dtype: 'uint8',
+    scale: 1,
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+  },
   output: { kind: 'probabilities' },
 };
 

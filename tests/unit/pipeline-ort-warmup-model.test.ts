@@ -2,8 +2,9 @@
  * The worker's ORT warm-up model (src/inference/ort-warmup-model.ts): a valid ONNX Identity graph that onnxruntime-web
  * accepts, so creating a session for it initialises the backend and nothing else can fail.
  */
-import { describe, expect, it } from 'vitest';
+
 import * as ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
 import { ORT_WARMUP_MODEL } from '../../src/inference/ort-warmup-model';
 import { onnx } from '../helpers/tiny-models';
 
@@ -24,7 +25,10 @@ describe('ORT warm-up model', () => {
   });
 
   it('runs in onnxruntime-web (wasm) and is released cleanly', async () => {
-    const session = await ort.InferenceSession.create(ORT_WARMUP_MODEL, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(ORT_WARMUP_MODEL, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+    });
     expect(session.inputNames).toEqual(['x']);
     expect(session.outputNames).toEqual(['y']);
     const out = await session.run({ x: new ort.Tensor('float32', new Float32Array([2.5]), [1]) });

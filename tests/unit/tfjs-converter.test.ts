@@ -89,15 +89,28 @@ describe('weight decoding', () => {
 function buildModel(): tf.Sequential {
   // Odd, non-square spatial size so that every stride-2 "same" layer needs asymmetric padding and H/W swaps show.
   const input = tf.input({ shape: [33, 27, 3] });
-  let x = tf.layers.zeroPadding2d({ padding: [[0, 1], [1, 0]] }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', useBias: false }).apply(x) as tf.SymbolicTensor;
+  let x = tf.layers
+    .zeroPadding2d({
+      padding: [
+        [0, 1],
+        [1, 0],
+      ],
+    })
+    .apply(input) as tf.SymbolicTensor;
+  x = tf.layers
+    .conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', useBias: false })
+    .apply(x) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization({ epsilon: 1e-3 }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU({ maxValue: 6 }).apply(x) as tf.SymbolicTensor;
   const dw = tf.layers
     .depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, useBias: true })
     .apply(x) as tf.SymbolicTensor;
-  const a = tf.layers.conv2d({ filters: 12, kernelSize: 1, padding: 'same', activation: 'relu' }).apply(dw) as tf.SymbolicTensor;
-  const b = tf.layers.conv2d({ filters: 12, kernelSize: [3, 2], strides: 1, padding: 'same' }).apply(dw) as tf.SymbolicTensor;
+  const a = tf.layers
+    .conv2d({ filters: 12, kernelSize: 1, padding: 'same', activation: 'relu' })
+    .apply(dw) as tf.SymbolicTensor;
+  const b = tf.layers
+    .conv2d({ filters: 12, kernelSize: [3, 2], strides: 1, padding: 'same' })
+    .apply(dw) as tf.SymbolicTensor;
   let y = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
   const s = tf.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.concatenate().apply([y, s]) as tf.SymbolicTensor;
@@ -144,7 +157,11 @@ async function saveToMemory(model: tf.LayersModel) {
   );
   if (!saved?.weightData || !saved.weightSpecs) throw new Error('save handler got no weights');
   const parts = Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData];
-  return { modelTopology: saved.modelTopology, weightSpecs: saved.weightSpecs, weightBytes: Buffer.concat(parts.map((p) => Buffer.from(p))) };
+  return {
+    modelTopology: saved.modelTopology,
+    weightSpecs: saved.weightSpecs,
+    weightBytes: Buffer.concat(parts.map((p) => Buffer.from(p))),
+  };
 }
 
 async function maxDiffVsTfjs(model: tf.LayersModel, onnxBytes: Uint8Array, inputName: string, outputName: string) {
@@ -153,13 +170,16 @@ async function maxDiffVsTfjs(model: tf.LayersModel, onnxBytes: Uint8Array, input
   const expected = (await (model.predict(input) as tf.Tensor).data()) as Float32Array;
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(onnxBytes);
-  const out = await session.run({ [inputName]: new ort.Tensor('float32', (await input.data()) as Float32Array, [n, 33, 27, 3]) });
+  const out = await session.run({
+    [inputName]: new ort.Tensor('float32', (await input.data()) as Float32Array, [n, 33, 27, 3]),
+  });
   const actual = out[outputName]?.data as Float32Array;
   expect(actual.length).toBe(expected.length);
   // Not a degenerate (uniform) output: the comparison means something.
   expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
   let maxDiff = 0;
-  for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs((expected[i] as number) - (actual[i] as number)));
+  for (let i = 0; i < expected.length; i++)
+    maxDiff = Math.max(maxDiff, Math.abs((expected[i] as number) - (actual[i] as number)));
   return maxDiff;
 }
 
@@ -177,9 +197,16 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
     dir = mkdtempSync(join(tmpdir(), 'tfjs-to-onnx-'));
     const umd = (global: string, value: string) =>
       `!function(e){if("object"==typeof exports&&"undefined"!=typeof module)module.exports=e();else this.${global}=e()}(function(){return ${value}});\n`;
-    const modelJson = { modelTopology: saved.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['group1-shard1of1'], weights: saved.weightSpecs }] };
+    const modelJson = {
+      modelTopology: saved.modelTopology,
+      format: 'layers-model',
+      weightsManifest: [{ paths: ['group1-shard1of1'], weights: saved.weightSpecs }],
+    };
     writeFileSync(join(dir, 'model.min.js'), umd('model', JSON.stringify(modelJson)));
-    writeFileSync(join(dir, 'group1-shard1of1.min.js'), umd('group1_shard1of1', JSON.stringify(saved.weightBytes.toString('base64'))));
+    writeFileSync(
+      join(dir, 'group1-shard1of1.min.js'),
+      umd('group1_shard1of1', JSON.stringify(saved.weightBytes.toString('base64'))),
+    );
 
     const read = readTfjsModel(join(dir, 'model.min.js'));
     const result = convertTfjsToOnnx(read, { inputName: 'pixels', outputName: 'scores' });
@@ -194,9 +221,15 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
   });
 
   it('is saved by TF.js as Sequential → nested model → layers', () => {
-    const topology = model.toJSON(null, false) as unknown as { class_name: string; config: { layers: { class_name: string }[] } };
+    const topology = model.toJSON(null, false) as unknown as {
+      class_name: string;
+      config: { layers: { class_name: string }[] };
+    };
     expect(topology.class_name).toBe('Sequential');
-    expect(topology.config.layers.map((l) => l.class_name)).toEqual([expect.stringMatching(/^(Model|Functional)$/), 'Sequential']);
+    expect(topology.config.layers.map((l) => l.class_name)).toEqual([
+      expect.stringMatching(/^(Model|Functional)$/),
+      'Sequential',
+    ]);
   });
 
   it('computes what TF.js computes', async () => {
@@ -223,13 +256,20 @@ describe('uint8-quantised weights (keepQuantizedWeights)', () => {
       specs.push({ ...spec, quantization: { dtype: 'uint8', min, scale } });
     }
     const qBytes = Uint8Array.from(q);
-    const original = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: specs, weightData: qBytes.buffer }));
+    const original = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology, weightSpecs: specs, weightData: qBytes.buffer }),
+    );
 
     const weights = decodeManifest([{ paths: ['shard'], weights: specs as WeightSpec[] }], () => qBytes);
-    const kept = convertTfjsToOnnx({ modelTopology, weights, files: [] }, { keepQuantizedWeights: true, outputName: 'out' });
+    const kept = convertTfjsToOnnx(
+      { modelTopology, weights, files: [] },
+      { keepQuantizedWeights: true, outputName: 'out' },
+    );
     const plain = convertTfjsToOnnx({ modelTopology, weights, files: [] }, { outputName: 'out' });
     expect(kept.bytes.length).toBeLessThan(plain.bytes.length);
-    const uint8Inits = onnx.ModelProto.decode(kept.bytes).graph?.initializer?.filter((t) => t.dataType === onnx.TensorProto.DataType.UINT8);
+    const uint8Inits = onnx.ModelProto.decode(kept.bytes).graph?.initializer?.filter(
+      (t) => t.dataType === onnx.TensorProto.DataType.UINT8,
+    );
     expect(uint8Inits?.length).toBeGreaterThan(0);
     const inputName = kept.inputs[0]?.name as string;
     expect(await maxDiffVsTfjs(original, kept.bytes, inputName, 'out')).toBeLessThan(1e-5);

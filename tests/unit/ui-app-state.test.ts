@@ -1,11 +1,6 @@
 /** The UI store without a browser: per-photo independence, load ordering, announcements and object-URL lifetimes. */
 import { describe, expect, it } from 'vitest';
-import {
-  ClassifyError,
-  type ClassifyResult,
-  type LoadedModel,
-  type ModelLoadStatus,
-} from '../../src/inference/types';
+import { ClassifyError, type ClassifyResult, type LoadedModel, type ModelLoadStatus } from '../../src/inference/types';
 import {
   AppStore,
   type ClassifierLike,

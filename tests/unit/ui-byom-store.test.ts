@@ -12,7 +12,6 @@ import { tinySpec } from '../helpers/ui-fixtures';
 
 const INDEX: ModelIndex = { default: 'site', models: [{ id: 'site', name: 'Site model', url: 'models/site.onnx' }] };
 
-
 /** Loads "succeed" unless the .onnx file's text is "bad"; records every source and call order. */
 class FakeClient implements ClassifierLike {
   loadStatus: ModelLoadStatus = { phase: 'idle' };
@@ -43,14 +42,26 @@ class FakeClient implements ClassifierLike {
       id = source.id ?? onnx?.name.replace(/\.onnx$/, '') ?? 'model';
     }
     this.log.push(`load ${id}`);
-    const loaded: LoadedModel = { id, spec: { ...tinySpec(id), ...(source.overrides as Partial<ModelSpec>) }, backend: 'wasm', threads: 1, bytes: 1, backendReason: '' };
+    const loaded: LoadedModel = {
+      id,
+      spec: { ...tinySpec(id), ...(source.overrides as Partial<ModelSpec>) },
+      backend: 'wasm',
+      threads: 1,
+      bytes: 1,
+      backendReason: '',
+    };
     this.current = loaded;
     this.emit({ phase: 'ready', model: loaded });
     return loaded;
   }
   async classify(photo: Blob) {
     this.log.push(`classify ${(photo as File).name} with ${this.current?.id}`);
-    return { predictions: [], timings: { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0 }, width: 1, height: 1 };
+    return {
+      predictions: [],
+      timings: { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0 },
+      width: 1,
+      height: 1,
+    };
   }
   dispose() {}
 }

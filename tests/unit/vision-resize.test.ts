@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { axisWeights, computeGeometry, type PixelBuffer, type ResizeOptions, resizeImage } from '../../src/vision/resize';
+import {
+  axisWeights,
+  computeGeometry,
+  type PixelBuffer,
+  type ResizeOptions,
+  resizeImage,
+} from '../../src/vision/resize';
 
 /** A gray RGBA image from a row-major list of values (R = G = B = v). */
 function gray(width: number, height: number, values: number[]): PixelBuffer {
@@ -10,7 +16,14 @@ function gray(width: number, height: number, values: number[]): PixelBuffer {
 /** The R channel of a resized image. */
 const red = (img: { data: Float32Array }) => Array.from(img.data.filter((_, i) => i % 3 === 0));
 
-const base: ResizeOptions = { width: 1, height: 1, resize: 'squish', resample: 'bilinear', alignCorners: false, antialias: false };
+const base: ResizeOptions = {
+  width: 1,
+  height: 1,
+  resize: 'squish',
+  resample: 'bilinear',
+  alignCorners: false,
+  antialias: false,
+};
 
 describe('resize: hand-computed values', () => {
   it('2×2 → 1×1 half-pixel bilinear averages all four (centre at 0.5, 0.5)', () => {
@@ -32,7 +45,9 @@ describe('resize: hand-computed values', () => {
   });
 
   it('4×1 → 3×1 align-corners hits the ends exactly: x = 0, 1.5, 3', () => {
-    expect(red(resizeImage(gray(4, 1, [0, 100, 200, 40]), { ...base, width: 3, alignCorners: true }))).toEqual([0, 150, 40]);
+    expect(red(resizeImage(gray(4, 1, [0, 100, 200, 40]), { ...base, width: 3, alignCorners: true }))).toEqual([
+      0, 150, 40,
+    ]);
   });
 
   it('2×1 → 4×1 upscaling: half-pixel clamps at the edges, align-corners spreads evenly', () => {
@@ -62,9 +77,19 @@ describe('resize: hand-computed values', () => {
       return t < 1 ? ((a + 2) * t - (a + 3)) * t * t + 1 : t < 2 ? (((t - 5) * t + 8) * t - 4) * a : 0;
     };
     const w = [k(1.25), k(0.25), k(0.75), k(1.75)];
-    const expected = (0 * (w[0] as number) + 100 * (w[1] as number) + 200 * (w[2] as number) + 40 * (w[3] as number)) / w.reduce((s, x) => s + x, 0);
+    const expected =
+      (0 * (w[0] as number) + 100 * (w[1] as number) + 200 * (w[2] as number) + 40 * (w[3] as number)) /
+      w.reduce((s, x) => s + x, 0);
     expect(out[3]).toBeCloseTo(expected, 3);
-    const flat = red(resizeImage(gray(5, 3, Array(15).fill(77)), { ...base, width: 9, height: 4, resample: 'bicubic', antialias: true }));
+    const flat = red(
+      resizeImage(gray(5, 3, Array(15).fill(77)), {
+        ...base,
+        width: 9,
+        height: 4,
+        resample: 'bicubic',
+        antialias: true,
+      }),
+    );
     for (const v of flat) expect(v).toBeCloseTo(77, 4);
   });
 
@@ -75,12 +100,17 @@ describe('resize: hand-computed values', () => {
   });
 
   it('weights of every output sample sum to 1', () => {
-    for (const [inS, outS] of [[3000, 224], [224, 3000], [7, 3], [1, 5]] as const) {
+    for (const [inS, outS] of [
+      [3000, 224],
+      [224, 3000],
+      [7, 3],
+      [1, 5],
+    ] as const) {
       for (const aa of [true, false]) {
         const w = axisWeights(inS, outS, 0, outS, 'bicubic', false, aa);
         for (let j = 0; j < w.count; j++) {
           let s = 0;
-          for (let t = 0; t < (w.taps[j] as number); t++) s += (w.weights[j * w.maxTaps + t] as number);
+          for (let t = 0; t < (w.taps[j] as number); t++) s += w.weights[j * w.maxTaps + t] as number;
           expect(s).toBeCloseTo(1, 5);
         }
       }
@@ -96,7 +126,14 @@ describe('resize: hand-computed values', () => {
 describe('resize: geometry', () => {
   it('crop: shorter side to size / cropFraction, then the centre window', () => {
     const g = computeGeometry(640, 480, { ...base, width: 224, height: 224, resize: 'crop', cropFraction: 0.875 });
-    expect(g).toMatchObject({ scaledWidth: 341, scaledHeight: 256, cropX: 59, cropY: 16, windowWidth: 224, windowHeight: 224 });
+    expect(g).toMatchObject({
+      scaledWidth: 341,
+      scaledHeight: 256,
+      cropX: 59,
+      cropY: 16,
+      windowWidth: 224,
+      windowHeight: 224,
+    });
     const p = computeGeometry(480, 640, { ...base, width: 224, height: 224, resize: 'crop', cropFraction: 0.875 });
     expect(p).toMatchObject({ scaledWidth: 256, scaledHeight: 341, cropX: 16, cropY: 59 });
   });
@@ -104,15 +141,19 @@ describe('resize: geometry', () => {
   it('crop equals resize-then-crop, pixel for pixel', () => {
     const w = 13;
     const h = 7;
-    const img = gray(w, h, Array.from({ length: w * h }, (_, i) => (i * 37) % 256));
+    const img = gray(
+      w,
+      h,
+      Array.from({ length: w * h }, (_, i) => (i * 37) % 256),
+    );
     const opts: ResizeOptions = { ...base, width: 4, height: 4, resize: 'crop', cropFraction: 0.8, antialias: true };
     const g = computeGeometry(w, h, opts);
     const whole = resizeImage(img, { ...opts, resize: 'squish', width: g.scaledWidth, height: g.scaledHeight });
     const cropped = resizeImage(img, opts);
     for (let y = 0; y < 4; y++) {
       for (let x = 0; x < 4; x++) {
-        const a = (cropped.data[(y * 4 + x) * 3] as number);
-        const b = (whole.data[((y + g.cropY) * g.scaledWidth + x + g.cropX) * 3] as number);
+        const a = cropped.data[(y * 4 + x) * 3] as number;
+        const b = whole.data[((y + g.cropY) * g.scaledWidth + x + g.cropX) * 3] as number;
         expect(a).toBeCloseTo(b, 3);
       }
     }
@@ -135,7 +176,10 @@ describe('resize: geometry', () => {
   });
 
   it('squish ignores the aspect ratio', () => {
-    expect(computeGeometry(4000, 1000, { ...base, width: 224, height: 224 })).toMatchObject({ scaledWidth: 224, scaledHeight: 224 });
+    expect(computeGeometry(4000, 1000, { ...base, width: 224, height: 224 })).toMatchObject({
+      scaledWidth: 224,
+      scaledHeight: 224,
+    });
   });
 
   it('rejects empty images and bad fractions', () => {
@@ -145,12 +189,22 @@ describe('resize: geometry', () => {
 });
 
 describe('resize: speed', () => {
-  it('a 12-megapixel photo to a 224 crop with antialiasing stays well under 150 ms (best of 3)', { timeout: 30_000 }, () => {
+  it('a 12-megapixel photo to a 224 crop with antialiasing stays well under 150 ms (best of 3)', {
+    timeout: 30_000,
+  }, () => {
     const w = 4000;
     const h = 3000;
     const data = new Uint8Array(w * h * 4);
     for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
-    const opts: ResizeOptions = { width: 224, height: 224, resize: 'crop', cropFraction: 0.875, resample: 'bilinear', alignCorners: false, antialias: true };
+    const opts: ResizeOptions = {
+      width: 224,
+      height: 224,
+      resize: 'crop',
+      cropFraction: 0.875,
+      resample: 'bilinear',
+      alignCorners: false,
+      antialias: true,
+    };
     let best = Number.POSITIVE_INFINITY;
     for (let k = 0; k < 3; k++) {
       const t = performance.now();

@@ -5,7 +5,14 @@ import { float16BitsToFloat32, float32ToFloat16Bits, type TensorOptions, toTenso
 
 // 2×1 image: pixel 0 = (10, 20, 30), pixel 1 = (40, 50, 60).
 const img = { data: Float32Array.of(10, 20, 30, 40, 50, 60), width: 2, height: 1 };
-const plain: TensorOptions = { layout: 'nchw', dtype: 'float32', channelOrder: 'rgb', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] };
+const plain: TensorOptions = {
+  layout: 'nchw',
+  dtype: 'float32',
+  channelOrder: 'rgb',
+  scale: 1,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+};
 
 describe('toTensor', () => {
   it('NCHW groups planes, NHWC interleaves', () => {
@@ -18,7 +25,9 @@ describe('toTensor', () => {
   });
 
   it('BGR reverses the channels', () => {
-    expect(Array.from(toTensor(img, { ...plain, layout: 'nhwc', channelOrder: 'bgr' }).data)).toEqual([30, 20, 10, 60, 50, 40]);
+    expect(Array.from(toTensor(img, { ...plain, layout: 'nhwc', channelOrder: 'bgr' }).data)).toEqual([
+      30, 20, 10, 60, 50, 40,
+    ]);
   });
 
   it('normalises (p·scale − mean) / std per channel, in the model’s channel order', () => {
@@ -31,7 +40,10 @@ describe('toTensor', () => {
   });
 
   it('uint8 keeps raw pixels, rounded and clamped; normalisation ignored', () => {
-    const t = toTensor({ data: Float32Array.of(10.4, 10.6, 300, -2, 0, 255), width: 2, height: 1 }, { ...plain, dtype: 'uint8', layout: 'nhwc', scale: 1 / 255, mean: [9, 9, 9] });
+    const t = toTensor(
+      { data: Float32Array.of(10.4, 10.6, 300, -2, 0, 255), width: 2, height: 1 },
+      { ...plain, dtype: 'uint8', layout: 'nhwc', scale: 1 / 255, mean: [9, 9, 9] },
+    );
     expect(t.type).toBe('uint8');
     expect(Array.from(t.data)).toEqual([10, 11, 255, 0, 0, 255]);
   });
@@ -96,9 +108,16 @@ describe('postprocess', () => {
   });
 
   it('dequantises uint8 outputs with scale and zero point', () => {
-    const v = outputValues({ type: 'uint8', data: Uint8Array.of(0, 128, 255) }, out('probabilities', { quantization: { scale: 1 / 256, zeroPoint: 0 } }));
+    const v = outputValues(
+      { type: 'uint8', data: Uint8Array.of(0, 128, 255) },
+      out('probabilities', { quantization: { scale: 1 / 256, zeroPoint: 0 } }),
+    );
     expect(Array.from(v)).toEqual([0, 0.5, 255 / 256]);
-    const r = postprocess({ type: 'uint8', data: Uint8Array.of(10, 20) }, out('logits', { quantization: { scale: 0.5, zeroPoint: 10 } }), ['a', 'b']);
+    const r = postprocess(
+      { type: 'uint8', data: Uint8Array.of(10, 20) },
+      out('logits', { quantization: { scale: 0.5, zeroPoint: 10 } }),
+      ['a', 'b'],
+    );
     expect(r[0]?.score).toBeCloseTo(Math.exp(5) / (1 + Math.exp(5)), 9);
   });
 
@@ -112,7 +131,10 @@ describe('postprocess', () => {
     const s = toProbabilities(Float64Array.of(2, 1), out('auto'));
     expect(s[0]).toBeCloseTo(Math.exp(1) / (1 + Math.exp(1)), 9);
     // In range but not summing to 1 → logits.
-    expect(toProbabilities(Float64Array.of(0.5, 0.9), out('auto'))[1]).toBeCloseTo(Math.exp(0.4) / (1 + Math.exp(0.4)), 9);
+    expect(toProbabilities(Float64Array.of(0.5, 0.9), out('auto'))[1]).toBeCloseTo(
+      Math.exp(0.4) / (1 + Math.exp(0.4)),
+      9,
+    );
     expect(toProbabilities(Float64Array.of(3), out('auto'))[1]).toBeCloseTo(sigmoid(3), 9);
     expect(Array.from(toProbabilities(Float64Array.of(0.25), out('auto')))).toEqual([0.75, 0.25]);
   });

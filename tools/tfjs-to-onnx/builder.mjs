@@ -30,9 +30,12 @@ export function transpose(data, shape, perm) {
   const outShape = perm.map((p) => /** @type {number} */ (shape[p]));
   /** @type {number[]} */
   const inStrides = new Array(rank).fill(1);
-  for (let i = rank - 2; i >= 0; i--) inStrides[i] = /** @type {number} */ (inStrides[i + 1]) * /** @type {number} */ (shape[i + 1]);
+  for (let i = rank - 2; i >= 0; i--)
+    inStrides[i] = /** @type {number} */ (inStrides[i + 1]) * /** @type {number} */ (shape[i + 1]);
   const strides = perm.map((p) => /** @type {number} */ (inStrides[p]));
-  const out = /** @type {T} */ (data instanceof Uint8Array ? new Uint8Array(data.length) : new Float32Array(data.length));
+  const out = /** @type {T} */ (
+    data instanceof Uint8Array ? new Uint8Array(data.length) : new Float32Array(data.length)
+  );
   const idx = new Array(rank).fill(0);
   for (let o = 0; o < out.length; o++) {
     let src = 0;
@@ -141,7 +144,12 @@ export class GraphBuilder {
    */
   constI64(base, values) {
     const name = this.unique(base);
-    this.initializers.push({ name, dims: [values.length], type: 'int64', data: BigInt64Array.from(values.map(BigInt)) });
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      type: 'int64',
+      data: BigInt64Array.from(values.map(BigInt)),
+    });
     return name;
   }
 
@@ -193,7 +201,11 @@ export class GraphBuilder {
    */
   toNhwc(t) {
     if (!t.nchw) return t;
-    return { name: this.node('Transpose', [t.name], `${t.name}_nhwc`, { perm: [0, 2, 3, 1] }), shape: t.shape, nchw: false };
+    return {
+      name: this.node('Transpose', [t.name], `${t.name}_nhwc`, { perm: [0, 2, 3, 1] }),
+      shape: t.shape,
+      nchw: false,
+    };
   }
 
   /**
@@ -204,7 +216,11 @@ export class GraphBuilder {
   toNchw(t) {
     if (t.nchw) return t;
     if (t.shape.length !== 4) throw new Error(`tensor ${t.name} has rank ${t.shape.length}, expected 4`);
-    return { name: this.node('Transpose', [t.name], `${t.name}_nchw`, { perm: [0, 3, 1, 2] }), shape: t.shape, nchw: true };
+    return {
+      name: this.node('Transpose', [t.name], `${t.name}_nchw`, { perm: [0, 3, 1, 2] }),
+      shape: t.shape,
+      nchw: true,
+    };
   }
 
   /**

@@ -24,10 +24,12 @@ const CONTAINERS = new Set(['Model', 'Functional', 'Sequential']);
  * @returns {Tensor}
  */
 function graphInput(b, config, options) {
-  const shape = config.batch_input_shape ?? config.batch_shape ?? (config.input_shape ? [null, ...config.input_shape] : undefined);
+  const shape =
+    config.batch_input_shape ?? config.batch_shape ?? (config.input_shape ? [null, ...config.input_shape] : undefined);
   if (!Array.isArray(shape)) throw new Error(`input layer "${config.name}" has no batch_input_shape`);
-  if ((config.dtype ?? 'float32') !== 'float32') throw new Error(`input "${config.name}": dtype ${config.dtype} is not supported`);
-  const name = b.unique(options.inputName && b.inputs.length === 0 ? options.inputName : config.name ?? 'input');
+  if ((config.dtype ?? 'float32') !== 'float32')
+    throw new Error(`input "${config.name}": dtype ${config.dtype} is not supported`);
+  const name = b.unique(options.inputName && b.inputs.length === 0 ? options.inputName : (config.name ?? 'input'));
   b.inputs.push({ name, dims: shape.map((d, i) => (d == null ? (i === 0 ? 'batch' : `d${i}`) : d)) });
   /** @type {Tensor} */
   const t = { name, shape: [null, ...shape.slice(1)], nchw: false };
@@ -54,8 +56,11 @@ function layerName(layer) {
  */
 export function emitModel(b, model, inputs, scope, options) {
   if (model.class_name === 'Sequential') return emitSequential(b, model, inputs, scope, options);
-  if (model.class_name === 'Model' || model.class_name === 'Functional') return emitFunctional(b, model, inputs, scope, options);
-  throw new Error(`top-level class "${model.class_name}" is not a Keras model (expected Model, Functional or Sequential)`);
+  if (model.class_name === 'Model' || model.class_name === 'Functional')
+    return emitFunctional(b, model, inputs, scope, options);
+  throw new Error(
+    `top-level class "${model.class_name}" is not a Keras model (expected Model, Functional or Sequential)`,
+  );
 }
 
 /**
@@ -112,11 +117,14 @@ function emitSequential(b, model, inputs, scope, options) {
 function inboundRefs(node, owner) {
   if (Array.isArray(node)) {
     return node.map((ref) => {
-      if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`layer "${owner}": unreadable inbound node ${JSON.stringify(ref)}`);
+      if (!Array.isArray(ref) || typeof ref[0] !== 'string')
+        throw new Error(`layer "${owner}": unreadable inbound node ${JSON.stringify(ref)}`);
       return [ref[0], ref[1] ?? 0, ref[2] ?? 0];
     });
   }
-  throw new Error(`layer "${owner}": inbound node format ${JSON.stringify(node).slice(0, 80)} is not supported (Keras 2.x lists only)`);
+  throw new Error(
+    `layer "${owner}": inbound node format ${JSON.stringify(node).slice(0, 80)} is not supported (Keras 2.x lists only)`,
+  );
 }
 
 /**

@@ -11,8 +11,8 @@ import { GraphBuilder } from './builder.mjs';
 import { emitModel } from './graph.mjs';
 import { writeOnnx } from './write-onnx.mjs';
 
-export { readTfjsModel, readSideMetadata } from './read-tfjs-model.mjs';
-export { LAYERS, UnsupportedLayerError, samePadding } from './layers.mjs';
+export { LAYERS, samePadding, UnsupportedLayerError } from './layers.mjs';
+export { readSideMetadata, readTfjsModel } from './read-tfjs-model.mjs';
 export { IR_VERSION, OPSET } from './write-onnx.mjs';
 
 /**
@@ -41,7 +41,8 @@ export { IR_VERSION, OPSET } from './write-onnx.mjs';
  * @returns {ConvertResult}
  */
 export function convertTfjsToOnnx(model, options = {}) {
-  if (endianness() !== 'LE') throw new Error('tfjs-to-onnx writes raw little-endian tensors; run it on a little-endian machine');
+  if (endianness() !== 'LE')
+    throw new Error('tfjs-to-onnx writes raw little-endian tensors; run it on a little-endian machine');
   const topology = model.modelTopology;
   const root = topology?.model_config ?? topology;
   if (!root?.class_name) throw new Error('modelTopology has no model_config');

@@ -143,7 +143,10 @@ export function activate(b, t, activation, layer) {
     case 'relu':
       return { ...t, name: b.node('Relu', [t.name], base) };
     case 'relu6':
-      return { ...t, name: b.node('Clip', [t.name, b.constF32(`${base}_min`, [], [0]), b.constF32(`${base}_max`, [], [6])], base) };
+      return {
+        ...t,
+        name: b.node('Clip', [t.name, b.constF32(`${base}_min`, [], [0]), b.constF32(`${base}_max`, [], [6])], base),
+      };
     case 'sigmoid':
       return { ...t, name: b.node('Sigmoid', [t.name], base) };
     case 'tanh':
@@ -239,7 +242,14 @@ function separableConv2d(b, layer, inputs, scope) {
     ins.push(b.constF32(`${layer.name}/bias`, bias.shape, bias.data));
   }
   const y = b.node('Conv', ins, layer.name, { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0] });
-  return [activate(b, { name: y, shape: [...d.shape.slice(0, 3), layer.config.filters], nchw: true }, layer.config.activation, layer)];
+  return [
+    activate(
+      b,
+      { name: y, shape: [...d.shape.slice(0, 3), layer.config.filters], nchw: true },
+      layer.config.activation,
+      layer,
+    ),
+  ];
 }
 
 /**
@@ -253,7 +263,11 @@ function batchNormalization(b, layer, inputs, scope) {
   const rank = x.shape.length;
   const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
   if (axis.length !== 1 || (axis[0] !== -1 && axis[0] !== rank - 1)) {
-    throw new UnsupportedLayerError(layer.class_name, layer.name, `axis ${JSON.stringify(c.axis)} is not supported (only the channel axis)`);
+    throw new UnsupportedLayerError(
+      layer.class_name,
+      layer.name,
+      `axis ${JSON.stringify(c.axis)} is not supported (only the channel axis)`,
+    );
   }
   const eps = c.epsilon ?? 1e-3;
   const mean = b.weight(scope, layer.name, 'moving_mean').data;
@@ -278,9 +292,14 @@ function batchNormalization(b, layer, inputs, scope) {
 function relu(b, layer, inputs) {
   const x = expectInputs(layer, inputs);
   const { max_value: max, negative_slope: slope = 0, threshold = 0 } = layer.config;
-  if (threshold) throw new UnsupportedLayerError(layer.class_name, layer.name, `threshold ${threshold} is not supported`);
+  if (threshold)
+    throw new UnsupportedLayerError(layer.class_name, layer.name, `threshold ${threshold} is not supported`);
   if (slope && max != null) {
-    throw new UnsupportedLayerError(layer.class_name, layer.name, 'negative_slope together with max_value is not supported');
+    throw new UnsupportedLayerError(
+      layer.class_name,
+      layer.name,
+      'negative_slope together with max_value is not supported',
+    );
   }
   if (slope) return [{ ...x, name: b.node('LeakyRelu', [x.name], layer.name, { alpha: { float: slope } }) }];
   if (max == null) return [{ ...x, name: b.node('Relu', [x.name], layer.name) }];
@@ -321,13 +340,22 @@ function merge(op) {
     const first = /** @type {Tensor} */ (xs[0]);
     let name;
     if (op === 'Add' || op === 'Mul' || op === 'Sub') {
-      if (op === 'Sub' && xs.length !== 2) throw new UnsupportedLayerError(layer.class_name, layer.name, 'needs exactly two inputs');
+      if (op === 'Sub' && xs.length !== 2)
+        throw new UnsupportedLayerError(layer.class_name, layer.name, 'needs exactly two inputs');
       name = first.name;
       for (let i = 1; i < xs.length; i++) {
-        name = b.node(op, [name, /** @type {Tensor} */ (xs[i]).name], i === xs.length - 1 ? layer.name : `${layer.name}/${i}`);
+        name = b.node(
+          op,
+          [name, /** @type {Tensor} */ (xs[i]).name],
+          i === xs.length - 1 ? layer.name : `${layer.name}/${i}`,
+        );
       }
     } else {
-      name = b.node(op, xs.map((t) => t.name), layer.name);
+      name = b.node(
+        op,
+        xs.map((t) => t.name),
+        layer.name,
+      );
     }
     return [{ ...first, name }];
   };
@@ -344,8 +372,22 @@ function concatenate(b, layer, inputs) {
   if (axis < 0) axis += rank;
   const onnxAxis = anyNchw ? /** @type {number} */ (NHWC_TO_NCHW_AXIS[axis]) : axis;
   const shape = [...first.shape];
-  shape[axis] = xs.reduce((sum, t) => (sum === null || t.shape[axis] == null ? null : sum + /** @type {number} */ (t.shape[axis])), /** @type {number | null} */ (0));
-  return [{ name: b.node('Concat', xs.map((t) => t.name), layer.name, { axis: onnxAxis }), shape, nchw: anyNchw }];
+  shape[axis] = xs.reduce(
+    (sum, t) => (sum === null || t.shape[axis] == null ? null : sum + /** @type {number} */ (t.shape[axis])),
+    /** @type {number | null} */ (0),
+  );
+  return [
+    {
+      name: b.node(
+        'Concat',
+        xs.map((t) => t.name),
+        layer.name,
+        { axis: onnxAxis },
+      ),
+      shape,
+      nchw: anyNchw,
+    },
+  ];
 }
 
 /** @type {LayerConverter} */
@@ -369,7 +411,12 @@ function zeroPadding2d(b, layer, inputs) {
   }
   const pads = b.constI64(`${layer.name}/pads`, [0, 0, rows[0], cols[0], 0, 0, rows[1], cols[1]]);
   const [n, h, w, ch] = x.shape;
-  const shape = [n ?? null, h == null ? null : h + rows[0] + rows[1], w == null ? null : w + cols[0] + cols[1], ch ?? null];
+  const shape = [
+    n ?? null,
+    h == null ? null : h + rows[0] + rows[1],
+    w == null ? null : w + cols[0] + cols[1],
+    ch ?? null,
+  ];
   return [{ name: b.node('Pad', [x.name, pads], layer.name, { mode: 'constant' }), shape, nchw: true }];
 }
 
@@ -411,7 +458,9 @@ function globalPool2d(op) {
 function flatten(b, layer, inputs) {
   const x = b.toNhwc(expectInputs(layer, inputs));
   const rest = x.shape.slice(1);
-  const size = rest.every((d) => typeof d === 'number') ? rest.reduce((a, d) => /** @type {number} */ (a) * /** @type {number} */ (d), 1) : null;
+  const size = rest.every((d) => typeof d === 'number')
+    ? rest.reduce((a, d) => /** @type {number} */ (a) * /** @type {number} */ (d), 1)
+    : null;
   return [{ name: b.node('Flatten', [x.name], layer.name, { axis: 1 }), shape: [null, size], nchw: false }];
 }
 
@@ -428,7 +477,13 @@ function reshape(b, layer, inputs) {
     const rest = target.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
     out = [null, ...target.map((d) => (d === -1 ? /** @type {number} */ (total) / rest : d))];
   }
-  return [{ name: b.node('Reshape', [x.name, shapeName], layer.name), shape: out.map((d) => (d === -1 ? null : d)), nchw: false }];
+  return [
+    {
+      name: b.node('Reshape', [x.name, shapeName], layer.name),
+      shape: out.map((d) => (d === -1 ? null : d)),
+      nchw: false,
+    },
+  ];
 }
 
 /**

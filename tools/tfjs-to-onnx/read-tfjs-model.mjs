@@ -193,7 +193,12 @@ export function decodeManifest(manifest, shardBytes) {
       /** @type {Weight} */
       const weight = { shape: spec.shape, data: decodeWeight(spec, bytes) };
       const q = spec.quantization;
-      if (q?.dtype === 'uint8' && spec.dtype === 'float32' && typeof q.min === 'number' && typeof q.scale === 'number') {
+      if (
+        q?.dtype === 'uint8' &&
+        spec.dtype === 'float32' &&
+        typeof q.min === 'number' &&
+        typeof q.scale === 'number'
+      ) {
         weight.quantized = { values: bytes.slice(), scale: q.scale, min: q.min };
       }
       weights.set(spec.name, weight);

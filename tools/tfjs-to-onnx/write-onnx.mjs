@@ -24,10 +24,12 @@ export const OPSET = 13;
 function attribute(name, value) {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new Error(`attribute ${name}: ${value} is not an integer; wrap floats as {float}`);
+    if (!Number.isInteger(value))
+      throw new Error(`attribute ${name}: ${value} is not an integer; wrap floats as {float}`);
     return onnx.AttributeProto.create({ name, type: T.INT, i: value });
   }
-  if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
+  if (typeof value === 'string')
+    return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
   if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: T.INTS, ints: value });
   return onnx.AttributeProto.create({ name, type: T.FLOAT, f: value.float });
 }
@@ -40,7 +42,9 @@ function valueInfo(v) {
       tensorType: onnx.TypeProto.Tensor.create({
         elemType: onnx.TensorProto.DataType.FLOAT,
         shape: onnx.TensorShapeProto.create({
-          dim: v.dims.map((d) => onnx.TensorShapeProto.Dimension.create(typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
+          dim: v.dims.map((d) =>
+            onnx.TensorShapeProto.Dimension.create(typeof d === 'number' ? { dimValue: d } : { dimParam: d }),
+          ),
         }),
       }),
     }),
