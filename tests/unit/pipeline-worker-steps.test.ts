@@ -217,7 +217,7 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
   it('loads picked files with labels, warms up, and classifies a photo', async () => {
     stubWorkerGlobal();
     const tiny = buildTinyClassifier({ output: 'probabilities', height: 8, width: 8 });
-    const files = [new File([tiny.bytes], 'tiny.onnx'), new File(['red\ngreen\nblue'], 'labels.txt')];
+    const files = [new File([new Uint8Array(tiny.bytes)], 'tiny.onnx'), new File(['red\ngreen\nblue'], 'labels.txt')];
     const progress: string[] = [];
     const loaded = await loadModel(
       { source: { kind: 'files', files }, backend: 'wasm', backendReason: 'WASM requested' },
