@@ -8,20 +8,17 @@
  *   `callTimeoutMs` is terminated and the call rejects with `worker-crashed`. Either way the next call starts a fresh
  *   worker and reloads the current model (URLs are fetched again, normally from the HTTP/service-worker cache; picked
  *   files are kept as `File` references), and the queued calls continue.
- * - Backend choice: `wasm` as asked; `webgpu` as asked, falling back to WASM in a fresh worker if it fails to
- *   initialise; `auto` uses WebGPU only on a non-fallback adapter where a measured warm-up beats WASM with matching
- *   outputs. The reason is in `LoadedModel.backendReason`.
- * - Threads: `threads` (e.g. from `?threads=`) goes to the worker, which honours it where crossOriginIsolated allows.
- *   If ORT's WASM backend fails to *start* with several threads (iOS Safari has thrown `RangeError: Out of memory`
- *   there: onnxruntime #11679, transformers.js #953), the load is retried once in a fresh worker with 1 thread, the
- *   reason says so, and every later worker (restarts, later loads) uses 1 thread. A model ORT refuses is not retried.
+ * - Which backend, which fallbacks and how many threads is backend-choice's decision ({@link BackendChoice}); this
+ *   class carries it out, one worker per attempt. `threads` (e.g. from `?threads=`) goes to the worker, which honours
+ *   it where crossOriginIsolated allows. The reason for the backend is in `LoadedModel.backendReason`.
  */
 import * as Comlink from 'comlink';
+import { errorMessage } from '../error-message';
+import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
 import type {
   ClassifyOutcome,
   LoadOutcome,
   LoadProgress,
-  WorkerApi,
   WorkerLoaded,
   WorkerLoadRequest,
   WorkerModelSource,
@@ -35,6 +32,7 @@ import {
   type ModelLoadStatus,
   type ModelSource,
 } from './types';
+import { guarded, WorkerHandle } from './worker-handle';
 
 export interface ClassifierClientOptions {
   backend?: BackendPreference;
@@ -61,81 +59,10 @@ function defaultWorker(): Worker {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'onsight-inference' });
 }
 
-/** One worker and the ways it can stop answering. */
-class WorkerHandle {
-  readonly api: Comlink.Remote<WorkerApi>;
-  /** Rejects when the worker reports an uncaught error or is terminated. */
-  readonly dead: Promise<never>;
-  private fail!: (reason: Error) => void;
-  private alive = true;
-
-  constructor(readonly worker: Worker) {
-    this.api = Comlink.wrap<WorkerApi>(worker);
-    this.dead = new Promise<never>((_, reject) => {
-      this.fail = reject;
-    });
-    this.dead.catch(() => undefined);
-    const onError = (event: ErrorEvent | MessageEvent) => {
-      const message = 'message' in event && typeof event.message === 'string' ? event.message : 'the worker failed';
-      event.preventDefault?.();
-      this.terminate(new Error(message || 'the worker failed'));
-    };
-    worker.addEventListener('error', onError);
-    worker.addEventListener('messageerror', onError);
-  }
-
-  get isAlive(): boolean {
-    return this.alive;
-  }
-
-  terminate(reason = new Error('the worker was terminated')): void {
-    if (!this.alive) return;
-    this.alive = false;
-    this.worker.terminate();
-    this.api[Comlink.releaseProxy]?.();
-    this.fail(reason);
-  }
-}
-
-type Outcome<T> = { kind: 'ok'; value: T } | { kind: 'dead'; error: Error } | { kind: 'timeout' } | { kind: 'aborted' };
-
-/** Races a worker call against the worker's death, a timeout and an abort signal. */
-async function guarded<T>(
-  handle: WorkerHandle,
-  call: Promise<T>,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<Outcome<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const races: Promise<Outcome<T>>[] = [
-    call.then((value) => ({ kind: 'ok', value }) as const),
-    handle.dead.catch((error: Error) => ({ kind: 'dead', error }) as const),
-  ];
-  if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-    races.push(new Promise((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs))));
-  }
-  if (signal) {
-    races.push(
-      new Promise((resolve) => {
-        onAbort = () => resolve({ kind: 'aborted' });
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    );
-  }
-  try {
-    return await Promise.race(races);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
-}
-
 const aborted = () => new ClassifyError('aborted', 'cancelled');
 
 export class ClassifierClient {
-  private readonly preference: BackendPreference;
+  private readonly backendChoice: BackendChoice;
   private readonly createWorker: () => Worker;
   private readonly callTimeoutMs: number;
   private readonly loadTimeoutMs: number;
@@ -149,12 +76,9 @@ export class ClassifierClient {
     | { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded }
     | undefined;
   private disposed = false;
-  /** Threads to ask each new worker for; becomes 1 for good once threads failed to start. */
-  private threads: number | undefined;
 
   constructor(options: ClassifierClientOptions = {}) {
-    this.preference = options.backend ?? 'auto';
-    this.threads = options.threads;
+    this.backendChoice = new BackendChoice(options.backend ?? 'auto', options.threads);
     this.createWorker = options.createWorker ?? defaultWorker;
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
@@ -213,7 +137,7 @@ export class ClassifierClient {
         }
       };
       try {
-        const { handle, model } = await this.start(workerSource, this.preference, onProgress);
+        const { handle, model } = await this.start(workerSource, onProgress);
         this.handle?.terminate();
         this.handle = handle;
         const loaded = toLoadedModel(model);
@@ -221,7 +145,7 @@ export class ClassifierClient {
         this.setStatus({ phase: 'ready', model: loaded });
         return loaded;
       } catch (e) {
-        const message = (e as Error).message;
+        const message = errorMessage(e);
         // The previous model (if any) is still loaded and usable; say so through `model`.
         this.setStatus({ phase: 'error', error: message, model: previous });
         throw e;
@@ -297,28 +221,31 @@ export class ClassifierClient {
     const current = this.current;
     if (!current) throw new ClassifyError('no-model', 'no model is loaded');
     try {
-      const { handle } = await this.startOn(current.source, current.backend, current.model.backendReason);
+      const attempt = this.backendChoice.reloadAttempt(current.backend, current.model.backendReason);
+      const { handle } = await this.startOn(current.source, attempt);
       this.handle = handle;
       return handle;
     } catch (e) {
-      throw new ClassifyError('worker-crashed', `the worker could not be restarted: ${(e as Error).message}`);
+      throw new ClassifyError('worker-crashed', `the worker could not be restarted: ${errorMessage(e)}`);
     }
   }
 
-  /** Loads `source` in a fresh worker on `backend`; the worker is terminated on failure. */
+  /**
+   * Loads `source` as `attempt` says, in `handle` or else a fresh worker; the worker is terminated on failure, which
+   * rejects with a LoadError.
+   */
   private async startOn(
     source: WorkerModelSource,
-    backend: Backend,
-    backendReason: string,
-    options: { compareWithWasm?: boolean; onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle } = {},
+    attempt: BackendAttempt,
+    options: { onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle } = {},
   ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
     const handle = options.handle ?? new WorkerHandle(this.createWorker());
     const request: WorkerLoadRequest = {
       source,
-      backend,
-      backendReason,
-      compareWithWasm: options.compareWithWasm,
-      threads: this.threads,
+      backend: attempt.backend,
+      backendReason: attempt.reason,
+      compareWithWasm: attempt.compareWithWasm,
+      threads: attempt.threads,
     };
     const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
@@ -336,81 +263,25 @@ export class ClassifierClient {
     );
   }
 
-  /** Chooses the backend for `preference` and loads `source` on it. */
-  private async start(
+  /** Loads `source` on the backend that backend-choice settles on, trying each backend in a worker of its own. */
+  private start(
     source: WorkerModelSource,
-    preference: BackendPreference,
     onProgress: (p: LoadProgress) => void,
   ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
-    if (preference === 'wasm') return this.startWasm(source, 'WASM requested', { onProgress });
-    let handle: WorkerHandle | undefined;
-    let reason = 'WebGPU requested';
-    let compare = false;
-    if (preference === 'auto') {
-      handle = new WorkerHandle(this.createWorker());
-      const probe = await guarded(handle, handle.api.probeGpu(), this.callTimeoutMs);
-      if (probe.kind !== 'ok' || !probe.value.usable) {
-        const why = probe.kind === 'ok' ? probe.value.reason : 'WebGPU probe failed';
-        return this.startWasm(source, `${why}; using WASM`, { onProgress, handle });
-      }
-      reason = probe.value.reason;
-      compare = true;
-    }
-    try {
-      return await this.startOn(source, 'webgpu', reason, { onProgress, handle, compareWithWasm: compare });
-    } catch (e) {
-      // Only a backend failure is worth a WASM retry; a bad model fails the same way there.
-      if (!(e instanceof LoadError) || (e.stage !== 'session' && e.stage !== 'runtime')) throw e;
-      return this.startWasm(source, `WebGPU failed to initialise (${e.message}); using WASM`, { onProgress });
-    }
-  }
-
-  /**
-   * Loads `source` on WASM; if ORT's backend failed to start with several threads (stage `runtime`, never a model
-   * error), retries once in a fresh worker with 1 thread and keeps 1 thread from then on.
-   */
-  private async startWasm(
-    source: WorkerModelSource,
-    reason: string,
-    options: { onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle },
-  ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
-    try {
-      return await this.startOn(source, 'wasm', reason, options);
-    } catch (e) {
-      if (!(e instanceof LoadError) || e.stage !== 'runtime' || !(e.threads !== undefined && e.threads > 1)) throw e;
-      const previous = this.threads;
-      this.threads = 1;
-      try {
-        return await this.startOn(
-          source,
-          'wasm',
-          `${reason}; WASM threads failed to start (${e.detail ?? e.message}), using 1 thread`,
-          {
-            onProgress: options.onProgress,
-          },
-        );
-      } catch (retryError) {
-        // One thread did not help either: the threads were not the problem, so don't hold them against later loads.
-        this.threads = previous;
-        throw retryError;
-      }
-    }
-  }
-}
-
-class LoadError extends Error {
-  readonly threads?: number;
-  /** The underlying error's text (`cause` in the worker's outcome). */
-  readonly detail?: string;
-  constructor(
-    readonly stage: string,
-    message: string,
-    extra: { threads?: number; cause?: string } = {},
-  ) {
-    super(message);
-    this.name = 'LoadError';
-    this.threads = extra.threads;
-    this.detail = extra.cause;
+    let probed: WorkerHandle | undefined;
+    return this.backendChoice.load({
+      probeGpu: async () => {
+        probed = new WorkerHandle(this.createWorker());
+        const probe = await guarded(probed, probed.api.probeGpu(), this.callTimeoutMs);
+        return probe.kind === 'ok' ? probe.value : undefined;
+      },
+      load: (attempt) => {
+        // The probe's worker takes the first attempt; a retry gets a fresh one (a failed backend stays dead in its worker).
+        const handle = probed;
+        probed = undefined;
+        return this.startOn(source, attempt, { onProgress, handle });
+      },
+    });
   }
 }
 

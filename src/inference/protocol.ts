@@ -52,9 +52,15 @@ export type LoadOutcome =
       cause?: string;
     };
 
+/** A load that failed, with its stage. */
+export type LoadFailure = Extract<LoadOutcome, { ok: false }>;
+
 export type ClassifyOutcome =
   | { ok: true; result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs'> } }
   | { ok: false; code: ClassifyErrorCode; message: string };
+
+/** A classify call that failed, with its code. */
+export type ClassifyFailure = Extract<ClassifyOutcome, { ok: false }>;
 
 export interface LoadProgress {
   phase: 'downloading' | 'initialising';

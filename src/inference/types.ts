@@ -4,23 +4,19 @@
  */
 import type { ModelSpec } from '../model/spec';
 import type { PartialModelSpec } from '../model/types';
+import type { Prediction } from '../vision/prediction';
 
-/** `overrides` on a {@link ModelSource}: spec fields that beat everything the model and its files say (the user's
- * corrections from the spec editor); `id` names the loaded model (e.g. a saved model's id). */
-export type { PartialModelSpec };
+/**
+ * `PartialModelSpec`: `overrides` on a {@link ModelSource}, spec fields that beat everything the model and its files
+ * say (the user's corrections from the spec editor); `id` names the loaded model (e.g. a saved model's id).
+ * `Prediction`: defined by the vision layer, which produces it; re-exported so the UI keeps one contract module.
+ */
+export type { PartialModelSpec, Prediction };
 
 /** `wasm` = onnxruntime-web's CPU build (SIMD, threads when crossOriginIsolated); `webgpu` = its WebGPU build. */
 export type Backend = 'wasm' | 'webgpu';
 /** What the user (or `?backend=`) asked for; `auto` picks WebGPU only on a real adapter that verifiably helps. */
 export type BackendPreference = 'auto' | Backend;
-
-export interface Prediction {
-  /** Index of the class in the model's output (after dropping a background class). */
-  index: number;
-  label: string;
-  /** Probability 0..1. */
-  score: number;
-}
 
 export interface Timings {
   /** File bytes → pixels (createImageBitmap / decoder). */

@@ -6,9 +6,9 @@
  * ORT session given the ORT module it came from (each build has its own `Tensor` class).
  */
 
-import type { Prediction } from '../inference/types';
 import type { ModelSpec } from '../model/spec';
 import { type OutputData, postprocess } from './postprocess';
+import type { Prediction } from './prediction';
 import { type PixelBuffer, resizeImage } from './resize';
 import { type TensorData, toTensor } from './to-tensor';
 

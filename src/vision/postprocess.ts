@@ -13,8 +13,8 @@
  *   (±0.01), or, with 10 classes or more, sum to at most 1 (quantised probabilities); otherwise softmax.
  */
 
-import type { Prediction } from '../inference/types';
 import type { OutputSpec } from '../model/spec';
+import type { Prediction } from './prediction';
 import { float16BitsToFloat32 } from './to-tensor';
 
 /** The parts of an output tensor postprocessing needs. */

@@ -1,0 +1,34 @@
+/** One photo through the loaded model in the worker: decode, then the vision pipeline, with timings. */
+import { errorMessage } from '../error-message';
+import { classifyPixels } from '../vision/pipeline';
+import type { ActiveModel } from './load-model';
+import { decodePhoto } from './photo-decode';
+import type { ClassifyOutcome } from './protocol';
+
+/** Classifies `photo` with `model`. A photo that cannot be used is reported before the missing model is. */
+export async function classifyPhoto(
+  model: ActiveModel | undefined,
+  photo: Blob,
+  topK: number,
+): Promise<ClassifyOutcome> {
+  const t0 = performance.now();
+  const decoded = await decodePhoto(photo);
+  if (!decoded.ok) return decoded;
+  const decodeMs = performance.now() - t0;
+  if (!model) return { ok: false, code: 'no-model', message: 'no model is loaded' };
+  const { pixels } = decoded;
+  try {
+    const r = await classifyPixels(model.session, model.spec, pixels, topK);
+    return {
+      ok: true,
+      result: {
+        predictions: r.predictions,
+        width: pixels.width,
+        height: pixels.height,
+        timings: { decodeMs, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs },
+      },
+    };
+  } catch (e) {
+    return { ok: false, code: 'inference-failed', message: `the model failed on this photo: ${errorMessage(e)}` };
+  }
+}
