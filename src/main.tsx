@@ -8,7 +8,9 @@ import { ClassifierClient } from './inference/classifier-client';
 import { listUserModels, loadUserModel, removeUserModel, saveUserModel } from './model/model-store';
 import { listenForIncomingFiles, registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
-import { type AppState, AppStore, type ModelIndex, parseUrlOptions } from './ui/app-state';
+import { type AppState, AppStore } from './ui/app-state';
+import { fetchModelIndex } from './ui/site-models';
+import { parseUrlOptions, withModelParam } from './ui/url-options';
 import './ui/styles.css';
 
 const root = document.getElementById('app');
@@ -21,21 +23,12 @@ const options = parseUrlOptions(location.search);
 const client = new ClassifierClient({ backend: options.backend, threads: options.threads });
 const store = new AppStore({
   client,
-  fetchModelIndex: async () => {
-    const response = await fetch(new URL('models/index.json', baseUrl));
-    if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
-    return (await response.json()) as ModelIndex;
-  },
+  fetchModelIndex: () => fetchModelIndex(baseUrl),
   resolveModelUrl: (url) => new URL(url, baseUrl).href,
   createObjectURL: (blob) => URL.createObjectURL(blob),
   revokeObjectURL: (url) => URL.revokeObjectURL(url),
   userModels: { list: listUserModels, save: saveUserModel, load: loadUserModel, remove: removeUserModel },
-  rememberModel: (id) => {
-    const url = new URL(location.href);
-    if (id) url.searchParams.set('model', id);
-    else url.searchParams.delete('model');
-    history.replaceState(history.state, '', url);
-  },
+  rememberModel: (id) => history.replaceState(history.state, '', withModelParam(location.href, id)),
 });
 
 function reflect(element: HTMLElement, state: AppState): void {
