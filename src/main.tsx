@@ -6,12 +6,17 @@
 import { render } from 'preact';
 import { ClassifierClient } from './inference/classifier-client';
 import { listUserModels, loadUserModel, removeUserModel, saveUserModel } from './model/model-store';
-import { listenForIncomingFiles, registerServiceWorker } from './pwa/register-sw';
+import { listenForIncomingFiles } from './pwa/incoming-files';
+import { listenForInstallPrompt } from './pwa/install-prompt';
+import { registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
 import { type AppState, AppStore } from './ui/app-state';
 import { fetchModelIndex } from './ui/site-models';
 import { parseUrlOptions, withModelParam } from './ui/url-options';
 import './ui/styles.css';
+
+// The browser may offer installation (beforeinstallprompt) long before the app mounts: keep its prompt from the start.
+listenForInstallPrompt();
 
 const root = document.getElementById('app');
 if (!root) throw new Error('OnSight: the page has no #app element');

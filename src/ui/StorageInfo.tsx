@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { BUILD_ID } from '../pwa/register-sw';
 import { estimateStorage, requestPersistentStorage, type StorageSnapshot } from '../pwa/storage';
 import { formatStorageBytes } from './format';
-import { usePwaState } from './UpdatePrompt';
+import { usePwaState } from './use-pwa-state';
 import './pwa.css';
 
 /**
