@@ -13,7 +13,12 @@ import { App } from './ui/App';
 import { type AppState, AppStore } from './ui/app-state';
 import { fetchModelIndex } from './ui/site-models';
 import { parseUrlOptions, withModelParam } from './ui/url-options';
-import './ui/styles.css';
+// The app's style sheets, in cascade order (later ones may override earlier ones).
+import './ui/styles/base.css';
+import './ui/styles/drop-zone.css';
+import './ui/styles/result-cards.css';
+import './ui/styles/model-panel.css';
+import './ui/styles/adaptations.css';
 
 // The browser may offer installation (beforeinstallprompt) long before the app mounts: keep its prompt from the start.
 listenForInstallPrompt();
