@@ -6,10 +6,22 @@
 import { render } from 'preact';
 import { ClassifierClient } from './inference/classifier-client';
 import { listUserModels, loadUserModel, removeUserModel, saveUserModel } from './model/model-store';
-import { listenForIncomingFiles, registerServiceWorker } from './pwa/register-sw';
+import { listenForIncomingFiles } from './pwa/incoming-files';
+import { listenForInstallPrompt } from './pwa/install-prompt';
+import { registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
-import { type AppState, AppStore, type ModelIndex, parseUrlOptions } from './ui/app-state';
-import './ui/styles.css';
+import { type AppState, AppStore } from './ui/app-state';
+import { fetchModelIndex } from './ui/site-models';
+import { parseUrlOptions, withModelParam } from './ui/url-options';
+// The app's style sheets, in cascade order (later ones may override earlier ones).
+import './ui/styles/base.css';
+import './ui/styles/drop-zone.css';
+import './ui/styles/result-cards.css';
+import './ui/styles/model-panel.css';
+import './ui/styles/adaptations.css';
+
+// The browser may offer installation (beforeinstallprompt) long before the app mounts: keep its prompt from the start.
+listenForInstallPrompt();
 
 const root = document.getElementById('app');
 if (!root) throw new Error('OnSight: the page has no #app element');
@@ -21,21 +33,12 @@ const options = parseUrlOptions(location.search);
 const client = new ClassifierClient({ backend: options.backend, threads: options.threads });
 const store = new AppStore({
   client,
-  fetchModelIndex: async () => {
-    const response = await fetch(new URL('models/index.json', baseUrl));
-    if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
-    return (await response.json()) as ModelIndex;
-  },
+  fetchModelIndex: () => fetchModelIndex(baseUrl),
   resolveModelUrl: (url) => new URL(url, baseUrl).href,
   createObjectURL: (blob) => URL.createObjectURL(blob),
   revokeObjectURL: (url) => URL.revokeObjectURL(url),
   userModels: { list: listUserModels, save: saveUserModel, load: loadUserModel, remove: removeUserModel },
-  rememberModel: (id) => {
-    const url = new URL(location.href);
-    if (id) url.searchParams.set('model', id);
-    else url.searchParams.delete('model');
-    history.replaceState(history.state, '', url);
-  },
+  rememberModel: (id) => history.replaceState(history.state, '', withModelParam(location.href, id)),
 });
 
 function reflect(element: HTMLElement, state: AppState): void {

@@ -55,16 +55,3 @@ export function describeStorageError(error: unknown, what = 'This'): string | nu
   if (!isQuotaExceeded(error)) return null;
   return `${what} could not be saved: your device is out of storage space. Free up some space (or remove other sites' data) and try again.`;
 }
-
-/** "12.3 MB" — decimal units, as operating systems show free space. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}

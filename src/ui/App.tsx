@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type AppState, type AppStore, filesFromClipboard } from './app-state';
+import type { AppState, AppStore } from './app-state';
+import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
 import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';

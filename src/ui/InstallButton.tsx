@@ -1,25 +1,7 @@
 import { useState } from 'preact/hooks';
-import { promptInstall } from '../pwa/register-sw';
-import { usePwaState } from './UpdatePrompt';
+import { dismissIosHint, iosHintDismissed, isIos, promptInstall } from '../pwa/install-prompt';
+import { usePwaState } from './use-pwa-state';
 import './pwa.css';
-
-const IOS_HINT_DISMISSED_KEY = 'onsight:ios-install-hint-dismissed';
-
-/** iPhone/iPad browsers (iPadOS reports itself as a Mac with touch): no install prompt, only Share → Add to Home Screen. */
-function isIos(): boolean {
-  if (typeof navigator === 'undefined') return false;
-  return (
-    /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1)
-  );
-}
-
-function hintDismissed(): boolean {
-  try {
-    return localStorage.getItem(IOS_HINT_DISMISSED_KEY) !== null;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * "Install app" where the browser offers an install prompt (Chromium's beforeinstallprompt); on iOS, where it never
@@ -27,7 +9,7 @@ function hintDismissed(): boolean {
  */
 export function InstallButton() {
   const { installPrompt, installed } = usePwaState();
-  const [iosHintHidden, setIosHintHidden] = useState(hintDismissed);
+  const [iosHintHidden, setIosHintHidden] = useState(iosHintDismissed);
   if (installed) return null;
   if (installPrompt) {
     return (
@@ -45,11 +27,7 @@ export function InstallButton() {
           type="button"
           class="pwa-install"
           onClick={() => {
-            try {
-              localStorage.setItem(IOS_HINT_DISMISSED_KEY, '1');
-            } catch {
-              // ignore
-            }
+            dismissIosHint();
             setIosHintHidden(true);
           }}
         >

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { AppState } from './app-state';
-import { formatBytes } from './app-state';
+import { formatBytes } from './format';
 
 const CLASSES_SHOWN = 24;
 

@@ -1,6 +1,6 @@
 import { useRef } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
-import { formatBytes } from './app-state';
+import { formatBytes } from './format';
 
 /**
  * Which model runs: a `<select>` of this site's models (public/models/index.json) and the user's saved ones, a file

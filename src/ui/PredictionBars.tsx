@@ -1,5 +1,5 @@
 import type { Prediction } from '../inference/types';
-import { formatPercent } from './app-state';
+import { formatPercent } from './format';
 
 /** Ranked predictions, best first: label, percentage and a bar. */
 export function PredictionBars({ predictions }: { predictions: Prediction[] }) {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { formatMs, type Photo } from './app-state';
+import type { Photo } from './app-state';
+import { formatMs } from './format';
 import { PredictionBars } from './PredictionBars';
 
 interface ResultCardProps {

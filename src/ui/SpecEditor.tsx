@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../error-message';
 import type { InputDType, Layout, ModelSpec, OutputKind, ResizePolicy } from '../model/spec';
 import { parseLabelsText } from '../model/spec-rules.js';
 import type { PartialModelSpec } from '../model/types';
@@ -122,7 +123,7 @@ export function SpecEditor({ state, store }: { state: AppState; store: AppStore 
     try {
       overrides = draftToOverrides(draft);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
       return;
     }
     setError(undefined);

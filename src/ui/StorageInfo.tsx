@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BUILD_ID } from '../pwa/register-sw';
-import { estimateStorage, formatBytes, requestPersistentStorage, type StorageSnapshot } from '../pwa/storage';
-import { usePwaState } from './UpdatePrompt';
+import { estimateStorage, requestPersistentStorage, type StorageSnapshot } from '../pwa/storage';
+import { formatStorageBytes } from './format';
+import { usePwaState } from './use-pwa-state';
 import './pwa.css';
 
 /**
@@ -37,8 +38,8 @@ export function StorageInfo({ classified = false }: { classified?: boolean }) {
       </span>
       {usage !== undefined && (
         <span data-testid="storage-usage">
-          Stored on this device: {formatBytes(usage)}
-          {quota ? ` of ${formatBytes(quota)} available` : ''}
+          Stored on this device: {formatStorageBytes(usage)}
+          {quota ? ` of ${formatStorageBytes(quota)} available` : ''}
           {persisted === true ? ' (kept)' : persisted === false ? ' (may be cleared if space runs low)' : ''}
         </span>
       )}

@@ -1,22 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  acceptUpdate,
-  dismissOfflineReady,
-  dismissPwaMessage,
-  getPwaState,
-  type PwaState,
-  subscribePwa,
-} from '../pwa/register-sw';
+import { dismissOfflineReady, dismissPwaMessage } from '../pwa/pwa-state';
+import { acceptUpdate } from '../pwa/register-sw';
+import { usePwaState } from './use-pwa-state';
 import './pwa.css';
 
 /** How long "Ready to work offline" stays before it hides itself. */
 const OFFLINE_READY_MS = 8000;
-
-export function usePwaState(): PwaState {
-  const [state, setState] = useState(getPwaState);
-  useEffect(() => subscribePwa(setState), []);
-  return state;
-}
 
 /**
  * Toasts for the service worker's news: "Ready to work offline" (once, after the first install), "A new version is

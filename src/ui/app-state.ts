@@ -1,9 +1,10 @@
 /**
  * The UI's state and intents. Components render {@link AppState} and call the store's methods; everything else
- * (which model to load, per-photo classification, object-URL lifetimes, announcements) happens here.
+ * (which model to load, per-photo classification, object-URL lifetimes, announcements) happens here. What the store
+ * reaches outside itself comes in as an {@link AppEnvironment} (./services.ts).
  */
+import { errorMessage } from '../error-message';
 import {
-  type BackendPreference,
   ClassifyError,
   type ClassifyResult,
   type LoadedModel,
@@ -12,21 +13,14 @@ import {
 } from '../inference/types';
 import type { LoadedUserModel, SavedUserModel } from '../model/model-store';
 import type { PartialModelSpec } from '../model/types';
+import { formatPercent } from './format';
+import type { AppEnvironment } from './services';
+import { type ModelEntry, type ModelIndex, siteModelSource } from './site-models';
+import type { UrlOptions } from './url-options';
+import { filesToSave, freeUserModelId, isCompanionFile, isModelFile, savedModelSource } from './user-model-files';
 
 /** Predictions shown per photo. */
 export const TOP_K = 5;
-
-/** One entry of `public/models/index.json`. */
-export interface ModelEntry {
-  id: string;
-  name: string;
-  url: string;
-}
-
-export interface ModelIndex {
-  default: string;
-  models: ModelEntry[];
-}
 
 export type PhotoStatus = 'pending' | 'done' | 'error';
 
@@ -69,92 +63,6 @@ export interface AppState {
 }
 
 export type ModelOrigin = { kind: 'site'; id: string } | { kind: 'user'; id: string } | { kind: 'files' };
-
-/** The user's saved models (src/model/model-store.ts), injected so the store can be driven without a browser. */
-export interface UserModelStore {
-  list(): Promise<SavedUserModel[]>;
-  save(files: readonly File[], spec: LoadedModel['spec']): Promise<SavedUserModel>;
-  load(id: string): Promise<LoadedUserModel | undefined>;
-  remove(id: string): Promise<boolean>;
-}
-
-/** Saved beside a user's model: the corrections made in the spec editor, re-applied when it is loaded again. */
-export const OVERRIDES_FILE = 'onsight-overrides.json';
-
-const isModelFile = (file: File) => /\.onnx$/i.test(file.name);
-/** Files that can come with a model: labels.txt, config.json, preprocessor_config.json, metadata.json, *.onsight.json. */
-const isCompanionFile = (file: File) => /\.(txt|json)$/i.test(file.name);
-
-/** The part of `ClassifierClient` (src/inference/classifier-client.ts) the UI uses. */
-export interface ClassifierLike {
-  onLoadStatus(listener: (status: ModelLoadStatus) => void): () => void;
-  readonly loadStatus: ModelLoadStatus;
-  loadModel(source: ModelSource): Promise<LoadedModel>;
-  classify(photo: Blob, options?: { signal?: AbortSignal; topK?: number }): Promise<ClassifyResult>;
-  dispose(): void;
-  /** How the loaded model's spec was found (ClassifierClient has it). */
-  readonly modelDetails?: { specSummary: string; warnings: string[] };
-}
-
-/** What the store needs from the page; injected so it can be driven without a browser. */
-export interface AppEnvironment {
-  client: ClassifierLike;
-  /** Reads the deployment's model list. */
-  fetchModelIndex: () => Promise<ModelIndex>;
-  /** Turns a model URL from the index (relative to the app's base) into one the client can fetch. */
-  resolveModelUrl: (url: string) => string;
-  createObjectURL: (blob: Blob) => string;
-  revokeObjectURL: (url: string) => void;
-  /** Where user models are kept offline; without it they work until the page closes. */
-  userModels?: UserModelStore;
-  /** Keeps the chosen model in the address bar (`?model=`), so a reload comes back to it. */
-  rememberModel?: (id: string | undefined) => void;
-}
-
-/** `?backend=`, `?threads=` and `?model=` from the page URL. */
-export interface UrlOptions {
-  backend: BackendPreference;
-  /** ORT's WASM thread count, 1..16 (honoured only where the page is crossOriginIsolated). */
-  threads?: number;
-  modelId?: string;
-  /** Why part of the URL was ignored (e.g. a `?threads=` out of range), for the model panel. */
-  notice?: string;
-}
-
-export function parseUrlOptions(search: string): UrlOptions {
-  const params = new URLSearchParams(search);
-  const backend = params.get('backend');
-  const modelId = params.get('model') ?? undefined;
-  const options: UrlOptions = {
-    backend: backend === 'wasm' || backend === 'webgpu' || backend === 'auto' ? backend : 'auto',
-    modelId: modelId || undefined,
-  };
-  const threads = params.get('threads');
-  if (threads !== null) {
-    const n = Number(threads);
-    if (/^\d+$/.test(threads.trim()) && n >= 1 && n <= 16) options.threads = n;
-    else options.notice = `Ignoring ?threads=${threads}: it must be a whole number from 1 to 16.`;
-  }
-  return options;
-}
-
-/** How a probability is shown: whole percent, or one decimal below 10 % so small scores don't all read "0%". */
-export function formatPercent(score: number): string {
-  const percent = score * 100;
-  if (percent >= 10 || percent === 0) return `${Math.round(percent)}%`;
-  if (percent < 0.1) return '<0.1%';
-  return `${percent.toFixed(1)}%`;
-}
-
-export function formatMs(ms: number): string {
-  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 const MAX_ANNOUNCEMENTS = 8;
 
@@ -218,7 +126,7 @@ export class AppStore {
     try {
       index = await this.env.fetchModelIndex();
     } catch (error) {
-      this.failModel(`Could not read the model list: ${errorMessage(error)}`);
+      this.failModel(`Could not read the model list: ${userMessage(error)}`);
       return;
     }
     let entry = index.models.find((model) => model.id === (options.modelId ?? index.default));
@@ -240,19 +148,12 @@ export class AppStore {
       return;
     }
     try {
-      const model = await this.env.client.loadModel({
-        kind: 'url',
-        url: this.env.resolveModelUrl(entry.url),
-        id: entry.id,
-      });
-      this.loaded = {
-        source: { kind: 'url', url: this.env.resolveModelUrl(entry.url), id: entry.id },
-        label: entry.name,
-        origin: { kind: 'site', id: entry.id },
-      };
+      const source = siteModelSource(entry, this.env.resolveModelUrl);
+      const model = await this.env.client.loadModel(source);
+      this.loaded = { source, label: entry.name, origin: { kind: 'site', id: entry.id } };
       this.set({ model, modelError: undefined, modelOrigin: this.loaded.origin });
     } catch (error) {
-      this.failModel(`Could not load ${entry.name}: ${errorMessage(error)}`);
+      this.failModel(`Could not load ${entry.name}: ${userMessage(error)}`);
     }
   }
 
@@ -266,7 +167,7 @@ export class AppStore {
     try {
       this.set({ userModels: await this.env.userModels.list() });
     } catch (error) {
-      this.set({ userModels: [], modelNotice: `Your saved models could not be read: ${errorMessage(error)}` });
+      this.set({ userModels: [], modelNotice: `Your saved models could not be read: ${userMessage(error)}` });
     }
   }
 
@@ -288,7 +189,7 @@ export class AppStore {
         this.announce(`Model ready: ${model.spec.name}`);
         return model;
       } catch (error) {
-        this.failModel(`Could not load ${label}: ${errorMessage(error)}`);
+        this.failModel(`Could not load ${label}: ${userMessage(error)}`);
         return undefined;
       }
     })();
@@ -323,26 +224,15 @@ export class AppStore {
     const store = this.env.userModels;
     if (!store) return;
     try {
-      const modelFile = files.find(isModelFile);
-      let saveId = id ?? model.spec.id;
-      if (!id) {
-        // Two different files may both be called model.onnx: don't let one replace the other.
-        const taken = new Map(this.state.userModels.map((m) => [m.id, m]));
-        const same = (m: SavedUserModel) =>
-          m.modelFile === modelFile?.name && m.files.find((f) => f.name === m.modelFile)?.size === modelFile?.size;
-        for (let n = 2; taken.has(saveId) && !same(taken.get(saveId) as SavedUserModel); n++)
-          saveId = `${model.spec.id}-${n}`;
-      }
-      const toSave = files.filter((f) => f.name !== OVERRIDES_FILE);
-      if (overrides) toSave.push(new File([JSON.stringify(overrides)], OVERRIDES_FILE, { type: 'application/json' }));
-      const saved = await store.save(toSave, { ...model.spec, id: saveId });
+      const saveId = id ?? freeUserModelId(model.spec.id, files, this.state.userModels);
+      const saved = await store.save(filesToSave(files, overrides), { ...model.spec, id: saveId });
       this.loaded = this.loaded && { ...this.loaded, origin: { kind: 'user', id: saved.id } };
       this.set({ modelOrigin: { kind: 'user', id: saved.id } });
       this.env.rememberModel?.(saved.id);
       await this.refreshUserModels();
     } catch (error) {
       this.set({
-        modelNotice: `${model.spec.name} works, but could not be kept for offline use: ${errorMessage(error)}`,
+        modelNotice: `${model.spec.name} works, but could not be kept for offline use: ${userMessage(error)}`,
       });
     }
   }
@@ -355,30 +245,15 @@ export class AppStore {
     try {
       saved = await store.load(id);
     } catch (error) {
-      this.failModel(errorMessage(error));
+      this.failModel(userMessage(error));
       return undefined;
     }
     if (!saved) {
       this.failModel(`Your model “${id}” is no longer saved on this device.`);
       return undefined;
     }
-    const files = [
-      new File([saved.modelBytes as Uint8Array<ArrayBuffer>], saved.modelFile),
-      ...saved.companions
-        .filter((c) => c.name !== OVERRIDES_FILE)
-        .map((c) => new File([c.bytes as Uint8Array<ArrayBuffer>], c.name)),
-    ];
-    const overridesFile = saved.companions.find((c) => c.name === OVERRIDES_FILE);
-    let overrides: PartialModelSpec | undefined;
-    try {
-      overrides = overridesFile
-        ? (JSON.parse(new TextDecoder().decode(overridesFile.bytes)) as PartialModelSpec)
-        : undefined;
-    } catch {
-      overrides = undefined;
-    }
-    const source: ModelSource = { kind: 'files', files, id: saved.id, overrides };
-    const model = await this.loadSource(source, saved.name, { kind: 'user', id: saved.id }, files);
+    const source = savedModelSource(saved);
+    const model = await this.loadSource(source, saved.name, { kind: 'user', id: saved.id }, source.files);
     if (model) this.env.rememberModel?.(saved.id);
     return model;
   }
@@ -391,7 +266,7 @@ export class AppStore {
     const entry = this.state.models.find((m) => m.id === id);
     if (!entry) return undefined;
     this.set({ modelEntry: entry });
-    const source: ModelSource = { kind: 'url', url: this.env.resolveModelUrl(entry.url), id: entry.id };
+    const source = siteModelSource(entry, this.env.resolveModelUrl);
     const model = await this.loadSource(source, entry.name, { kind: 'site', id: entry.id });
     if (model) this.env.rememberModel?.(entry.id);
     return model;
@@ -420,7 +295,7 @@ export class AppStore {
     try {
       await this.env.userModels?.remove(id);
     } catch (error) {
-      this.failModel(`Could not remove ${name}: ${errorMessage(error)}`);
+      this.failModel(`Could not remove ${name}: ${userMessage(error)}`);
       return;
     }
     if (this.state.modelOrigin?.kind === 'user' && this.state.modelOrigin.id === id) {
@@ -485,7 +360,7 @@ export class AppStore {
       );
     } catch (error) {
       if (controller.signal.aborted) return; // removed by the user; nothing to report
-      const message = errorMessage(error);
+      const message = userMessage(error);
       this.updatePhoto(photo.id, { status: 'error', error: message });
       this.announce(`${photo.name}: ${message}`);
     } finally {
@@ -517,31 +392,7 @@ export class AppStore {
   }
 }
 
-function errorMessage(error: unknown): string {
-  if (error instanceof ClassifyError) return error.message;
-  if (error instanceof Error && error.message) return error.message;
-  return String(error);
-}
-
-/**
- * Image files on a clipboard paste. Screenshots arrive as "image.png" every time, so unnamed or generic pastes get a
- * distinct name to tell their cards apart.
- */
-export function filesFromClipboard(data: DataTransfer | null, now = new Date()): File[] {
-  if (!data) return [];
-  const files: File[] = [];
-  for (const item of Array.from(data.items)) {
-    if (item.kind !== 'file' || !item.type.startsWith('image/')) continue;
-    const file = item.getAsFile();
-    if (!file) continue;
-    if (file.name && file.name !== 'image.png') {
-      files.push(file);
-      continue;
-    }
-    const extension = file.type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
-    const stamp = now.toTimeString().slice(0, 8).replaceAll(':', '');
-    const suffix = files.length > 0 ? `-${files.length + 1}` : '';
-    files.push(new File([file], `pasted-${stamp}${suffix}.${extension}`, { type: file.type }));
-  }
-  return files;
+/** A ClassifyError's message is written for the user as it is; any other thrown value goes through errorMessage. */
+function userMessage(error: unknown): string {
+  return error instanceof ClassifyError ? error.message : errorMessage(error);
 }

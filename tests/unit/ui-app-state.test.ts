@@ -1,14 +1,12 @@
 /** The UI store without a browser: per-photo independence, load ordering, announcements and object-URL lifetimes. */
 import { describe, expect, it } from 'vitest';
 import { ClassifyError, type ClassifyResult, type LoadedModel, type ModelLoadStatus } from '../../src/inference/types';
-import {
-  AppStore,
-  type ClassifierLike,
-  filesFromClipboard,
-  formatPercent,
-  type ModelIndex,
-  parseUrlOptions,
-} from '../../src/ui/app-state';
+import { AppStore } from '../../src/ui/app-state';
+import { filesFromClipboard } from '../../src/ui/clipboard';
+import { formatPercent } from '../../src/ui/format';
+import type { ClassifierLike } from '../../src/ui/services';
+import type { ModelIndex } from '../../src/ui/site-models';
+import { parseUrlOptions } from '../../src/ui/url-options';
 import { tinySpec } from '../helpers/ui-fixtures';
 
 const INDEX: ModelIndex = {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedModel, ModelLoadStatus, ModelSource } from '../../src/inference/types';
 import { createModelStore, memoryBackend } from '../../src/model/model-store';
 import type { ModelSpec } from '../../src/model/spec';
-import { AppStore, type ClassifierLike, type ModelIndex, OVERRIDES_FILE } from '../../src/ui/app-state';
+import { AppStore } from '../../src/ui/app-state';
+import type { ClassifierLike } from '../../src/ui/services';
+import type { ModelIndex } from '../../src/ui/site-models';
+import { OVERRIDES_FILE } from '../../src/ui/user-model-files';
 import { tinySpec } from '../helpers/ui-fixtures';
 
 const INDEX: ModelIndex = { default: 'site', models: [{ id: 'site', name: 'Site model', url: 'models/site.onnx' }] };

@@ -1,0 +1,41 @@
+/**
+ * What the UI store needs from the world, as interfaces: the page hands in the real classifier, model list and
+ * model store (src/main.tsx); tests hand in fakes and drive the store without a browser.
+ */
+import type { ClassifyResult, LoadedModel, ModelLoadStatus, ModelSource } from '../inference/types';
+import type { LoadedUserModel, SavedUserModel } from '../model/model-store';
+import type { ModelIndex } from './site-models';
+
+/** The part of `ClassifierClient` (src/inference/classifier-client.ts) the UI uses. */
+export interface ClassifierLike {
+  onLoadStatus(listener: (status: ModelLoadStatus) => void): () => void;
+  readonly loadStatus: ModelLoadStatus;
+  loadModel(source: ModelSource): Promise<LoadedModel>;
+  classify(photo: Blob, options?: { signal?: AbortSignal; topK?: number }): Promise<ClassifyResult>;
+  dispose(): void;
+  /** How the loaded model's spec was found (ClassifierClient has it). */
+  readonly modelDetails?: { specSummary: string; warnings: string[] };
+}
+
+/** The user's saved models (src/model/model-store.ts). */
+export interface UserModelStore {
+  list(): Promise<SavedUserModel[]>;
+  save(files: readonly File[], spec: LoadedModel['spec']): Promise<SavedUserModel>;
+  load(id: string): Promise<LoadedUserModel | undefined>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** Everything the store reaches outside itself. */
+export interface AppEnvironment {
+  client: ClassifierLike;
+  /** Reads the deployment's model list. */
+  fetchModelIndex: () => Promise<ModelIndex>;
+  /** Turns a model URL from the index (relative to the app's base) into one the client can fetch. */
+  resolveModelUrl: (url: string) => string;
+  createObjectURL: (blob: Blob) => string;
+  revokeObjectURL: (url: string) => void;
+  /** Where user models are kept offline; without it they work until the page closes. */
+  userModels?: UserModelStore;
+  /** Keeps the chosen model in the address bar (`?model=`), so a reload comes back to it. */
+  rememberModel?: (id: string | undefined) => void;
+}

@@ -1,0 +1,37 @@
+/** The page's address as settings: `?backend=`, `?threads=` and `?model=` in, the chosen model back out. */
+import type { BackendPreference } from '../inference/types';
+
+/** `?backend=`, `?threads=` and `?model=` from the page URL. */
+export interface UrlOptions {
+  backend: BackendPreference;
+  /** ORT's WASM thread count, 1..16 (honoured only where the page is crossOriginIsolated). */
+  threads?: number;
+  modelId?: string;
+  /** Why part of the URL was ignored (e.g. a `?threads=` out of range), for the model panel. */
+  notice?: string;
+}
+
+export function parseUrlOptions(search: string): UrlOptions {
+  const params = new URLSearchParams(search);
+  const backend = params.get('backend');
+  const modelId = params.get('model') ?? undefined;
+  const options: UrlOptions = {
+    backend: backend === 'wasm' || backend === 'webgpu' || backend === 'auto' ? backend : 'auto',
+    modelId: modelId || undefined,
+  };
+  const threads = params.get('threads');
+  if (threads !== null) {
+    const n = Number(threads);
+    if (/^\d+$/.test(threads.trim()) && n >= 1 && n <= 16) options.threads = n;
+    else options.notice = `Ignoring ?threads=${threads}: it must be a whole number from 1 to 16.`;
+  }
+  return options;
+}
+
+/** `href` with `?model=` set to `modelId` (or removed), so a reload comes back to the same model. */
+export function withModelParam(href: string, modelId: string | undefined): URL {
+  const url = new URL(href);
+  if (modelId) url.searchParams.set('model', modelId);
+  else url.searchParams.delete('model');
+  return url;
+}
