@@ -21,7 +21,7 @@ export async function perPhotoLatency(ctx) {
   const contenders = perPhotoContenders(ctx, out, oneThread);
   /** @type {Record<string, Record<string, Record<string, number[]>>>} per contender, per photo, per figure */
   const samples = {};
-  /** The card's timing names seen in the timed runs. */
+  /** @type {Set<string>} the card's timing names seen in the timed runs */
   const shownKeys = new Set();
 
   /** Keeps a timed run's figures, and the first top-5 each contender gave for each photo. @param {Contender} c @param {Photo} p @param {Sample} s */
