@@ -207,3 +207,26 @@ export function peerClassify(page, photoUrl) {
     photoUrl,
   );
 }
+
+/**
+ * Opens pages that stay open until `closeAll`, each in a browser context of its own: the per-photo contenders keep
+ * theirs open through the batch, as one run's load.
+ * @param {import('@playwright/test').Browser} browser
+ */
+export function pageOpener(browser) {
+  /** @type {import('@playwright/test').BrowserContext[]} */
+  const contexts = [];
+  /** @param {string} url @param {boolean} [instrument] with appInstrumentation @param {import('@playwright/test').BrowserContextOptions} [options] */
+  async function openPage(url, instrument = false, options = {}) {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    if (instrument) await context.addInitScript(appInstrumentation);
+    const page = await context.newPage();
+    await page.goto(url);
+    return page;
+  }
+  async function closeAll() {
+    for (const context of contexts) await context.close().catch(() => {});
+  }
+  return { openPage, closeAll };
+}

@@ -1,0 +1,136 @@
+// @ts-check
+/**
+ * latest.json: the run's figures, with the headline ratios (ours / theirs or ours / floor, of medians from the same
+ * run; lower is better) up front.
+ */
+import { medianOf } from './figures.mjs';
+import { ratio } from './stats.mjs';
+
+/**
+ * Each ratio: [name, numerator row, denominator row (or two: the faster, or smaller, of a peer's two backends), what].
+ * batch_ratio is floor/app in photos/s, i.e. app time per photo / floor time per photo: lower is better like the rest.
+ * @type {[string, string, string | [string, string], string][]}
+ */
+const RATIOS = [
+  [
+    'overhead_ratio',
+    'app.e2e.shared',
+    'floor.run',
+    'OnSight e2e (file → top-5 on screen) / session.run on a pre-made tensor, shared photos, default model',
+  ],
+  ['overhead_ratio_12mp', 'app.e2e.12mp', 'floor.run', 'the same on the 12 MP photo'],
+  [
+    'threads_ratio_floor',
+    'floor.run',
+    'floor.run.1thread',
+    `floor session.run at the app's thread count / at 1 thread`,
+  ],
+  [
+    'threads_ratio_app',
+    'app.e2e.shared',
+    'app.e2e.shared.1thread',
+    'OnSight e2e at its own thread count / at 1 thread',
+  ],
+  ['batch_ratio', 'floor.batch', 'app.batch', 'floor photos/s / OnSight photos/s (time per photo, ours / floor)'],
+  [
+    'nsfwjs_latency_ratio',
+    'app.e2e.shared',
+    ['nsfwjs.webgl.latency', 'nsfwjs.wasm.latency'],
+    'OnSight default model / nsfwjs (faster backend), file → top-5',
+  ],
+  [
+    'nsfwjs_cold_start_ratio',
+    'app.cold.first_result',
+    ['nsfwjs.webgl.cold.first_result', 'nsfwjs.wasm.cold.first_result'],
+    'navigation → first result, first visit; against the faster nsfwjs backend',
+  ],
+  [
+    'nsfwjs_bytes_ratio',
+    'app.cold.bytes',
+    ['nsfwjs.webgl.cold.bytes', 'nsfwjs.wasm.cold.bytes'],
+    'bytes until first result, first visit; against the smaller nsfwjs backend',
+  ],
+  [
+    'transformersjs_latency_ratio',
+    'app_zoo.latency',
+    'transformersjs.latency',
+    'same zoo model and photos: OnSight / Transformers.js, file → top-5',
+  ],
+  [
+    'transformersjs_cold_start_ratio',
+    'app_zoo.cold.first_result',
+    'transformersjs.cold.first_result',
+    'navigation → first result, first visit, zoo model',
+  ],
+  [
+    'transformersjs_bytes_ratio',
+    'app_zoo.cold.bytes',
+    'transformersjs.cold.bytes',
+    'bytes until first result, first visit, zoo model',
+  ],
+];
+
+/**
+ * The ratios by name, why each missing one is missing, and each one's parts for `details.ratios`.
+ * @param {readonly import('./figures.mjs').Row[]} rows
+ */
+export function ratios(rows) {
+  const med = (/** @type {string} */ id) => medianOf(rows, id);
+  /** @type {Record<string, number | null>} */
+  const values = {};
+  /** @type {Record<string, string>} */
+  const reasons = {};
+  /** @type {Record<string, { value: number | null, numerator: string, denominator: string, what: string }>} */
+  const parts = {};
+  for (const [name, a, b, what] of RATIOS) {
+    let bId = typeof b === 'string' ? b : b[0];
+    if (Array.isArray(b)) {
+      const [x, y] = b;
+      const mx = med(x);
+      const my = med(y);
+      bId = mx == null ? y : my == null ? x : mx <= my ? x : y;
+    }
+    const value = ratio(med(a), med(bId));
+    if (value == null) {
+      const missing = [a, bId].filter((id) => med(id) == null);
+      reasons[name] =
+        `not measured: ${missing.map((id) => `${id} (${rows.find((r) => r.id === id)?.reason ?? 'missing'})`).join('; ')}`;
+    }
+    parts[name] = { value, numerator: a, denominator: bId, what };
+    values[name] = value;
+  }
+  return { values, reasons, parts };
+}
+
+/**
+ * @param {{ started: Date, argv: string[], opts: import('../sections/context.mjs').Options,
+ *   photos: { name: string }[], figures: import('./figures.mjs').Figures, machine: Record<string, unknown>,
+ *   loadAtEnd: number[] }} o
+ */
+export function assembleResult(o) {
+  const { rows, details, notes } = o.figures;
+  const r = ratios(rows);
+  details.ratios = { ...details.ratios, ...r.parts };
+  return {
+    date: o.started.toISOString(),
+    command: `npm run bench${o.argv.length > 0 ? ` -- ${o.argv.join(' ')}` : ''}`,
+    machine: { ...o.machine, load_average_at_end: o.loadAtEnd },
+    settings: {
+      iterations: o.opts.iterations,
+      warmup: o.opts.warmup,
+      cold_starts: o.opts.cold,
+      batch: o.opts.batch,
+      quick: o.opts.quick,
+      photos: o.photos.map((p) => p.name),
+      big_photo: '12 MP (4256×2832) upscaled from eagle.jpg with sharp, in a temp dir',
+      threads: details.threads_used_for_floor_and_peers ?? null,
+      served_by:
+        'tools/serve.mjs (COOP/COEP, so every page — app, floor and peers — is crossOriginIsolated and may use threads), behind a byte-counting proxy',
+    },
+    ...r.values,
+    reasons: r.reasons,
+    notes,
+    rows,
+    details,
+  };
+}
