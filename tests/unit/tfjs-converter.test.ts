@@ -60,6 +60,23 @@ describe('unsupported layers', () => {
   });
 });
 
+describe('layer registry', () => {
+  it('holds every family of layers, each class name once', () => {
+    expect(Object.keys(LAYERS).sort()).toEqual(
+      [
+        ...['Dense', 'Activation'],
+        ...['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D'],
+        ...['AveragePooling2D', 'MaxPooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D'],
+        'BatchNormalization',
+        ...['ReLU', 'Softmax'],
+        ...['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'],
+        ...['ZeroPadding2D', 'Flatten', 'Reshape'],
+        ...['Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
+      ].sort(),
+    );
+  });
+});
+
 describe('weight decoding', () => {
   it('dequantises uint8 / uint16 affinely and decodes float16', () => {
     const u8 = decodeWeight(
