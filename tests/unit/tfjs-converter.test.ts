@@ -214,7 +214,7 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
     const saved = await saveToMemory(model);
 
     // Written the way nsfwjs ships its models: UMD bundles exporting the model JSON and the shard as base64.
-    dir = mkdtempSync(join(tmpdir(), 'tfjs-to-onnx-'));
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-layers-'));
     const umd = (global: string, value: string) =>
       `!function(e){if("object"==typeof exports&&"undefined"!=typeof module)module.exports=e();else this.${global}=e()}(function(){return ${value}});\n`;
     const modelJson = {
