@@ -1,5 +1,5 @@
 /**
- * Proof that public/models/default/model.onnx (converted at install time by tools/tfjs-to-onnx) computes what
+ * Proof that public/models/default/model.onnx (converted at install time by src/convert/tfjs-layers) computes what
  * nsfwjs computes: the original TF.js layers model, loaded by nsfwjs's own loader from its JS-wrapped files and run
  * on TF.js's pure-JS CPU backend, against the ONNX model in onnxruntime-web, on the same preprocessed tensors.
  */
@@ -120,7 +120,10 @@ describe('default model (nsfwjs MobileNetV2 → ONNX) parity', () => {
       throw new Error(`CI: the shared test photos are missing from ${photoDir} (${PHOTOS.join(', ')})`);
     }
     // Regenerates the model only when its inputs changed (a stamp check otherwise).
-    execFileSync(process.execPath, [join(root, 'tools', 'ensure-default-model.mjs')], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'tools', 'ensure-default-model.ts')], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     modelBytes = new Uint8Array(readFileSync(modelFile));
 
     await tf.setBackend('cpu');

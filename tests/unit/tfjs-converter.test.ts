@@ -1,7 +1,8 @@
 /**
- * Unit tests of tools/tfjs-to-onnx: TF "same" padding, clear errors for unsupported layers, weight decoding, and a
- * small generated Sequential model wrapping a nested functional model (the shape of a Teachable Machine export)
- * converted and run in onnxruntime-web against TF.js.
+ * Unit tests of the TF.js layers converter (src/convert/tfjs-layers): TF "same" padding, clear errors for unsupported
+ * layers, weight decoding, and a small generated Sequential model wrapping a nested functional model (the shape of a
+ * Teachable Machine export) converted and run in onnxruntime-web against TF.js, both from files on disk (through
+ * tools/tfjs-layers-files.ts) and from bytes alone (as the browser will hand them over).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,13 +12,16 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  convertTfjsToOnnx,
+  convertDecodedModel,
+  convertTfjsLayersModel,
+  decodeManifest,
+  decodeWeight,
   LAYERS,
-  readTfjsModel,
   samePadding,
   UnsupportedLayerError,
-} from '../../tools/tfjs-to-onnx/index.mjs';
-import { decodeManifest, decodeWeight, type WeightSpec } from '../../tools/tfjs-to-onnx/read-tfjs-model.mjs';
+  type WeightSpec,
+} from '../../src/convert/tfjs-layers/index';
+import { readTfjsLayersFiles } from '../../tools/tfjs-layers-files';
 
 const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');
 
@@ -49,11 +53,27 @@ describe('unsupported layers', () => {
         },
       },
       weights: new Map(),
-      files: [],
     };
-    expect(() => convertTfjsToOnnx(model)).toThrow(UnsupportedLayerError);
-    expect(() => convertTfjsToOnnx(model)).toThrow(/unsupported layer type "LSTM" \(layer "my_lstm"\)/);
+    expect(() => convertDecodedModel(model)).toThrow(UnsupportedLayerError);
+    expect(() => convertDecodedModel(model)).toThrow(/unsupported layer type "LSTM" \(layer "my_lstm"\)/);
     expect(Object.keys(LAYERS)).toContain('DepthwiseConv2D');
+  });
+});
+
+describe('layer registry', () => {
+  it('holds every family of layers, each class name once', () => {
+    expect(Object.keys(LAYERS).sort()).toEqual(
+      [
+        ...['Dense', 'Activation'],
+        ...['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D'],
+        ...['AveragePooling2D', 'MaxPooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D'],
+        'BatchNormalization',
+        ...['ReLU', 'Softmax'],
+        ...['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'],
+        ...['ZeroPadding2D', 'Flatten', 'Reshape'],
+        ...['Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
+      ].sort(),
+    );
   });
 });
 
@@ -194,7 +214,7 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
     const saved = await saveToMemory(model);
 
     // Written the way nsfwjs ships its models: UMD bundles exporting the model JSON and the shard as base64.
-    dir = mkdtempSync(join(tmpdir(), 'tfjs-to-onnx-'));
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-layers-'));
     const umd = (global: string, value: string) =>
       `!function(e){if("object"==typeof exports&&"undefined"!=typeof module)module.exports=e();else this.${global}=e()}(function(){return ${value}});\n`;
     const modelJson = {
@@ -208,12 +228,12 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
       umd('group1_shard1of1', JSON.stringify(saved.weightBytes.toString('base64'))),
     );
 
-    const read = readTfjsModel(join(dir, 'model.min.js'));
-    const result = convertTfjsToOnnx(read, { inputName: 'pixels', outputName: 'scores' });
+    const files = readTfjsLayersFiles(join(dir, 'model.min.js'));
+    const result = await convertTfjsLayersModel(files, { inputName: 'pixels', outputName: 'scores' });
     expect(result.unusedWeights).toEqual([]);
     expect(result.inputs).toEqual([{ name: 'pixels', dims: ['batch', 33, 27, 3] }]);
     expect(result.outputs).toEqual([{ name: 'scores', dims: ['batch', 3] }]);
-    onnxBytes = result.bytes;
+    onnxBytes = result.onnx;
   }, 60_000);
 
   afterAll(() => {
@@ -234,6 +254,64 @@ describe('Sequential wrapping a nested functional model, through JS-wrapped file
 
   it('computes what TF.js computes', async () => {
     expect(await maxDiffVsTfjs(model, onnxBytes, 'pixels', 'scores')).toBeLessThan(1e-5);
+  });
+});
+
+describe('from bytes alone (model.json text + shard bytes, no files), as the browser will call it', () => {
+  it('computes what TF.js computes, whether the shards come from a Map or from a function', async () => {
+    await tf.setBackend('cpu');
+    const model = buildModel();
+    const saved = await saveToMemory(model);
+    // Plain Uint8Arrays (not Node Buffers), split in two shards that the library must join in manifest order.
+    const all = new Uint8Array(saved.weightBytes);
+    const cut = Math.floor(all.length / 3);
+    const paths = ['weights/group1-shard1of2.bin', 'weights/group1-shard2of2.bin'];
+    const shards = new Map([
+      [paths[0] as string, all.slice(0, cut)],
+      [paths[1] as string, all.slice(cut)],
+    ]);
+    const modelJson = JSON.stringify({
+      modelTopology: saved.modelTopology,
+      format: 'layers-model',
+      weightsManifest: [{ paths, weights: saved.weightSpecs }],
+    });
+    const requested: string[] = [];
+    const fromFunction = await convertTfjsLayersModel({
+      modelJson,
+      weights: async (path) => {
+        requested.push(path);
+        return (shards.get(path) as Uint8Array).slice().buffer; // an ArrayBuffer, as fetch's arrayBuffer() gives
+      },
+    });
+    const fromMap = await convertTfjsLayersModel({ modelJson, weights: shards }, { outputName: 'scores' });
+    expect(requested).toEqual(paths);
+    expect(fromMap.unusedWeights).toEqual([]);
+    expect(fromMap.outputs).toEqual([{ name: 'scores', dims: ['batch', 3] }]);
+    expect(fromFunction.onnx).toBeInstanceOf(Uint8Array);
+    expect(fromFunction.outputs.map((o) => o.name)).toEqual(['output_0']);
+    const inputName = fromMap.inputs[0]?.name as string;
+    expect(await maxDiffVsTfjs(model, fromMap.onnx, inputName, 'scores')).toBeLessThan(1e-5);
+    expect(await maxDiffVsTfjs(model, fromFunction.onnx, inputName, 'output_0')).toBeLessThan(1e-5);
+  });
+
+  it('names a shard the source does not have', async () => {
+    const modelJson = {
+      modelTopology: { class_name: 'Sequential', config: { layers: [] } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }],
+    };
+    await expect(convertTfjsLayersModel({ modelJson, weights: new Map() })).rejects.toThrow(
+      'weight shard "group1-shard1of1.bin" is missing',
+    );
+  });
+
+  it('refuses a graph model and text that is not JSON', async () => {
+    const graphModel = { format: 'graph-model', modelTopology: { node: [] } };
+    await expect(convertTfjsLayersModel({ modelJson: graphModel, weights: new Map() })).rejects.toThrow(
+      /format "graph-model" is not supported/,
+    );
+    await expect(convertTfjsLayersModel({ modelJson: '<html>', weights: new Map() })).rejects.toThrow(
+      /model\.json: not JSON/,
+    );
   });
 });
 
@@ -261,17 +339,14 @@ describe('uint8-quantised weights (keepQuantizedWeights)', () => {
     );
 
     const weights = decodeManifest([{ paths: ['shard'], weights: specs as WeightSpec[] }], () => qBytes);
-    const kept = convertTfjsToOnnx(
-      { modelTopology, weights, files: [] },
-      { keepQuantizedWeights: true, outputName: 'out' },
-    );
-    const plain = convertTfjsToOnnx({ modelTopology, weights, files: [] }, { outputName: 'out' });
-    expect(kept.bytes.length).toBeLessThan(plain.bytes.length);
-    const uint8Inits = onnx.ModelProto.decode(kept.bytes).graph?.initializer?.filter(
+    const kept = convertDecodedModel({ modelTopology, weights }, { keepQuantizedWeights: true, outputName: 'out' });
+    const plain = convertDecodedModel({ modelTopology, weights }, { outputName: 'out' });
+    expect(kept.onnx.length).toBeLessThan(plain.onnx.length);
+    const uint8Inits = onnx.ModelProto.decode(kept.onnx).graph?.initializer?.filter(
       (t) => t.dataType === onnx.TensorProto.DataType.UINT8,
     );
     expect(uint8Inits?.length).toBeGreaterThan(0);
     const inputName = kept.inputs[0]?.name as string;
-    expect(await maxDiffVsTfjs(original, kept.bytes, inputName, 'out')).toBeLessThan(1e-5);
+    expect(await maxDiffVsTfjs(original, kept.onnx, inputName, 'out')).toBeLessThan(1e-5);
   });
 });

@@ -1,60 +1,65 @@
-// @ts-check
 /**
- * Walks a Keras model topology (as stored in TF.js `model.json`) and emits ONNX nodes through layers.mjs.
+ * Walks a Keras model topology (as stored in TF.js `model.json`) and emits ONNX nodes through the layer registry.
  * Handles functional models (`Model` / `Functional`: `config.layers` with Keras 2.x `inbound_nodes`
  * `[[layer, nodeIndex, tensorIndex, kwargs], ...]`), `Sequential` (config as a list or `{layers}`), and models nested
  * inside either (Teachable Machine exports are a Sequential wrapping a functional MobileNet and a Sequential head).
  */
-import { convertLayer } from './layers.mjs';
+import type { GraphBuilder, Tensor } from './builder';
+import { convertLayer } from './layers/registry';
 
-/**
- * @typedef {import('./builder.mjs').GraphBuilder} GraphBuilder
- * @typedef {import('./builder.mjs').Tensor} Tensor
- * @typedef {{ name?: string, class_name: string, config: any, inbound_nodes?: any[] }} LayerJson
- */
+/** A layer or a model as it appears in the topology JSON. */
+export interface TopologyLayer {
+  name?: string;
+  class_name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Keras config JSON, read field by field
+  config: any;
+  // biome-ignore lint/suspicious/noExplicitAny: Keras 2.x inbound node lists, checked by inboundRefs
+  inbound_nodes?: any[];
+}
+
+export interface EmitOptions {
+  /** Name of the first graph input, instead of its InputLayer's name. */
+  inputName?: string;
+}
+
+/** A reference to one output of one call of a layer: [layerName, nodeIndex, tensorIndex]. */
+type TensorRef = [string, number, number];
 
 const CONTAINERS = new Set(['Model', 'Functional', 'Sequential']);
 
 /**
  * Creates a graph input for an InputLayer (or a Sequential's first layer with batch_input_shape); rank-4 inputs
  * are declared NHWC and transposed to NCHW inside the graph.
- * @param {GraphBuilder} b
- * @param {any} config
- * @param {{ inputName?: string }} options
- * @returns {Tensor}
  */
-function graphInput(b, config, options) {
-  const shape =
+// biome-ignore lint/suspicious/noExplicitAny: an InputLayer's (or first layer's) Keras config
+function graphInput(b: GraphBuilder, config: any, options: EmitOptions): Tensor {
+  const shape: unknown =
     config.batch_input_shape ?? config.batch_shape ?? (config.input_shape ? [null, ...config.input_shape] : undefined);
   if (!Array.isArray(shape)) throw new Error(`input layer "${config.name}" has no batch_input_shape`);
   if ((config.dtype ?? 'float32') !== 'float32')
     throw new Error(`input "${config.name}": dtype ${config.dtype} is not supported`);
   const name = b.unique(options.inputName && b.inputs.length === 0 ? options.inputName : (config.name ?? 'input'));
   b.inputs.push({ name, dims: shape.map((d, i) => (d == null ? (i === 0 ? 'batch' : `d${i}`) : d)) });
-  /** @type {Tensor} */
-  const t = { name, shape: [null, ...shape.slice(1)], nchw: false };
+  const t: Tensor = { name, shape: [null, ...shape.slice(1)], nchw: false };
   return shape.length === 4 ? b.toNchw(t) : t;
 }
 
-/**
- * @param {LayerJson} layer
- * @returns {string}
- */
-function layerName(layer) {
+function layerName(layer: TopologyLayer): string {
   return layer.name ?? layer.config?.name;
 }
 
 /**
  * Emits one model (top level or nested). `inputs` are the tensors it is called on; null at the top level, where
  * its input layers become graph inputs.
- * @param {GraphBuilder} b
- * @param {LayerJson} model
- * @param {Tensor[] | null} inputs
- * @param {string[]} scope names of enclosing models (for weight lookup)
- * @param {{ inputName?: string }} options
- * @returns {Tensor[]}
+ * @param scope names of enclosing models (for weight lookup)
  */
-export function emitModel(b, model, inputs, scope, options) {
+export function emitModel(
+  b: GraphBuilder,
+  model: TopologyLayer,
+  inputs: Tensor[] | null,
+  scope: string[],
+  options: EmitOptions,
+): Tensor[] {
   if (model.class_name === 'Sequential') return emitSequential(b, model, inputs, scope, options);
   if (model.class_name === 'Model' || model.class_name === 'Functional')
     return emitFunctional(b, model, inputs, scope, options);
@@ -63,34 +68,28 @@ export function emitModel(b, model, inputs, scope, options) {
   );
 }
 
-/**
- * @param {GraphBuilder} b
- * @param {LayerJson} layer
- * @param {Tensor[]} inputs
- * @param {string[]} scope
- * @param {{ inputName?: string }} options
- * @returns {Tensor[]}
- */
-function applyLayer(b, layer, inputs, scope, options) {
+function applyLayer(
+  b: GraphBuilder,
+  layer: TopologyLayer,
+  inputs: Tensor[],
+  scope: string[],
+  options: EmitOptions,
+): Tensor[] {
   const name = layerName(layer);
   if (CONTAINERS.has(layer.class_name)) return emitModel(b, layer, inputs, [...scope, name], options);
   return convertLayer(b, { name, class_name: layer.class_name, config: layer.config ?? {} }, inputs, scope);
 }
 
-/**
- * @param {GraphBuilder} b
- * @param {LayerJson} model
- * @param {Tensor[] | null} inputs
- * @param {string[]} scope
- * @param {{ inputName?: string }} options
- * @returns {Tensor[]}
- */
-function emitSequential(b, model, inputs, scope, options) {
-  /** @type {LayerJson[]} */
-  const layers = Array.isArray(model.config) ? model.config : model.config?.layers;
+function emitSequential(
+  b: GraphBuilder,
+  model: TopologyLayer,
+  inputs: Tensor[] | null,
+  scope: string[],
+  options: EmitOptions,
+): Tensor[] {
+  const layers: TopologyLayer[] | undefined = Array.isArray(model.config) ? model.config : model.config?.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw new Error(`Sequential "${layerName(model)}" has no layers`);
-  /** @type {Tensor[] | null} */
-  let current = inputs;
+  let current: Tensor[] | null = inputs;
   for (const layer of layers) {
     if (layer.class_name === 'InputLayer') {
       current ??= [graphInput(b, layer.config, options)];
@@ -108,13 +107,8 @@ function emitSequential(b, model, inputs, scope, options) {
   return current;
 }
 
-/**
- * Normalises one inbound node to a list of [layerName, nodeIndex, tensorIndex].
- * @param {any} node
- * @param {string} owner
- * @returns {[string, number, number][]}
- */
-function inboundRefs(node, owner) {
+/** Normalises one inbound node to a list of [layerName, nodeIndex, tensorIndex]. */
+function inboundRefs(node: unknown, owner: string): TensorRef[] {
   if (Array.isArray(node)) {
     return node.map((ref) => {
       if (!Array.isArray(ref) || typeof ref[0] !== 'string')
@@ -127,29 +121,24 @@ function inboundRefs(node, owner) {
   );
 }
 
-/**
- * @param {GraphBuilder} b
- * @param {LayerJson} model
- * @param {Tensor[] | null} inputs
- * @param {string[]} scope
- * @param {{ inputName?: string }} options
- * @returns {Tensor[]}
- */
-function emitFunctional(b, model, inputs, scope, options) {
+function emitFunctional(
+  b: GraphBuilder,
+  model: TopologyLayer,
+  inputs: Tensor[] | null,
+  scope: string[],
+  options: EmitOptions,
+): Tensor[] {
   const config = model.config;
-  /** @type {LayerJson[]} */
-  const layers = config.layers;
-  /** @type {[string, number, number][]} */
-  const inputLayers = config.input_layers.map((/** @type {any[]} */ r) => [r[0], r[1] ?? 0, r[2] ?? 0]);
-  /** @type {[string, number, number][]} */
-  const outputLayers = config.output_layers.map((/** @type {any[]} */ r) => [r[0], r[1] ?? 0, r[2] ?? 0]);
+  const layers: TopologyLayer[] = config.layers;
+  const toRef = (r: unknown[]): TensorRef => [r[0] as string, (r[1] as number) ?? 0, (r[2] as number) ?? 0];
+  const inputLayers: TensorRef[] = config.input_layers.map(toRef);
+  const outputLayers: TensorRef[] = config.output_layers.map(toRef);
   if (inputs && inputs.length !== inputLayers.length) {
     throw new Error(`model "${config.name}" takes ${inputLayers.length} inputs, called with ${inputs.length}`);
   }
-  /** @type {Map<string, Tensor>} key "layer:node:tensor" */
-  const produced = new Map();
-  /** @param {string} l @param {number} n @param {number} t */
-  const key = (l, n, t) => `${l}:${n}:${t}`;
+  /** Keyed "layer:node:tensor". */
+  const produced = new Map<string, Tensor>();
+  const key = (l: string, n: number, t: number) => `${l}:${n}:${t}`;
 
   for (const layer of layers) {
     if (layer.class_name !== 'InputLayer') continue;
@@ -162,8 +151,7 @@ function emitFunctional(b, model, inputs, scope, options) {
 
   // Keras lists layers in creation order, which is topological for a saved model's nodes; loop until every
   // inbound node has its inputs, so an out-of-order listing still works.
-  /** @type {{ layer: LayerJson, nodeIndex: number, refs: [string, number, number][] }[]} */
-  let pending = [];
+  let pending: { layer: TopologyLayer; nodeIndex: number; refs: TensorRef[] }[] = [];
   for (const layer of layers) {
     if (layer.class_name === 'InputLayer') continue;
     const nodes = layer.inbound_nodes ?? [];
@@ -172,8 +160,7 @@ function emitFunctional(b, model, inputs, scope, options) {
     });
   }
   while (pending.length > 0) {
-    /** @type {typeof pending} */
-    const waiting = [];
+    const waiting: typeof pending = [];
     for (const item of pending) {
       const ins = item.refs.map(([l, n, t]) => produced.get(key(l, n, t)));
       if (ins.some((t) => t === undefined)) {
@@ -181,7 +168,7 @@ function emitFunctional(b, model, inputs, scope, options) {
         continue;
       }
       const name = layerName(item.layer);
-      const outs = applyLayer(b, item.layer, /** @type {Tensor[]} */ (ins), scope, options);
+      const outs = applyLayer(b, item.layer, ins as Tensor[], scope, options);
       outs.forEach((t, i) => {
         produced.set(key(name, item.nodeIndex, i), t);
       });

@@ -1,12 +1,11 @@
-#!/usr/bin/env node
-// @ts-check
 /**
  * Makes sure public/models/default/model.onnx exists and is current: converts nsfwjs's MobileNetV2 (a TF.js
- * layers model shipped inside the npm package) to ONNX with tools/tfjs-to-onnx, embedding OnSight's ModelSpec in
- * the ONNX metadata. Runs at `npm install` (postinstall) and before dev/build/test; skips the work when a stamp
- * says the inputs (nsfwjs's model files, its version, the converter's sources) have not changed.
+ * layers model shipped inside the npm package) to ONNX with the converter library in src/convert/tfjs-layers,
+ * embedding OnSight's ModelSpec in the ONNX metadata. Runs at `npm install` (postinstall) and before
+ * dev/build/test; skips the work when a stamp says the inputs (nsfwjs's model files, its version, the converter's
+ * sources) have not changed.
  *
- * Usage: node tools/ensure-default-model.mjs [--force]
+ * Usage: tsx tools/ensure-default-model.ts [--force]
  */
 import { createHash } from 'node:crypto';
 import {
@@ -22,21 +21,31 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorMessage } from '../src/error-message';
+import type { ModelSpec } from '../src/model/spec';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'public', 'models', 'default');
 const outFile = join(outDir, 'model.onnx');
 const stampFile = join(outDir, '.stamp.json');
-const converterDir = join(root, 'tools', 'tfjs-to-onnx');
+/** Every source file whose change can change the converted model, so that the stamp goes stale with it. */
+const converterSources = (): string[] => [
+  ...readdirSync(join(root, 'src', 'convert', 'tfjs-layers'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(root, 'src', 'convert', 'tfjs-layers', f)),
+  join(root, 'src', 'onnx', 'write-onnx.ts'),
+  join(root, 'tools', 'tfjs-layers-files.ts'),
+  fileURLToPath(import.meta.url),
+];
 
 export const MODEL_ID = 'nsfwjs-mobilenet-v2';
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'probabilities';
 
-/** @returns {string | undefined} the nsfwjs package folder, if installed */
-function findNsfwjs() {
+/** The nsfwjs package folder, if installed. */
+function findNsfwjs(): string | undefined {
   const require = createRequire(join(root, 'package.json'));
-  let entry;
+  let entry: string;
   try {
     entry = require.resolve('nsfwjs');
   } catch {
@@ -50,11 +59,10 @@ function findNsfwjs() {
 }
 
 /**
- * @param {string} version nsfwjs's version
- * @param {string[]} labels class names in output order
- * @returns {import('../src/model/spec').ModelSpec}
+ * @param version nsfwjs's version
+ * @param labels class names in output order
  */
-export function defaultModelSpec(version, labels) {
+export function defaultModelSpec(version: string, labels: string[]): ModelSpec {
   return {
     format: 1,
     id: MODEL_ID,
@@ -92,31 +100,23 @@ export function defaultModelSpec(version, labels) {
   };
 }
 
-/** @param {string} file */
-function sha256(file) {
+function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-/**
- * @param {string} pkgDir
- * @param {string} version
- */
-function inputsHash(pkgDir, version) {
+function inputsHash(pkgDir: string, version: string): string {
   const modelDir = join(pkgDir, 'dist', 'models', 'mobilenet_v2');
   const files = [
     ...readdirSync(modelDir).map((f) => join(modelDir, f)),
     join(pkgDir, 'dist', 'esm', 'nsfw_classes.js'),
-    ...readdirSync(converterDir)
-      .filter((f) => f.endsWith('.mjs'))
-      .map((f) => join(converterDir, f)),
-    fileURLToPath(import.meta.url),
+    ...converterSources(),
   ].sort();
   const h = createHash('sha256').update(`nsfwjs@${version}\n`);
   for (const f of files) h.update(`${relative(root, f)} ${sha256(f)}\n`);
   return h.digest('hex');
 }
 
-async function main() {
+async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const pkgDir = findNsfwjs();
   if (!pkgDir) {
@@ -145,17 +145,19 @@ async function main() {
     }
   }
 
-  const { convertTfjsToOnnx, readTfjsModel } = await import('./tfjs-to-onnx/index.mjs');
+  // Loaded only when there is work to do: the up-to-date check above must stay fast.
+  const { convertTfjsLayersModel } = await import('../src/convert/tfjs-layers/index');
+  const { readTfjsLayersFiles } = await import('./tfjs-layers-files');
   const started = performance.now();
   const { NSFW_CLASSES } = await import(pathToFileURL(join(pkgDir, 'dist', 'esm', 'nsfw_classes.js')).href);
-  /** @type {string[]} */
-  const labels = Object.keys(NSFW_CLASSES)
+  const classes: Record<number, string> = NSFW_CLASSES;
+  const labels = Object.keys(classes)
     .map(Number)
     .sort((a, b) => a - b)
-    .map((i) => NSFW_CLASSES[i]);
+    .map((i) => classes[i] as string);
   const spec = defaultModelSpec(version, labels);
-  const model = readTfjsModel(join(pkgDir, 'dist', 'models', 'mobilenet_v2', 'model.min.js'));
-  const result = convertTfjsToOnnx(model, {
+  const source = readTfjsLayersFiles(join(pkgDir, 'dist', 'models', 'mobilenet_v2', 'model.min.js'));
+  const result = await convertTfjsLayersModel(source, {
     // nsfwjs's weights are uint8: keeping them so makes the file 2.8 MB instead of 10.4 MB with identical outputs.
     keepQuantizedWeights: true,
     inputName: INPUT_NAME,
@@ -182,15 +184,15 @@ async function main() {
   }
   mkdirSync(outDir, { recursive: true });
   const tmp = `${outFile}.tmp`;
-  writeFileSync(tmp, result.bytes);
+  writeFileSync(tmp, result.onnx);
   renameSync(tmp, outFile);
   const ms = performance.now() - started;
   writeFileSync(
     stampFile,
-    `${JSON.stringify({ inputs: hash, nsfwjs: version, bytes: result.bytes.length, sha256: createHash('sha256').update(result.bytes).digest('hex') }, null, 2)}\n`,
+    `${JSON.stringify({ inputs: hash, nsfwjs: version, bytes: result.onnx.length, sha256: createHash('sha256').update(result.onnx).digest('hex') }, null, 2)}\n`,
   );
   console.log(
-    `default model: wrote ${relative(root, outFile)} (${result.bytes.length} bytes, ${(result.bytes.length / 2 ** 20).toFixed(1)} MiB, ` +
+    `default model: wrote ${relative(root, outFile)} (${result.onnx.length} bytes, ${(result.onnx.length / 2 ** 20).toFixed(1)} MiB, ` +
       `${result.nodeCount} nodes, ${result.parameterCount} parameters) from nsfwjs ${version} in ${(ms / 1000).toFixed(2)} s`,
   );
 }
@@ -198,7 +200,7 @@ async function main() {
 // Run when executed directly (compared through realpath: Node resolves symlinks for import.meta.url, not argv[1]).
 if (process.argv[1] && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
   main().catch((err) => {
-    console.error(`default model: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
+    console.error(`default model: ${err instanceof Error && err.stack ? err.stack : errorMessage(err)}`);
     process.exit(1);
   });
 }

@@ -1,48 +1,43 @@
-// @ts-check
 /**
  * A tiny in-memory ONNX graph under construction: nodes, float/int64 initialisers, graph inputs and outputs, plus
- * the weight store the layer converters read from. `write-onnx.mjs` turns it into a ModelProto.
+ * the weight store the layer converters read from. `src/onnx/write-onnx.ts` encodes it.
  *
  * Layout convention: a rank-4 Keras tensor (NHWC) is kept as NCHW inside the ONNX graph (ONNX Conv/Pool are
  * channels-first); `Tensor.shape` always holds the *Keras* (NHWC) shape with `null` for the batch dimension, and
  * `Tensor.nchw` says whether the ONNX value is the channels-first transpose of it.
  */
+import type { OnnxAttribute, OnnxInitializer, OnnxNode, OnnxValueInfo } from '../../onnx/write-onnx';
+import type { Weight } from './weights';
 
-/**
- * @typedef {{ name: string, shape: (number | null)[], nchw: boolean }} Tensor
- * @typedef {number | number[] | string | { float: number }} AttrValue
- * @typedef {{ op: string, name: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> }} Node
- * @typedef {{ name: string, dims: number[], type: 'float32' | 'float64' | 'int64' | 'uint8', data: Float32Array | Float64Array | BigInt64Array | Uint8Array }} Initializer
- * @typedef {{ name: string, dims: (number | string)[] }} ValueInfo
- * @typedef {import('./read-tfjs-model.mjs').Weight} Weight
- */
+/** A value in the graph under construction. */
+export interface Tensor {
+  name: string;
+  /** The Keras (channels-last) shape, `null` where unknown (always the batch dimension). */
+  shape: (number | null)[];
+  /** True when the ONNX value is the NCHW transpose of the Keras NHWC tensor. */
+  nchw: boolean;
+}
 
-/**
- * Transposes a dense row-major array.
- * @template {Float32Array | Uint8Array} T
- * @param {T} data
- * @param {number[]} shape
- * @param {number[]} perm
- * @returns {{ data: T, shape: number[] }}
- */
-export function transpose(data, shape, perm) {
+/** Transposes a dense row-major array. */
+export function transpose<T extends Float32Array | Uint8Array>(
+  data: T,
+  shape: number[],
+  perm: number[],
+): { data: T; shape: number[] } {
   const rank = shape.length;
-  const outShape = perm.map((p) => /** @type {number} */ (shape[p]));
-  /** @type {number[]} */
-  const inStrides = new Array(rank).fill(1);
-  for (let i = rank - 2; i >= 0; i--)
-    inStrides[i] = /** @type {number} */ (inStrides[i + 1]) * /** @type {number} */ (shape[i + 1]);
-  const strides = perm.map((p) => /** @type {number} */ (inStrides[p]));
-  const out = /** @type {T} */ (
-    data instanceof Uint8Array ? new Uint8Array(data.length) : new Float32Array(data.length)
-  );
-  const idx = new Array(rank).fill(0);
+  const outShape = perm.map((p) => shape[p] as number);
+  const inStrides: number[] = new Array(rank).fill(1);
+  for (let i = rank - 2; i >= 0; i--) inStrides[i] = (inStrides[i + 1] as number) * (shape[i + 1] as number);
+  const strides = perm.map((p) => inStrides[p] as number);
+  const out = (data instanceof Uint8Array ? new Uint8Array(data.length) : new Float32Array(data.length)) as T;
+  const idx: number[] = new Array(rank).fill(0);
   for (let o = 0; o < out.length; o++) {
     let src = 0;
-    for (let d = 0; d < rank; d++) src += idx[d] * /** @type {number} */ (strides[d]);
-    out[o] = /** @type {number} */ (data[src]);
+    for (let d = 0; d < rank; d++) src += (idx[d] as number) * (strides[d] as number);
+    out[o] = data[src] as number;
     for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d] < /** @type {number} */ (outShape[d])) break;
+      idx[d] = (idx[d] as number) + 1;
+      if ((idx[d] as number) < (outShape[d] as number)) break;
       idx[d] = 0;
     }
   }
@@ -53,29 +48,23 @@ export function transpose(data, shape, perm) {
 export const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
 
 export class GraphBuilder {
-  /**
-   * @param {Map<string, Weight>} weights
-   * @param {{ keepQuantizedWeights?: boolean }} [options]
-   */
-  constructor(weights, options = {}) {
+  readonly weights: ReadonlyMap<string, Weight>;
+  readonly keepQuantizedWeights: boolean;
+  /** Names of the weights some layer has read. */
+  readonly usedWeights = new Set<string>();
+  readonly nodes: Required<OnnxNode>[] = [];
+  readonly initializers: OnnxInitializer[] = [];
+  readonly inputs: OnnxValueInfo[] = [];
+  readonly outputs: OnnxValueInfo[] = [];
+  private readonly names = new Set<string>();
+
+  constructor(weights: ReadonlyMap<string, Weight>, options: { keepQuantizedWeights?: boolean } = {}) {
     this.weights = weights;
     this.keepQuantizedWeights = options.keepQuantizedWeights === true;
-    /** @type {Set<string>} */
-    this.usedWeights = new Set();
-    /** @type {Node[]} */
-    this.nodes = [];
-    /** @type {Initializer[]} */
-    this.initializers = [];
-    /** @type {ValueInfo[]} */
-    this.inputs = [];
-    /** @type {ValueInfo[]} */
-    this.outputs = [];
-    /** @type {Set<string>} */
-    this.names = new Set();
   }
 
-  /** @param {string} base */
-  unique(base) {
+  /** A graph-wide unique value/node name derived from `base`. */
+  unique(base: string): string {
     const clean = base.replace(/[^A-Za-z0-9_./:-]/g, '_') || 'v';
     let name = clean;
     for (let i = 1; this.names.has(name); i++) name = `${clean}_${i}`;
@@ -83,25 +72,14 @@ export class GraphBuilder {
     return name;
   }
 
-  /**
-   * Adds a node with one output and returns the output's name.
-   * @param {string} op
-   * @param {string[]} inputs
-   * @param {string} base name hint
-   * @param {Record<string, AttrValue>} [attrs]
-   */
-  node(op, inputs, base, attrs = {}) {
+  /** Adds a node with one output and returns the output's name; `base` is the name hint. */
+  node(op: string, inputs: string[], base: string, attrs: Record<string, OnnxAttribute> = {}): string {
     const output = this.unique(base);
     this.nodes.push({ op, name: this.unique(`${base}/${op}`), inputs, outputs: [output], attrs });
     return output;
   }
 
-  /**
-   * @param {string} base
-   * @param {number[]} dims
-   * @param {Float32Array | number[]} data
-   */
-  constF32(base, dims, data) {
+  constF32(base: string, dims: number[], data: Float32Array | number[]): string {
     const name = this.unique(base);
     const values = data instanceof Float32Array ? data : Float32Array.from(data);
     const size = dims.reduce((a, b) => a * b, 1);
@@ -111,15 +89,12 @@ export class GraphBuilder {
   }
 
   /**
-   * A weight tensor transposed by `perm` and reshaped to `dims`. With keepQuantizedWeights, a uint8-quantised
-   * weight stays uint8 in the file (4× smaller) and is dequantised by Gather(table, Cast(q → int32)), which ONNX
-   * Runtime constant-folds when the session is created; otherwise it is stored as float32.
-   * @param {string} base
-   * @param {Weight} weight
-   * @param {number[]} perm
-   * @param {number[]} [dims] defaults to the transposed shape
+   * A weight tensor transposed by `perm` and reshaped to `dims` (default: the transposed shape). With
+   * keepQuantizedWeights, a uint8-quantised weight stays uint8 in the file (4× smaller) and is dequantised by
+   * Gather(table, Cast(q → int32)), which ONNX Runtime constant-folds when the session is created; otherwise it is
+   * stored as float32.
    */
-  weightConst(base, weight, perm, dims) {
+  weightConst(base: string, weight: Weight, perm: number[], dims?: number[]): string {
     const q = this.keepQuantizedWeights ? weight.quantized : undefined;
     if (!q) {
       const t = transpose(weight.data, weight.shape, perm);
@@ -138,11 +113,8 @@ export class GraphBuilder {
     return this.node('Gather', [this.constF32(`${base}/table`, [256], table), index], base, { axis: 0 });
   }
 
-  /**
-   * @param {string} base
-   * @param {number[]} values a 1-D int64 tensor
-   */
-  constI64(base, values) {
+  /** A 1-D int64 constant. */
+  constI64(base: string, values: number[]): string {
     const name = this.unique(base);
     this.initializers.push({
       name,
@@ -156,24 +128,16 @@ export class GraphBuilder {
   /**
    * Looks a layer's weight up by name: `<layer>/<key>`, then `<scope>/<layer>/<key>` for layers inside nested
    * models, then any single weight whose name ends in `/<layer>/<key>`.
-   * @param {string[]} scope names of the enclosing models, outermost first
-   * @param {string} layer
-   * @param {string} key e.g. "kernel"
-   * @returns {Weight}
+   * @param scope names of the enclosing models, outermost first
+   * @param key e.g. "kernel"
    */
-  weight(scope, layer, key) {
+  weight(scope: string[], layer: string, key: string): Weight {
     const found = this.findWeight(scope, layer, key);
     if (!found) throw new Error(`layer "${layer}": weight "${layer}/${key}" not found in the weights manifest`);
     return found;
   }
 
-  /**
-   * @param {string[]} scope
-   * @param {string} layer
-   * @param {string} key
-   * @returns {Weight | undefined}
-   */
-  findWeight(scope, layer, key) {
+  findWeight(scope: string[], layer: string, key: string): Weight | undefined {
     const candidates = [`${layer}/${key}`];
     for (let i = 0; i < scope.length; i++) candidates.push(`${scope.slice(i).join('/')}/${layer}/${key}`);
     for (const c of candidates) {
@@ -194,12 +158,8 @@ export class GraphBuilder {
     return this.weights.get(only);
   }
 
-  /**
-   * Returns the tensor as channels-last (the Keras layout), adding a Transpose if it is held as NCHW.
-   * @param {Tensor} t
-   * @returns {Tensor}
-   */
-  toNhwc(t) {
+  /** Returns the tensor as channels-last (the Keras layout), adding a Transpose if it is held as NCHW. */
+  toNhwc(t: Tensor): Tensor {
     if (!t.nchw) return t;
     return {
       name: this.node('Transpose', [t.name], `${t.name}_nhwc`, { perm: [0, 2, 3, 1] }),
@@ -208,12 +168,8 @@ export class GraphBuilder {
     };
   }
 
-  /**
-   * Returns a rank-4 tensor as NCHW, adding a Transpose if it is held as NHWC.
-   * @param {Tensor} t
-   * @returns {Tensor}
-   */
-  toNchw(t) {
+  /** Returns a rank-4 tensor as NCHW, adding a Transpose if it is held as NHWC. */
+  toNchw(t: Tensor): Tensor {
     if (t.nchw) return t;
     if (t.shape.length !== 4) throw new Error(`tensor ${t.name} has rank ${t.shape.length}, expected 4`);
     return {
@@ -221,15 +177,5 @@ export class GraphBuilder {
       shape: t.shape,
       nchw: true,
     };
-  }
-
-  /**
-   * Keeps rank-4 tensors channels-first, everything else as is (the graph's resting layout).
-   * @param {string} name
-   * @param {(number | null)[]} shape Keras shape
-   * @returns {Tensor}
-   */
-  resting(name, shape) {
-    return { name, shape, nchw: shape.length === 4 };
   }
 }
