@@ -12,9 +12,9 @@
  *   attempt runs in a fresh worker; the client does that.
  */
 import * as Comlink from 'comlink';
-import { NotOnnxError, readOnnxMetadata } from '../model/onnx-metadata';
 import { describeSession, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
+import { NotOnnxError, readOnnxMetadata } from '../onnx/read-onnx-metadata';
 import { adaptOrtSession, classifyPixels, preprocess, runTensor, type TensorSession } from '../vision/pipeline';
 import { postprocess } from '../vision/postprocess';
 import type { PixelBuffer } from '../vision/resize';

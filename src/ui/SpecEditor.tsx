@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
+import { parseLabelsText } from '../model/sources/labels-txt';
 import type { InputDType, Layout, ModelSpec, OutputKind, ResizePolicy } from '../model/spec';
-import { parseLabelsText } from '../model/spec-rules.js';
 import type { PartialModelSpec } from '../model/types';
 import type { AppState, AppStore } from './app-state';
 
