@@ -5,9 +5,9 @@
  */
 
 import { errorMessage } from '../error-message';
-import { NotOnnxError, readOnnxMetadata } from '../model/onnx-metadata';
 import { describeSession, type ResolvedModelSpec, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
+import { NotOnnxError, readOnnxMetadata } from '../onnx/read-onnx-metadata';
 import { type ModelFile, readModelFile } from './model-fetch';
 import { type ModelSession, openSession, warmUp } from './model-session';
 import { fetchSidecars } from './model-sidecars';

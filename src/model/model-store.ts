@@ -9,8 +9,9 @@
  * Every write is awaited (an un-awaited `cache.put` silently left models uncached in transformers.js #99), and a full
  * disk (`QuotaExceededError`) becomes a {@link ModelStoreError} with code `quota` and a message for the user.
  */
+import { errorMessage } from '../error-message';
 import type { ModelSpec } from './spec';
-import { validateSpec } from './spec-rules.js';
+import { validateSpec } from './validate';
 
 /** Byte storage under string keys. */
 export interface StoreBackend {
@@ -169,11 +170,9 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
             { cause: e },
           );
         }
-        throw new ModelStoreError(
-          'unavailable',
-          `Could not save "${spec.name}" for offline use: ${(e as Error)?.message ?? e}`,
-          { cause: e },
-        );
+        throw new ModelStoreError('unavailable', `Could not save "${spec.name}" for offline use: ${errorMessage(e)}`, {
+          cause: e,
+        });
       }
       return manifest;
     },

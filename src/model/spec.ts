@@ -16,6 +16,8 @@ export const SPEC_FORMAT_VERSION = 1;
 export type Layout = 'nchw' | 'nhwc';
 /** Element type of the input tensor. uint8 models take raw 0..255 pixels (mean/std/scale are ignored). */
 export type InputDType = 'float32' | 'float16' | 'uint8';
+/** Every {@link InputDType}: the input element types OnSight can feed (ORT-web type names). */
+export const INPUT_DTYPES: readonly InputDType[] = ['float32', 'float16', 'uint8'];
 /**
  * How a photo of any aspect ratio becomes width×height:
  * - `squish`: resize the whole photo to exactly width×height (aspect ratio not kept);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../error-message';
+import { parseLabelsText } from '../model/sources/labels-txt';
 import type { InputDType, Layout, ModelSpec, OutputKind, ResizePolicy } from '../model/spec';
-import { parseLabelsText } from '../model/spec-rules.js';
 import type { PartialModelSpec } from '../model/types';
 import type { AppState, AppStore } from './app-state';
 

@@ -1,6 +1,6 @@
 /** onnxruntime-web in Node for unit tests: one thread (fixed per process), and a helper to run a model once. */
 import * as ort from 'onnxruntime-web';
-import { describeSession } from '../../src/model/spec-rules.js';
+import { describeSession } from '../../src/model/model-io';
 import type { ModelIO } from '../../src/model/types';
 
 ort.env.wasm.numThreads = 1;

@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-web';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ModelSpec, SPEC_FORMAT_VERSION, SPEC_METADATA_KEY } from '../../src/model/spec';
-import { validateSpec } from '../../src/model/validate-spec';
+import { validateSpec } from '../../src/model/validate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const modelFile = join(root, 'public', 'models', 'default', 'model.onnx');

@@ -1,28 +1,37 @@
 /**
- * tools/model-add.mjs end to end: run as a separate Node process on the real models in ../shared, writing into a
- * temporary folder (never public/), then read the written model back with the app's own reader and validator.
- * Smaller cases call the tool's main() in-process on generated models.
+ * tools/model-add.ts end to end: run as `npm run model:add` runs it (tsx, a separate Node process) on the real models
+ * in ../shared, writing into a temporary folder (never public/), then read the written model back with the app's own
+ * reader and validator. Smaller cases call the tool's main() in-process on generated models.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readOnnxMetadata } from '../../src/model/onnx-metadata';
-import { validateSpec } from '../../src/model/validate-spec';
-import { main, specFromOptions } from '../../tools/model-add.mjs';
+import { SPEC_FORMAT_VERSION, SPEC_METADATA_KEY } from '../../src/model/spec';
+import { validateSpec } from '../../src/model/validate';
+import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
+import { main, specFromOptions } from '../../tools/model-add';
 import { haveSharedModels, repoRoot, stModel, zooModel } from '../helpers/shared-data';
 import { buildTinyClassifier } from '../helpers/tiny-models';
 
 const run = promisify(execFile);
+/** `npm run model:add -- ...args`, without npm: tsx running the TypeScript tool. */
+const modelAdd = (args: string[]) =>
+  run(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/model-add.ts', ...args], {
+    cwd: repoRoot,
+  });
 const out = mkdtempSync(join(tmpdir(), 'onsight-model-add-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const shared = haveSharedModels();
+/** The spec model:add embedded, under the one metadata key and format version the app reads (src/model/spec.ts). */
 const readSpec = (file: string) => {
   const meta = readOnnxMetadata(new Uint8Array(readFileSync(file)));
-  return validateSpec(JSON.parse(meta.metadata['onsight.spec'] ?? 'null'), file);
+  const json = JSON.parse(meta.metadata[SPEC_METADATA_KEY] ?? 'null');
+  expect(json.format).toBe(SPEC_FORMAT_VERSION);
+  return validateSpec(json, file);
 };
 
 describe.skipIf(!shared)('model:add on the real models', () => {
@@ -31,22 +40,17 @@ describe.skipIf(!shared)('model:add on the real models', () => {
   const before = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
 
   it('ONNX Model Zoo MobileNetV2 with --labels: NCHW float32 224, centre crop, ImageNet normalisation', async () => {
-    const { stderr } = await run(
-      process.execPath,
-      [
-        'tools/model-add.mjs',
-        join(zooModel, 'model.onnx'),
-        '--labels',
-        join(zooModel, 'labels.txt'),
-        '--mean',
-        'imagenet',
-        '--kind',
-        'logits',
-        '--out',
-        out,
-      ],
-      { cwd: repoRoot },
-    );
+    const { stderr } = await modelAdd([
+      join(zooModel, 'model.onnx'),
+      '--labels',
+      join(zooModel, 'labels.txt'),
+      '--mean',
+      'imagenet',
+      '--kind',
+      'logits',
+      '--out',
+      out,
+    ]);
     expect(stderr).toMatch(/model:add: imagenet-mobilenetv2-zoo → /);
     const spec = readSpec(join(out, 'imagenet-mobilenetv2-zoo', 'model.onnx'));
     expect(spec).toMatchObject({
@@ -80,20 +84,7 @@ describe.skipIf(!shared)('model:add on the real models', () => {
   }, 60_000);
 
   it('STMicroelectronics MobileNetV2: NHWC uint8 224 (labels.txt beside the model picked up)', async () => {
-    await run(
-      process.execPath,
-      [
-        'tools/model-add.mjs',
-        join(stModel, 'model.onnx'),
-        '--name',
-        'ST MobileNetV2',
-        '--kind',
-        'probabilities',
-        '--out',
-        out,
-      ],
-      { cwd: repoRoot },
-    );
+    await modelAdd([join(stModel, 'model.onnx'), '--name', 'ST MobileNetV2', '--kind', 'probabilities', '--out', out]);
     const spec = readSpec(join(out, 'imagenet-mobilenetv2-st', 'model.onnx'));
     expect(spec).toMatchObject({ id: 'imagenet-mobilenetv2-st', name: 'ST MobileNetV2' });
     expect(spec.labels).toHaveLength(1000);
@@ -123,21 +114,13 @@ describe.skipIf(!shared)('model:add on the real models', () => {
   });
 
   it("a bad option is refused with the shared rules' message, exit status 1", async () => {
-    const err = await run(
-      process.execPath,
-      ['tools/model-add.mjs', join(zooModel, 'model.onnx'), '--layout', 'chw', '--out', out],
-      { cwd: repoRoot },
-    ).catch((e) => e);
+    const err = await modelAdd([join(zooModel, 'model.onnx'), '--layout', 'chw', '--out', out]).catch((e) => e);
     expect(err.code).toBe(1);
     expect(err.stderr).toContain('model:add: command line: input.layout must be "nchw" or "nhwc", got "chw"');
   }, 60_000);
 
   it('a layout contradicting the model is refused', async () => {
-    const err = await run(
-      process.execPath,
-      ['tools/model-add.mjs', join(stModel, 'model.onnx'), '--layout', 'nchw', '--out', out],
-      { cwd: repoRoot },
-    ).catch((e) => e);
+    const err = await modelAdd([join(stModel, 'model.onnx'), '--layout', 'nchw', '--out', out]).catch((e) => e);
     expect(err.code).toBe(1);
     expect(err.stderr).toContain(
       'model.onnx: command line says input.layout "nchw", but input "serving_default_input_1:0" has shape [unk__1590,224,224,3], which is NHWC',
@@ -207,6 +190,50 @@ describe('model:add in-process on generated models', () => {
       'sidecar',
     );
     expect(sidecar.labels).toEqual(['no', 'yes']);
+  }, 30_000);
+
+  it('--labels beats the labels embedded in the model; --companion reads a file from elsewhere as the page would', async () => {
+    const own = join(dir, 'own');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(own);
+    mkdirSync(elsewhere);
+    writeFileSync(join(own, 'vocab.onnx'), buildTinyClassifier({ metadata: { vocab: '["m1","m2","m3"]' } }).bytes);
+    writeFileSync(join(elsewhere, 'my-classes.txt'), 'x\ny\nz\n');
+    writeFileSync(
+      join(elsewhere, 'preprocessor_config.json'),
+      JSON.stringify({ size: { shortest_edge: 4 }, crop_pct: 0.5, resample: 0 }),
+    );
+    const r = await quiet(() =>
+      main([
+        join(own, 'vocab.onnx'),
+        '--labels',
+        join(elsewhere, 'my-classes.txt'),
+        '--companion',
+        join(elsewhere, 'preprocessor_config.json'),
+        '--out',
+        join(dir, 'models'),
+      ]),
+    );
+    expect(r?.spec).toMatchObject({ labels: ['x', 'y', 'z'], input: { cropFraction: 0.5, resample: 'nearest' } });
+    expect(r?.provenance).toMatchObject({
+      labels: '--labels my-classes.txt',
+      'input.resample': 'preprocessor_config.json',
+    });
+    expect(r?.warnings).toContain(
+      'labels in "vocab" metadata in vocab.onnx differ from those in --labels my-classes.txt, which take precedence; "vocab" metadata in vocab.onnx is ignored',
+    );
+  }, 30_000);
+
+  it('the plain-Node entry tools/model-add.mjs runs the same tool (exit status, message)', async () => {
+    const tiny = join(dir, 'plain.onnx');
+    writeFileSync(tiny, buildTinyClassifier({}).bytes);
+    const err = await run(process.execPath, ['tools/model-add.mjs', tiny, '--kind', 'softmax', '--out', dir], {
+      cwd: repoRoot,
+    }).catch((e) => e);
+    expect(err.code).toBe(1);
+    expect(err.stderr).toContain(
+      'model:add: command line: output.kind must be "logits" or "probabilities" or "sigmoid" or "auto", got "softmax"',
+    );
   }, 30_000);
 
   it('option parsing: presets and pixel-unit mean/std', () => {

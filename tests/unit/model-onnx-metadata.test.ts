@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setMetadataProps } from '../../src/model/onnx-fields.js';
-import { readOnnxMetadata } from '../../src/model/onnx-metadata';
+import { setMetadataProps } from '../../src/onnx/onnx-fields';
+import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
 import { createSession, runOnce } from '../helpers/ort-node';
 import { haveSharedModels, stModel, zooModel } from '../helpers/shared-data';
 import { buildTinyClassifier, makeImage, onnx } from '../helpers/tiny-models';

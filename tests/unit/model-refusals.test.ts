@@ -4,8 +4,9 @@
  * shapes ORT would reject at load time (a rank-2 input feeding a 4-D graph) are described as ModelIO directly.
  */
 import { describe, expect, it } from 'vitest';
+import { completeSpec } from '../../src/model/complete-spec';
+import { inspectIO } from '../../src/model/model-io';
 import { resolveModelSpec } from '../../src/model/resolve-spec';
-import { completeSpec, inspectIO } from '../../src/model/spec-rules.js';
 import type { ModelIO } from '../../src/model/types';
 import { createSession } from '../helpers/ort-node';
 import { buildTinyClassifier, type TinyModelOptions } from '../helpers/tiny-models';

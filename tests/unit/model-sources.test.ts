@@ -6,13 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type CompanionFile,
-  resolveModelSpec,
-  specFromHuggingFacePreprocessor,
-  specFromTeachableMachine,
-} from '../../src/model/resolve-spec';
-import { parseLabelList, parseLabelsText } from '../../src/model/spec-rules.js';
+import { type CompanionFile, resolveModelSpec, SPEC_SOURCES } from '../../src/model/resolve-spec';
+import { specFromHuggingFacePreprocessor } from '../../src/model/sources/hugging-face';
+import { parseLabelsText } from '../../src/model/sources/labels-txt';
+import { parseLabelList } from '../../src/model/sources/onnx-metadata';
+import { specFromTeachableMachine } from '../../src/model/sources/teachable-machine';
 import { createSession } from '../helpers/ort-node';
 import { haveSharedModels, stModel, zooModel } from '../helpers/shared-data';
 import { buildTinyClassifier, type TinyModelOptions } from '../helpers/tiny-models';
@@ -128,6 +126,16 @@ describe('embedded metadata', () => {
 });
 
 describe('sidecar and precedence', () => {
+  it('sources are asked in this order of trust', () => {
+    expect(SPEC_SOURCES.map((s) => s.name)).toEqual([
+      'ONNX metadata',
+      'sidecar',
+      'Hugging Face',
+      'Teachable Machine',
+      'labels.txt',
+    ]);
+  });
+
   it('<model>.onsight.json beats onsight.json, HF, TM and labels.txt', async () => {
     const r = await resolve(
       { layout: 'nhwc' },

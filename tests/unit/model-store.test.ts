@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheStorageBackend, createModelStore, ModelStoreError, memoryBackend } from '../../src/model/model-store';
 import type { ModelSpec } from '../../src/model/spec';
-import { validateSpec } from '../../src/model/validate-spec';
+import { validateSpec } from '../../src/model/validate';
 
 const spec = (id = 'flowers', name = 'Flowers'): ModelSpec =>
   validateSpec(

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readOnnxMetadata } from '../../src/model/onnx-metadata';
+import { summarizeProvenance } from '../../src/model/provenance';
 import { SPEC_FORMAT_VERSION, SPEC_METADATA_KEY } from '../../src/model/spec';
-import { FORMAT_VERSION, METADATA_KEY, summarizeProvenance } from '../../src/model/spec-rules.js';
-import { validatePartialSpec, validateSpec } from '../../src/model/validate-spec';
+import { validatePartialSpec, validateSpec } from '../../src/model/validate';
+import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
 import { repoRoot } from '../helpers/shared-data';
 
 const W = 'onsight.spec in model.onnx';
@@ -17,9 +17,11 @@ const minimal = () => ({
 });
 
 describe('validateSpec', () => {
-  it('keeps the JS rules in step with spec.ts', () => {
-    expect(FORMAT_VERSION).toBe(SPEC_FORMAT_VERSION);
-    expect(METADATA_KEY).toBe(SPEC_METADATA_KEY);
+  it('fills and enforces the one format version (spec.ts)', () => {
+    expect(validateSpec(minimal(), W).format).toBe(SPEC_FORMAT_VERSION);
+    expect(() => validateSpec({ ...minimal(), format: SPEC_FORMAT_VERSION + 1 }, W)).toThrow(
+      `format ${SPEC_FORMAT_VERSION + 1} is newer than this version of OnSight reads (${SPEC_FORMAT_VERSION})`,
+    );
   });
 
   it('fills defaults for every optional field', () => {

@@ -5,6 +5,7 @@
  * itself: only the top-level fields are walked (protobufjs's wire-format Reader); the graph (field 7, nearly all of
  * the bytes) is skipped by its length prefix, so this costs microseconds even on a large model.
  */
+import { errorMessage } from '../error-message';
 import {
   decodeOpset,
   decodeStringEntry,
@@ -12,7 +13,7 @@ import {
   readInt64At,
   scanTopLevel,
   type TopLevelField,
-} from './onnx-fields.js';
+} from './onnx-fields';
 
 export interface OnnxMetadata {
   /** `metadata_props` as a map; when a key repeats, the last entry wins (as protobuf map semantics would). */
@@ -66,7 +67,7 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
     fields = scanTopLevel(bytes);
   } catch (e) {
     throw new NotOnnxError(
-      `the bytes are not a valid ONNX protobuf (${(e as Error).message}); is the file truncated or corrupt?`,
+      `the bytes are not a valid ONNX protobuf (${errorMessage(e)}); is the file truncated or corrupt?`,
     );
   }
   const decoder = new TextDecoder('utf-8', { fatal: false });
