@@ -16,7 +16,9 @@ const _entryFits: (entry: FileSystemEntry) => EntryLike = (entry) => entry;
 const _directoryFits: (entry: FileSystemDirectoryEntry) => DirectoryEntryLike = (entry) => entry;
 const _fileEntryFits: (entry: FileSystemFileEntry) => FileEntryLike = (entry) => entry;
 const _itemFits: (item: DataTransferItem) => DataTransferItemLike = (item) => item;
-void [_entryFits, _directoryFits, _fileEntryFits, _itemFits];
+const _dropFits = (list: DataTransferItemList) => itemsFromDrop(list);
+const _inputFits = (files: FileList) => walkIntake(files);
+void [_entryFits, _directoryFits, _fileEntryFits, _itemFits, _dropFits, _inputFits];
 
 const noWait = () => Promise.resolve();
 
