@@ -4,7 +4,7 @@
  * keystroke for 10,000 photos. Records are replaced, never mutated, so a view can tell a changed row by identity.
  */
 import type { SkipReason } from './photo-filter';
-import { comparePaths, isCorrect, type NewPhoto, type PhotoResult, type ScoredLabel, top1 } from './photo-result';
+import { isCorrect, type NewPhoto, type PhotoResult, type ScoredLabel, sortNatural, top1 } from './photo-result';
 import {
   compareRowsByName,
   mergeSorted,
@@ -83,7 +83,8 @@ export class BatchResults {
     this.changed();
   }
 
-  /** Records a result: `top` best first (trimmed to `topK`). Returns the new record. */
+  /** Records a result: `top` best first (trimmed to `topK`). Returns the new record. Like `fail` and `reset`, throws
+   * for an id not in the batch (check `has` first where a row may have been removed while its photo ran). */
   complete(id: string, top: readonly ScoredLabel[], modelId: string): PhotoResult {
     return this.update(id, ({ error: _, ...rest }) => ({
       ...rest,
@@ -141,6 +142,11 @@ export class BatchResults {
     return this.skippedEntries;
   }
 
+  /** Whether the photo is (still) in the batch: a result that arrives after its row was removed has nowhere to go. */
+  has(id: string): boolean {
+    return this.rows.has(id);
+  }
+
   get(id: string): PhotoResult | undefined {
     return this.rows.get(id)?.result;
   }
@@ -169,9 +175,10 @@ export class BatchResults {
 
   /** Top-1 label → number of done photos, most frequent first (ties by label). */
   histogram(): HistogramBar[] {
-    return Array.from(this.top1Counts, ([label, count]) => ({ label, count })).sort(
-      (a, b) => b.count - a.count || comparePaths(a.label, b.label),
-    );
+    // Natural label order first; the stable sort by count then keeps it among equal counts.
+    return sortNatural(this.top1Counts.keys())
+      .map((label) => ({ label, count: this.top1Counts.get(label) ?? 0 }))
+      .sort((a, b) => b.count - a.count);
   }
 
   /** Called after every change (synchronously: throttle rendering on the caller's side). Returns the unsubscribe. */

@@ -18,10 +18,11 @@
  *   run: async ({ id, file }, signal) => {
  *     try {
  *       const r = await client.classify(file, { signal, topK: results.topK });
+ *       if (!results.has(id)) return;          // the row was removed meanwhile
  *       const record = results.complete(id, r.predictions, model.id);
  *       void db.put(record, await makeThumbnail(file, { sourceSize: r }));   // r has the oriented width/height
  *     } catch (error) {
- *       if (signal.aborted) return void results.reset(id);
+ *       if (signal.aborted || !results.has(id)) return;   // cancelled: the row stays pending
  *       void db.put(results.fail(id, errorMessage(error), model.id));
  *     } finally { meter.record(); }
  *   }

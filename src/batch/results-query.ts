@@ -4,11 +4,11 @@
  */
 import {
   compareKeyed,
-  comparePaths,
   isCorrect,
   naturalKey,
   type PhotoResult,
   type PhotoStatus,
+  sortNatural,
   top1,
 } from './photo-result';
 
@@ -96,7 +96,7 @@ export function rankRows(
   descending: boolean,
   labels: Iterable<string>,
 ): QueryRow[] {
-  const sortedLabels = Array.from(labels).sort(comparePaths);
+  const sortedLabels = sortNatural(labels);
   const labelRank = new Map(sortedLabels.map((label, i) => [label, descending ? sortedLabels.length - 1 - i : i]));
   const sortKeys = new Float64Array(byName.length);
   for (let i = 0; i < byName.length; i++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actualFromPath, labelKey, matchLabel } from '../../src/batch/actual-label';
 import { BatchResults, type PhotoResult, type ResultsQuery } from '../../src/batch/batch-results';
-import { comparePaths, isCorrect } from '../../src/batch/photo-result';
+import { comparePaths, isCorrect, sortNatural } from '../../src/batch/photo-result';
 
 const paths = (rows: PhotoResult[]) => rows.map((row) => row.path);
 
@@ -125,6 +125,7 @@ describe('BatchResults: updates and derived counts', () => {
     results.add([{ id: 'x', path: 'x.jpg' }]);
     expect(() => results.add([{ id: 'x', path: 'other.jpg' }])).toThrow(/already/);
     expect(() => results.complete('nope', [], 'm')).toThrow(/no photo/);
+    expect([results.has('x'), results.has('nope')]).toEqual([true, false]);
   });
 
   it('remove and clear take photos out of counts, histogram and queries', () => {
@@ -297,6 +298,12 @@ describe('comparePaths: natural order', () => {
   ])('%s before %s', (first, second) => {
     expect(comparePaths(first, second)).toBeLessThan(0);
     expect(comparePaths(second, first)).toBeGreaterThan(0);
+  });
+
+  it('sortNatural agrees with comparePaths', () => {
+    const texts = ['img10', 'IMG2', 'img1', 'img02', 'Zebra', 'apple', 'img2'];
+    expect(sortNatural(texts)).toEqual([...texts].sort(comparePaths));
+    expect(sortNatural(texts)).toEqual(['apple', 'img1', 'IMG2', 'img02', 'img2', 'img10', 'Zebra']);
   });
 
   it('is total: equal only for the same text', () => {
