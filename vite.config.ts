@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { onsightPwa } from './tools/pwa-options.mjs';
+import { SECURITY_HEADERS, securityHeadersPlugin } from './tools/security-headers.mjs';
 
 // COOP/COEP make the page crossOriginIsolated so ORT's WASM backend can use threads.
 const isolationHeaders = {
@@ -10,10 +11,11 @@ const isolationHeaders = {
 
 export default defineConfig({
   base: process.env.ONSIGHT_BASE ?? './',
-  plugins: [preact(), onsightPwa()],
+  plugins: [preact(), securityHeadersPlugin(), onsightPwa()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // The CSP only for the build: the dev server injects CSS as <style> tags, which it forbids.
+  preview: { headers: { ...isolationHeaders, ...SECURITY_HEADERS } },
   build: { target: 'es2022', sourcemap: true },
 });

@@ -44,6 +44,8 @@ function withIsolationHeaders(response: Response): Response {
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
   headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  for (const [name, value] of Object.entries<string>(import.meta.env.ONSIGHT_SECURITY_HEADERS))
+    if (!headers.has(name)) headers.set(name, value);
   return new Response(NULL_BODY_STATUS.has(response.status) ? null : response.body, {
     status: response.status,
     statusText: response.statusText,

@@ -5,12 +5,15 @@
  * Why not `vite preview`: this is what `npm start` and the end-to-end tests use, so it must behave like a real
  * static host and stay tiny. It sends COOP/COEP (+ CORP) so the page is `crossOriginIsolated` and onnxruntime-web
  * can use WASM threads; `--no-isolation` leaves them out to imitate a plain host such as GitHub Pages.
+ * Like Netlify and Cloudflare Pages, it also sends what the folder's `_headers` file asks for (the build copies
+ * public/_headers there: the Content-Security-Policy and the other security headers), so the end-to-end tests run
+ * under the very headers a deployment sends; a folder without one (the bench's peer pages) gets none of them.
  *
  * Usage: node tools/serve.mjs [dir=dist] [--port 4173] [--host 127.0.0.1] [--no-isolation]
  * The port can also come from the PORT environment variable; `--port` wins.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
@@ -71,7 +74,48 @@ try {
   process.exit(1);
 }
 
-function baseHeaders(path) {
+const ISOLATION_HEADERS = [
+  'cross-origin-opener-policy',
+  'cross-origin-embedder-policy',
+  'cross-origin-resource-policy',
+];
+
+/**
+ * The rules of `<root>/_headers` in the syntax Netlify and Cloudflare Pages share: a URL path pattern (`*` matches
+ * anything) on its own line, then indented `Name: value` lines; `#` starts a comment. Every matching rule applies, in
+ * order; where two set the same header the later wins (the hosts would join the values; OnSight's file never does).
+ */
+async function readHeaderRules() {
+  let text;
+  try {
+    text = await readFile(join(root, '_headers'), 'utf8');
+  } catch {
+    return [];
+  }
+  const rules = [];
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (!/^\s/.test(line)) {
+      const source = line
+        .trim()
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+      rules.push({ pattern: new RegExp(`^${source.join('.*')}$`), headers: [] });
+    } else if (rules.length > 0 && colon > 0) {
+      rules.at(-1).headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    } else {
+      console.error(`serve: ${join(root, '_headers')}:${index + 1}: expected a path or an indented "Name: value"`);
+      process.exit(1);
+    }
+  }
+  return rules;
+}
+
+const headerRules = await readHeaderRules();
+
+/** Headers for the file at `path`, answering a request for `urlPath`. */
+function baseHeaders(path, urlPath) {
   const headers = { 'Content-Type': MIME[extname(path).toLowerCase()] ?? 'application/octet-stream' };
   if (options.isolation) {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
@@ -82,6 +126,13 @@ function baseHeaders(path) {
   // the ETag / Last-Modified sent below, so an unchanged file costs a 304).
   headers['Cache-Control'] = /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
   headers['X-Content-Type-Options'] = 'nosniff';
+  for (const rule of headerRules.filter(({ pattern }) => pattern.test(urlPath))) {
+    for (const [name, value] of rule.headers) {
+      if (!options.isolation && ISOLATION_HEADERS.includes(name.toLowerCase())) continue;
+      for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
+      headers[name] = value;
+    }
+  }
   return headers;
 }
 
@@ -150,12 +201,13 @@ const server = createServer(async (req, res) => {
     // missing model or .wasm fails loudly instead of parsing HTML.
     if (extname(url.pathname) === '' || url.pathname.endsWith('.html')) found = await fileAt(join(root, 'index.html'));
     if (!found) {
-      const headers = baseHeaders('404.txt');
+      // A missing file is never cacheable, whatever _headers says about its path (an /assets/* rule, say).
+      const headers = { ...baseHeaders('404.txt', url.pathname), 'Cache-Control': 'no-cache' };
       res.writeHead(404, headers).end(`Not found: ${url.pathname}\n`);
       return;
     }
   }
-  const headers = baseHeaders(found.path);
+  const headers = baseHeaders(found.path, url.pathname);
   // Validators, so a revalidation (every `no-cache` file, the service worker's precache on a first visit) is a 304
   // instead of the whole file again.
   headers.ETag = etagOf(found.info);

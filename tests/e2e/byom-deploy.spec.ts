@@ -8,8 +8,8 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base } from '@playwright/test';
 import { expectKnownAndSameAsNode, KNOWN_PHOTOS, requireSharedModels, SHARED_MODELS } from './byom-helpers';
+import { test as base } from './csp-guard';
 import { expect, PHOTO_INPUT, REPO_ROOT, waitForSettled } from './fixtures';
 
 const test = base.extend<{ site: string }>({

@@ -1,13 +1,15 @@
 /**
  * Shared helpers for the end-to-end tests: opening the app until its model is loaded, reading the result cards
  * through the test contract (data-testid / data-* attributes), test photos, and a network log that fails any test
- * whose page talked to another origin.
+ * whose page talked to another origin. The `test` here also fails on any Content-Security-Policy violation
+ * (csp-guard.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page, type Request } from '@playwright/test';
 import sharp from 'sharp';
+import { test as cspGuarded } from './csp-guard';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The shared test photos live beside the checkout (CI puts ../shared there). */
@@ -99,7 +101,7 @@ export async function waitForSettled(page: Page, count: number): Promise<CardVie
   return readCards(page);
 }
 
-export const test = base.extend<{ requests: Request[] }>({
+export const test = cspGuarded.extend<{ requests: Request[] }>({
   /** Every request the browser context made during the test (page, workers, service worker). */
   requests: [
     async ({ context, baseURL }, use) => {

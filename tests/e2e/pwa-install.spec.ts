@@ -2,7 +2,8 @@
  * Installing: an "Install app" button when the browser offers an install prompt (beforeinstallprompt), a Share → Add
  * to Home Screen hint on iOS where it never does, and a manifest the browser accepts.
  */
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './csp-guard';
 import { chromiumLaunch, requireDist, type StaticServer, startStaticServer } from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });

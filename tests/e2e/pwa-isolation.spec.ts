@@ -2,7 +2,8 @@
  * Threads on a host that sends no COOP/COEP (GitHub Pages): the service worker adds the headers, the page reloads
  * itself once when the worker takes control, and ends up crossOriginIsolated with several WASM threads.
  */
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './csp-guard';
 import { chromiumLaunch, requireDist, type StaticServer, startStaticServer } from './pwa-helpers';
 
 test.use({ launchOptions: chromiumLaunch });

@@ -2,7 +2,8 @@
  * Web Share Target: a photo POSTed (multipart) to ./share-target is stored by the service worker, the page is
  * redirected to ./?shared=1, picks the photo up, classifies it and clears the stash.
  */
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './csp-guard';
 import {
   chromiumLaunch,
   recordConsole,
