@@ -127,7 +127,11 @@ export async function convertUserModel(
     }).catch(fail);
   let resolved = await resolve(`${idFromFileName(fallbackName)}.onnx`);
   // Named by the model's own name (Teachable Machine's modelName) rather than by its folder, when it has one.
-  const id = resolved.provenance.id === DEFAULTS_SOURCE ? idFromFileName(resolved.spec.name) : resolved.spec.id;
+  // (Without dots, which idFromFileName keeps: "TF.js model" → "tf-js-model".)
+  const id =
+    resolved.provenance.id === DEFAULTS_SOURCE
+      ? idFromFileName(resolved.spec.name.replace(/\./g, ' '))
+      : resolved.spec.id;
   const fileName = `${id}.onnx`;
   if (id !== resolved.spec.id) resolved = { ...resolved, spec: { ...resolved.spec, id } };
   const spec: ModelSpec = { ...resolved.spec, source: creditOf(resolved.spec, decoded) };
