@@ -156,9 +156,11 @@ export async function gatherTfjsModel(given: readonly GivenFile[]): Promise<Tfjs
   const { file: modelFile, json } = await findModelJson(files, where);
   const modelPath = pathOf(modelFile);
   const folder = folderOf(modelPath);
-  // Files beside model.json; loose files (no path) count as beside it.
-  const beside = files.filter((f) => f !== modelFile && (f.path === undefined || folderOf(pathOf(f)) === folder));
-  const byPath = new Map(beside.map((f) => [pathOf(f).slice(f.path === undefined ? 0 : folder.length), f]));
+  // Shards are named relative to model.json (possibly in a subfolder); loose files (no path) are beside it.
+  const others = files.filter((f) => f !== modelFile);
+  const under = others.filter((f) => f.path === undefined || pathOf(f).startsWith(folder));
+  const byPath = new Map(under.map((f) => [f.path === undefined ? f.name : pathOf(f).slice(folder.length), f]));
+  const beside = others.filter((f) => f.path === undefined || folderOf(pathOf(f)) === folder);
   const byName = new Map(beside.map((f) => [f.name.toLowerCase(), f]));
 
   const needed = [...new Set((json.weightsManifest ?? []).flatMap((group) => group.paths))];

@@ -132,5 +132,12 @@ describe('refusals name what is wrong', () => {
     expect([...found.weights.keys()]).toEqual(['weights.bin']);
     expect(found.companions.map((c) => c.name)).toEqual(['metadata.json']);
     expect(found.fallbackName).toBe('export');
+    // Shards named with a subfolder relative to model.json are found there.
+    const json = JSON.parse(modelJson);
+    json.weightsManifest[0].paths = ['weights/part.bin'];
+    const nested = zipOf({ 'm/model.json': JSON.stringify(json), 'm/weights/part.bin': weightsBin });
+    const fromZip = await gatherTfjsModel(given({ 'nested.zip': nested }));
+    expect(fromZip.weights.get('weights/part.bin')?.byteLength).toBe(weightsBin.byteLength);
+    expect(fromZip.where).toBe('nested.zip: m/model.json');
   });
 });
