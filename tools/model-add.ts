@@ -201,6 +201,8 @@ async function readModel(modelPath: string): Promise<{ file: string; bytes: Uint
   process.stderr.write(
     `model:add: converted ${basename(modelPath)} from TF.js layers to ONNX (${converted.fileName})\n`,
   );
+  process.stderr.write(`  ${converted.summary}\n`);
+  for (const w of converted.warnings) process.stderr.write(`  warning: ${w}\n`);
   return { file: converted.fileName, bytes: converted.onnx };
 }
 
