@@ -4,8 +4,9 @@
  * the end-to-end tests and other automation read.
  */
 import { render } from 'preact';
+import { convertInWorker } from './convert/conversion-client';
 import { ClassifierClient } from './inference/classifier-client';
-import { listUserModels, loadUserModel, removeUserModel, saveUserModel } from './model/model-store';
+import { listUserModels, loadUserModel, removeUserModel, renameUserModel, saveUserModel } from './model/model-store';
 import { listenForIncomingFiles } from './pwa/incoming-files';
 import { listenForInstallPrompt } from './pwa/install-prompt';
 import { registerServiceWorker } from './pwa/register-sw';
@@ -37,7 +38,14 @@ const store = new AppStore({
   resolveModelUrl: (url) => new URL(url, baseUrl).href,
   createObjectURL: (blob) => URL.createObjectURL(blob),
   revokeObjectURL: (url) => URL.revokeObjectURL(url),
-  userModels: { list: listUserModels, save: saveUserModel, load: loadUserModel, remove: removeUserModel },
+  userModels: {
+    list: listUserModels,
+    save: saveUserModel,
+    load: loadUserModel,
+    remove: removeUserModel,
+    rename: renameUserModel,
+  },
+  convertModel: (files, onProgress) => convertInWorker(files, { onProgress }),
   rememberModel: (id) => history.replaceState(history.state, '', withModelParam(location.href, id)),
 });
 

@@ -1,10 +1,13 @@
 /**
- * npm run model:add -- <model.onnx> [options]
+ * npm run model:add -- <model.onnx | model.json | export.zip> [options]
  *
  * Adds an ONNX image classifier to this deployment: works out its spec with the app's own resolver
  * (src/model/resolve-spec.ts), so the same files give the same spec here and on the page, writes the model with the
  * spec embedded in metadata_props under "onsight.spec" to <out>/<id>/model.onnx (every other byte of the model kept),
  * and registers it in <out>/index.json.
+ *
+ * A TF.js layers model — a Teachable Machine export: its model.json (with weights.bin and metadata.json beside it)
+ * or the .zip as downloaded — is first converted to ONNX exactly as the page converts it (src/convert/).
  *
  * Where the spec comes from, first source winning field by field: the options below, then --labels, then what the
  * model carries in metadata_props, then the files beside it (or given with --companion): <model>.onsight.json or
@@ -30,7 +33,6 @@
  *   --out DIR               models folder (default public/models; tests use a temporary folder)
  */
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -43,6 +45,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { convertUserModel } from '../src/convert/convert-user-model';
 import { errorMessage } from '../src/error-message';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../src/model/defaults';
 import type { Triple } from '../src/model/field-reader';
@@ -53,6 +56,7 @@ import type { PartialInputSpec, PartialModelSpec, Provenance, SpecPart } from '.
 import { validatePartialSpec, validateSpec } from '../src/model/validate';
 import { setMetadataProps } from '../src/onnx/onnx-fields';
 import { type OnnxMetadata, readOnnxMetadata } from '../src/onnx/read-onnx-metadata';
+import { givenFilesFor } from './tfjs-layers-files';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Provenance name of the options, in messages: "command line says input.layout ...". */
@@ -60,7 +64,7 @@ const COMMAND_LINE = 'command line';
 
 function usage(msg: string): never {
   throw new Error(
-    `${msg}\nusage: npm run model:add -- <model.onnx> [--labels labels.txt] [--companion config.json] [--size 224] [--layout nchw|nhwc] [--mean imagenet|a,b,c --std a,b,c] [--resize crop|squish|pad] [--id ID] [--name NAME] [--copy] [--default] [--out DIR]`,
+    `${msg}\nusage: npm run model:add -- <model.onnx | model.json | export.zip> [--labels labels.txt] [--companion config.json] [--size 224] [--layout nchw|nhwc] [--mean imagenet|a,b,c --std a,b,c] [--resize crop|squish|pad] [--id ID] [--name NAME] [--copy] [--default] [--out DIR]`,
   );
 }
 
@@ -130,13 +134,13 @@ export function specFromOptions(o: Record<string, string | boolean | string[] | 
 }
 
 /** The files beside the model, then those named with --companion (which replace a namesake), read when asked for. */
-function companionFiles(modelPath: string, named: readonly string[]): CompanionFile[] {
+function companionFiles(modelPath: string | undefined, named: readonly string[]): CompanionFile[] {
   const files = new Map<string, CompanionFile>();
   const add = (path: string) =>
     files.set(basename(path).toLowerCase(), { name: basename(path), text: async () => readFileSync(path, 'utf8') });
-  const dir = dirname(modelPath);
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
+  const dir = modelPath && dirname(modelPath);
+  for (const name of dir ? readdirSync(dir) : []) {
+    const path = join(dir as string, name);
     if (path !== modelPath && statSync(path).isFile()) add(path);
   }
   for (const path of named) {
@@ -188,6 +192,20 @@ export interface ModelAddResult {
   indexPath: string;
 }
 
+/** A TF.js model (model.json or a .zip) or an ONNX file: the ONNX bytes and the name they go by. */
+async function readModel(modelPath: string): Promise<{ file: string; bytes: Uint8Array }> {
+  if (!/\.(json|zip)$/i.test(modelPath)) {
+    return { file: basename(modelPath), bytes: new Uint8Array(readFileSync(modelPath)) };
+  }
+  const converted = await convertUserModel(givenFilesFor(modelPath));
+  process.stderr.write(
+    `model:add: converted ${basename(modelPath)} from TF.js layers to ONNX (${converted.fileName})\n`,
+  );
+  process.stderr.write(`  ${converted.summary}\n`);
+  for (const w of converted.warnings) process.stderr.write(`  warning: ${w}\n`);
+  return { file: converted.fileName, bytes: converted.onnx };
+}
+
 /** Adds one model; resolves with what was written, or undefined for --help. */
 export async function main(argv: string[]): Promise<ModelAddResult | undefined> {
   const { values: o, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
@@ -200,12 +218,11 @@ export async function main(argv: string[]): Promise<ModelAddResult | undefined> 
     usage(
       positionals.length
         ? `one model at a time, got ${positionals.length}`
-        : 'which model? give the path of an .onnx file',
+        : 'which model? give the path of an .onnx file, a TF.js model.json or a Teachable Machine .zip',
     );
   const modelPath = resolve(positionals[0] as string);
   if (!existsSync(modelPath)) usage(`no such file: ${modelPath}`);
-  const file = basename(modelPath);
-  const bytes = new Uint8Array(readFileSync(modelPath));
+  const { file, bytes } = await readModel(modelPath);
 
   const overrides: SpecPart[] = [{ source: COMMAND_LINE, spec: specFromOptions(o) }];
   if (o.labels) {
@@ -232,8 +249,9 @@ export async function main(argv: string[]): Promise<ModelAddResult | undefined> 
   const resolved = await resolveModelSpec({
     modelFileName: file,
     metadata,
+    // A zip's companions are inside it, already in the converted model's spec.
     companions: companionFiles(
-      modelPath,
+      /\.zip$/i.test(modelPath) ? undefined : modelPath,
       (o.companion ?? []).map((p) => resolve(p)),
     ),
     io,
@@ -244,7 +262,7 @@ export async function main(argv: string[]): Promise<ModelAddResult | undefined> 
   const { spec } = resolved;
 
   const outDir = resolve(o.out ?? join(root, 'public', 'models'));
-  const target = writeModel(modelPath, bytes, spec, outDir, o.copy === true);
+  const target = writeModel(bytes, spec, outDir, o.copy === true);
   await checkWritten(target, spec, io, o.copy === true);
   const indexPath = join(outDir, 'index.json');
   const isDefault = register(indexPath, spec, o.default === true);
@@ -253,13 +271,13 @@ export async function main(argv: string[]): Promise<ModelAddResult | undefined> 
 }
 
 /** Writes <out>/<id>/model.onnx (spec embedded, or with --copy beside it); returns its path. */
-function writeModel(modelPath: string, bytes: Uint8Array, spec: ModelSpec, outDir: string, copy: boolean): string {
+function writeModel(bytes: Uint8Array, spec: ModelSpec, outDir: string, copy: boolean): string {
   const modelDir = join(outDir, spec.id);
   mkdirSync(modelDir, { recursive: true });
   const target = join(modelDir, 'model.onnx');
   // Written beside, then renamed: a reader never sees a half-written model.
   if (copy) {
-    copyFileSync(modelPath, `${target}.tmp`);
+    writeFileSync(`${target}.tmp`, bytes);
     writeFileSync(join(modelDir, 'model.onsight.json'), `${JSON.stringify(spec, null, 2)}\n`);
   } else {
     writeFileSync(`${target}.tmp`, setMetadataProps(bytes, { [SPEC_METADATA_KEY]: JSON.stringify(spec) }));

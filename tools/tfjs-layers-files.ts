@@ -4,9 +4,10 @@
  * (`model.min.js`, `group1-shard1of1.min.js` exporting a base64 string), which need a JS engine to unwrap and so
  * stay out of the browser library.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import vm from 'node:vm';
+import type { GivenFile } from '../src/convert/tfjs-file-set';
 import { parseModelJson, type TfjsLayersModelSource } from '../src/convert/tfjs-layers/index';
 
 const JS_FILE = /\.[cm]?js$/;
@@ -64,4 +65,22 @@ export function readSideMetadata(
   const file = join(dirname(modelFile), 'metadata.json');
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/**
+ * A user's TF.js model on disk as the files the page's converter takes (src/convert/convert-user-model.ts): a .zip
+ * as downloaded from Teachable Machine, or model.json with the files beside it (weights, metadata.json, labels.txt).
+ */
+export function givenFilesFor(path: string): GivenFile[] {
+  const file = (p: string): GivenFile => ({
+    name: basename(p),
+    size: statSync(p).size,
+    bytes: async () => new Uint8Array(readFileSync(p)),
+  });
+  if (/\.zip$/i.test(path)) return [file(path)];
+  const dir = dirname(path);
+  const beside = readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((p) => p !== path && statSync(p).isFile() && !/\.(onnx|zip)$/i.test(p));
+  return [file(path), ...beside.map(file)];
 }

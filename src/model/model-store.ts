@@ -65,6 +65,8 @@ export interface ModelStore {
   list(): Promise<SavedUserModel[]>;
   load(id: string): Promise<LoadedUserModel | undefined>;
   remove(id: string): Promise<boolean>;
+  /** Gives a saved model another name (its id and files stay); resolves with the updated entry. */
+  rename(id: string, name: string): Promise<SavedUserModel>;
 }
 
 const MANIFEST = 'manifest';
@@ -209,6 +211,16 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
     },
 
     remove: removeAll,
+
+    async rename(id, newName) {
+      const name = newName.trim();
+      if (!name) throw new ModelStoreError('invalid', 'a model needs a name; the name given is empty');
+      const m = await readManifest(id);
+      if (!m) throw new ModelStoreError('incomplete', `there is no saved model "${id}" to rename`);
+      const renamed: SavedUserModel = { ...m, name, spec: { ...m.spec, name } };
+      await backend.put(manifestKey(id), new TextEncoder().encode(JSON.stringify(renamed)), 'application/json');
+      return renamed;
+    },
   };
 }
 
@@ -300,3 +312,5 @@ export const listUserModels = () => store().list();
 export const loadUserModel = (id: string) => store().load(id);
 /** Removes a saved model; resolves false when there was none. */
 export const removeUserModel = (id: string) => store().remove(id);
+/** Renames a saved model. */
+export const renameUserModel = (id: string, name: string) => store().rename(id, name);

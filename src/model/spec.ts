@@ -78,6 +78,9 @@ export interface OutputSpec {
   quantization?: { scale: number; zeroPoint: number };
 }
 
+/** `source.license` of a model whose maker states no licence (a Teachable Machine export, a converted TF.js model). */
+export const LICENSE_NOT_STATED = 'not stated';
+
 export interface ModelSource {
   /** Where the weights come from, e.g. "nsfwjs". */
   name: string;

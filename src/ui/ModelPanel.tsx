@@ -1,11 +1,26 @@
 import type { ComponentChildren } from 'preact';
+import { LICENSE_NOT_STATED } from '../model/spec';
 import type { AppState } from './app-state';
 import { formatBytes } from './format';
 
 const CLASSES_SHOWN = 24;
 
 function LoadProgress({ state }: { state: AppState }) {
-  const { loadStatus } = state;
+  const { loadStatus, conversion } = state;
+  if (conversion) {
+    return (
+      <div class="load-progress" data-testid="conversion-progress">
+        <label for="conversion-progress-bar">Converting the model to ONNX on this device</label>
+        <progress
+          id="conversion-progress-bar"
+          value={conversion.done}
+          max={conversion.total}
+          aria-valuetext={conversion.text}
+        />
+        <span class="muted">{conversion.text}…</span>
+      </div>
+    );
+  }
   if (loadStatus.phase === 'downloading') {
     const loaded = loadStatus.loadedBytes ?? 0;
     const total = loadStatus.totalBytes;
@@ -115,7 +130,7 @@ export function ModelPanel({
           <h3>Source and licence</h3>
           {source ? (
             <p class="credit" data-testid="credit">
-              Weights from{' '}
+              {source.license === LICENSE_NOT_STATED ? 'Made with ' : 'Weights from '}
               {source.url ? (
                 <a href={source.url} target="_blank" rel="noopener noreferrer">
                   {source.name}
@@ -123,8 +138,14 @@ export function ModelPanel({
               ) : (
                 source.name
               )}
-              {source.package && ` (${source.package}${source.version ? ` ${source.version}` : ''})`}, licensed{' '}
-              <strong>{source.license}</strong>.
+              {source.package && ` (${source.package}${source.version ? ` ${source.version}` : ''})`}
+              {source.license === LICENSE_NOT_STATED ? (
+                '. Its licence is not stated: ask its author before sharing it.'
+              ) : (
+                <>
+                  , licensed <strong>{source.license}</strong>.
+                </>
+              )}
             </p>
           ) : (
             <p class="muted" data-testid="credit">
@@ -132,9 +153,11 @@ export function ModelPanel({
             </p>
           )}
           {source?.notes && (
-            <details class="notes">
+            <details class="notes" open={source.license === LICENSE_NOT_STATED}>
               <summary>How this model was made</summary>
-              <p class="muted small">{source.notes}</p>
+              <p class="muted small" data-testid="provenance">
+                {source.notes}
+              </p>
             </details>
           )}
         </>

@@ -1,16 +1,27 @@
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
-import { formatBytes } from './format';
+import { SavedModelList } from './SavedModelList';
+import { isModelFile, isTfjsModelPart } from './user-model-files';
 
 /**
  * Which model runs: a `<select>` of this site's models (public/models/index.json) and the user's saved ones, a file
  * input for bringing a model (.onnx with its labels.txt / config.json / preprocessor_config.json / metadata.json /
- * *.onsight.json), and the saved models with a Remove button each.
+ * *.onsight.json; or a TF.js / Teachable Machine model: model.json + weights + metadata.json, or its .zip), a folder
+ * input for a folder holding one, and the saved models (./SavedModelList.tsx).
  */
 export function ModelPicker({ state, store }: { state: AppState; store: AppStore }) {
   const { models, userModels, modelOrigin, loadStatus, model } = state;
   const inputRef = useRef<HTMLInputElement>(null);
-  const busy = loadStatus.phase === 'downloading' || loadStatus.phase === 'initialising';
+  const folderRef = useRef<HTMLInputElement>(null);
+  // Not in Preact's JSX types; every current browser supports it.
+  useEffect(() => folderRef.current?.setAttribute('webkitdirectory', ''), []);
+  const busy =
+    loadStatus.phase === 'downloading' || loadStatus.phase === 'initialising' || state.conversion !== undefined;
+  const bring = (input: HTMLInputElement, keep: (file: File) => boolean = () => true) => {
+    const files = Array.from(input.files ?? []).filter(keep);
+    input.value = '';
+    if (files.length > 0) void store.loadModelFiles(files);
+  };
   const value = modelOrigin && modelOrigin.kind !== 'files' ? `${modelOrigin.kind}:${modelOrigin.id}` : '';
   // Several files are called model.onnx: tell their entries apart by id.
   const nameCount = new Map<string, number>();
@@ -57,50 +68,43 @@ export function ModelPicker({ state, store }: { state: AppState; store: AppStore
       >
         Use your own model…
       </button>
+      <button
+        type="button"
+        class="button secondary"
+        disabled={busy}
+        aria-describedby="model-input-hint"
+        onClick={() => folderRef.current?.click()}
+      >
+        Open a model folder…
+      </button>
       <input
         ref={inputRef}
         id="model-input"
         data-testid="model-input"
         class="visually-hidden"
         type="file"
-        accept=".onnx,.txt,.json"
+        accept=".onnx,.txt,.json,.bin,.zip"
         multiple
         tabIndex={-1}
-        aria-label="Choose an ONNX model and its labels.txt or config files"
-        onChange={(event) => {
-          const input = event.currentTarget;
-          const files = Array.from(input.files ?? []);
-          input.value = '';
-          if (files.length > 0) void store.loadModelFiles(files);
-        }}
+        aria-label="Choose an ONNX model and its labels.txt or config files, or a TF.js model's files or .zip"
+        onChange={(event) => bring(event.currentTarget)}
+      />
+      <input
+        ref={folderRef}
+        data-testid="model-folder-input"
+        class="visually-hidden"
+        type="file"
+        multiple
+        tabIndex={-1}
+        aria-label="Choose a folder holding a model"
+        onChange={(event) => bring(event.currentTarget, (f) => isModelFile(f) || isTfjsModelPart(f))}
       />
       <p id="model-input-hint" class="muted small">
-        An ONNX image classifier with its labels.txt (or Hugging Face config.json and preprocessor_config.json, or
-        Teachable Machine metadata.json). Pick them together, or drop them on the page. The model stays on this device.
+        An ONNX image classifier with its labels.txt (or Hugging Face config.json and preprocessor_config.json), or a
+        Teachable Machine export as downloaded (the .zip, or model.json, weights.bin and metadata.json), converted here.
+        Pick them together, drop them on the page, or open their folder. The model stays on this device.
       </p>
-      {userModels.length > 0 && (
-        <>
-          <h3 id="user-models-heading">Your models</h3>
-          <ul class="user-models" aria-labelledby="user-models-heading" data-testid="user-models">
-            {userModels.map((saved) => (
-              <li key={saved.id} data-model-id={saved.id}>
-                <span>
-                  {userLabel(saved)} <span class="muted small">({formatBytes(saved.bytes)})</span>
-                </span>{' '}
-                <button
-                  type="button"
-                  class="button secondary"
-                  data-testid="remove-model"
-                  aria-label={`Remove ${userLabel(saved)} from this device`}
-                  onClick={() => void store.removeUserModel(saved.id)}
-                >
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <SavedModelList userModels={userModels} label={userLabel} store={store} />
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * (which model to load, per-photo classification, object-URL lifetimes, announcements) happens here. What the store
  * reaches outside itself comes in as an {@link AppEnvironment} (./services.ts).
  */
+import type { ConversionProgress } from '../convert/conversion-protocol';
 import { errorMessage } from '../error-message';
 import {
   ClassifyError,
@@ -17,7 +18,8 @@ import { formatPercent } from './format';
 import type { AppEnvironment } from './services';
 import { type ModelEntry, type ModelIndex, siteModelSource } from './site-models';
 import type { UrlOptions } from './url-options';
-import { filesToSave, freeUserModelId, isCompanionFile, isModelFile, savedModelSource } from './user-model-files';
+import { isCompanionFile, isModelFile, isTfjsModelPart, isTfjsModelSet, savedModelSource } from './user-model-files';
+import * as intents from './user-model-intents';
 
 /** Predictions shown per photo. */
 export const TOP_K = 5;
@@ -60,6 +62,8 @@ export interface AppState {
   modelOrigin?: ModelOrigin;
   /** How the loaded model's spec was found ("labels from labels.txt; preprocessing from defaults — please check"). */
   modelDetails?: { specSummary: string; warnings: string[] };
+  /** A TF.js / Teachable Machine model being converted to ONNX, before it loads. */
+  conversion?: ConversionProgress;
 }
 
 export type ModelOrigin = { kind: 'site'; id: string } | { kind: 'user'; id: string } | { kind: 'files' };
@@ -162,13 +166,8 @@ export class AppStore {
   /** What the loaded model was loaded from, for Apply (reload with corrections) and re-saving. */
   private loaded?: { source: ModelSource; label: string; origin: ModelOrigin; files?: File[] };
 
-  private async refreshUserModels(): Promise<void> {
-    if (!this.env.userModels) return;
-    try {
-      this.set({ userModels: await this.env.userModels.list() });
-    } catch (error) {
-      this.set({ userModels: [], modelNotice: `Your saved models could not be read: ${userMessage(error)}` });
-    }
+  private refreshUserModels(): Promise<void> {
+    return intents.refreshUserModels(this.access);
   }
 
   /**
@@ -203,38 +202,37 @@ export class AppStore {
    */
   async loadModelFiles(files: readonly File[], overrides?: PartialModelSpec): Promise<LoadedModel | undefined> {
     const list = [...files];
+    if (isTfjsModelSet(list)) {
+      // Converted first (photos in the same drop wait for both), then loaded and kept as the ONNX file it became.
+      const run = intents.convertTfjsModel(this.access, list).then((onnx) => onnx && this.loadModelFiles([onnx]));
+      this.loadPromise = run;
+      return run;
+    }
     const modelFile = list.find(isModelFile);
     if (!modelFile) {
-      this.failModel('Choose an .onnx model file, with its labels.txt or config.json if it has them.');
+      this.failModel(
+        'Choose an .onnx model file (with its labels.txt or config.json), or a TF.js model: model.json with its weights, or the .zip from Teachable Machine.',
+      );
       return undefined;
     }
     const source: ModelSource = { kind: 'files', files: list, overrides };
     const model = await this.loadSource(source, modelFile.name, { kind: 'files' }, list);
-    if (model) await this.keepOffline(list, model, overrides);
+    if (model) await intents.keepOffline(this.access, list, model, overrides);
     return model;
   }
 
-  /** Saves the loaded user model (and the user's corrections) to the model store, under an id of its own. */
-  private async keepOffline(
-    files: File[],
-    model: LoadedModel,
-    overrides?: PartialModelSpec,
-    id?: string,
-  ): Promise<void> {
-    const store = this.env.userModels;
-    if (!store) return;
-    try {
-      const saveId = id ?? freeUserModelId(model.spec.id, files, this.state.userModels);
-      const saved = await store.save(filesToSave(files, overrides), { ...model.spec, id: saveId });
-      this.loaded = this.loaded && { ...this.loaded, origin: { kind: 'user', id: saved.id } };
-      this.set({ modelOrigin: { kind: 'user', id: saved.id } });
-      this.env.rememberModel?.(saved.id);
-      await this.refreshUserModels();
-    } catch (error) {
-      this.set({
-        modelNotice: `${model.spec.name} works, but could not be kept for offline use: ${userMessage(error)}`,
-      });
-    }
+  /** What ./user-model-intents.ts may touch. */
+  private get access(): intents.StoreAccess {
+    return {
+      env: this.env,
+      state: () => this.state,
+      set: (patch) => this.set(patch),
+      announce: (text) => this.announce(text),
+      failModel: (message) => this.failModel(message),
+      setLoadedOrigin: (origin) => {
+        if (this.loaded) this.loaded = { ...this.loaded, origin };
+      },
+    };
   }
 
   /** Loads one of the user's saved models. */
@@ -276,10 +274,12 @@ export class AppStore {
   async applySpec(overrides: PartialModelSpec): Promise<LoadedModel | undefined> {
     const current = this.loaded;
     if (!current) return undefined;
-    const source = { ...current.source, overrides } as ModelSource;
+    // A rename survives the corrections.
+    const source = { ...current.source, overrides: { name: this.state.model?.spec.name, ...overrides } } as ModelSource;
     const model = await this.loadSource(source, current.label, current.origin, current.files);
     if (model && current.files && current.origin.kind !== 'site') {
-      await this.keepOffline(
+      await intents.keepOffline(
+        this.access,
         current.files,
         model,
         overrides,
@@ -290,21 +290,18 @@ export class AppStore {
   }
 
   /** Forgets a saved model. One that is loaded keeps working until another is chosen. */
-  async removeUserModel(id: string): Promise<void> {
-    const name = this.state.userModels.find((m) => m.id === id)?.name ?? id;
-    try {
-      await this.env.userModels?.remove(id);
-    } catch (error) {
-      this.failModel(`Could not remove ${name}: ${userMessage(error)}`);
-      return;
-    }
-    if (this.state.modelOrigin?.kind === 'user' && this.state.modelOrigin.id === id) {
-      this.set({ modelOrigin: { kind: 'files' } });
-      if (this.loaded) this.loaded = { ...this.loaded, origin: { kind: 'files' } };
-      this.env.rememberModel?.(undefined);
-    }
-    await this.refreshUserModels();
-    this.announce(`Removed ${name} from this device`);
+  removeUserModel(id: string): Promise<void> {
+    return intents.removeUserModel(this.access, id);
+  }
+
+  /** Renames a saved model; resolves false when it could not be renamed (the reason is shown). */
+  renameUserModel(id: string, name: string): Promise<boolean> {
+    return intents.renameUserModel(this.access, id, name);
+  }
+
+  /** A saved model as a portable .onnx with its spec embedded, for "Download as ONNX". */
+  userModelAsOnnx(id: string): Promise<{ fileName: string; bytes: Uint8Array } | undefined> {
+    return intents.userModelAsOnnx(this.access, id);
   }
 
   private failModel(message: string): void {
@@ -319,9 +316,10 @@ export class AppStore {
    */
   addFiles(files: Iterable<File>): void {
     const all = [...files];
-    if (all.some(isModelFile)) {
-      void this.loadModelFiles(all.filter((f) => isModelFile(f) || isCompanionFile(f)));
-      this.addPhotos(all.filter((f) => !isModelFile(f) && !isCompanionFile(f)));
+    const isPart = isTfjsModelSet(all) ? isTfjsModelPart : (f: File) => isModelFile(f) || isCompanionFile(f);
+    if (all.some(isModelFile) || isTfjsModelSet(all)) {
+      void this.loadModelFiles(all.filter(isPart));
+      this.addPhotos(all.filter((f) => !isPart(f)));
       return;
     }
     this.addPhotos(all);

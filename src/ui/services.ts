@@ -2,6 +2,8 @@
  * What the UI store needs from the world, as interfaces: the page hands in the real classifier, model list and
  * model store (src/main.tsx); tests hand in fakes and drive the store without a browser.
  */
+import type { ConvertedModelFile } from '../convert/conversion-client';
+import type { ConversionProgress } from '../convert/conversion-protocol';
 import type { ClassifyResult, LoadedModel, ModelLoadStatus, ModelSource } from '../inference/types';
 import type { LoadedUserModel, SavedUserModel } from '../model/model-store';
 import type { ModelIndex } from './site-models';
@@ -23,6 +25,7 @@ export interface UserModelStore {
   save(files: readonly File[], spec: LoadedModel['spec']): Promise<SavedUserModel>;
   load(id: string): Promise<LoadedUserModel | undefined>;
   remove(id: string): Promise<boolean>;
+  rename(id: string, name: string): Promise<SavedUserModel>;
 }
 
 /** Everything the store reaches outside itself. */
@@ -36,6 +39,11 @@ export interface AppEnvironment {
   revokeObjectURL: (url: string) => void;
   /** Where user models are kept offline; without it they work until the page closes. */
   userModels?: UserModelStore;
+  /**
+   * Converts a TF.js layers model (Teachable Machine export: its files, a folder's files or the .zip) to an ONNX file
+   * carrying its spec (src/convert/conversion-client.ts, in a worker); rejects with the reason in words.
+   */
+  convertModel?: (files: readonly File[], onProgress: (p: ConversionProgress) => void) => Promise<ConvertedModelFile>;
   /** Keeps the chosen model in the address bar (`?model=`), so a reload comes back to it. */
   rememberModel?: (id: string | undefined) => void;
 }

@@ -2,6 +2,7 @@
  * The files of a model the user brings: which of a drop are the model and its companions, what is saved on the device
  * (with the spec editor's corrections beside them), and how a saved model becomes something to load again.
  */
+import { looksLikeTfjsModel } from '../convert/tfjs-file-set';
 import type { ModelSource } from '../inference/types';
 import type { LoadedUserModel, SavedUserModel } from '../model/model-store';
 import type { PartialModelSpec } from '../model/types';
@@ -12,6 +13,14 @@ export const OVERRIDES_FILE = 'onsight-overrides.json';
 export const isModelFile = (file: File) => /\.onnx$/i.test(file.name);
 /** Files that can come with a model: labels.txt, config.json, preprocessor_config.json, metadata.json, *.onsight.json. */
 export const isCompanionFile = (file: File) => /\.(txt|json)$/i.test(file.name);
+
+/**
+ * A TF.js layers model to convert (a Teachable Machine export: model.json, weights.bin and metadata.json, a folder
+ * holding them, or the .zip): files with a model.json, a weight shard or a .zip, and no .onnx.
+ */
+export const isTfjsModelSet = (files: readonly File[]) => !files.some(isModelFile) && looksLikeTfjsModel(files);
+/** The files of a TF.js model (model.json, shards, .zip, metadata.json, labels.txt), as opposed to photos. */
+export const isTfjsModelPart = (file: File) => isCompanionFile(file) || looksLikeTfjsModel([file]);
 
 /** The files to save for a model: its own files, with the user's corrections (if any) replacing earlier ones. */
 export function filesToSave(files: readonly File[], overrides?: PartialModelSpec): File[] {
@@ -52,5 +61,6 @@ export function savedModelSource(saved: LoadedUserModel): Extract<ModelSource, {
   } catch {
     overrides = undefined;
   }
-  return { kind: 'files', files, id: saved.id, overrides };
+  // The name it is saved under wins: the user may have renamed it.
+  return { kind: 'files', files, id: saved.id, overrides: { ...overrides, name: saved.name } };
 }

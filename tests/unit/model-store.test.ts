@@ -129,6 +129,21 @@ describe('model store (logic, in-memory backend)', () => {
     );
   });
 
+  it('renames a saved model: the manifest and its spec change, the id and files stay', async () => {
+    const store = createModelStore(memoryBackend(), now);
+    await store.save(files(), spec());
+    const renamed = await store.rename('flowers', '  Garden flowers ');
+    expect(renamed).toMatchObject({
+      id: 'flowers',
+      name: 'Garden flowers',
+      spec: { id: 'flowers', name: 'Garden flowers' },
+    });
+    expect(await store.list()).toEqual([renamed]);
+    expect((await store.load('flowers'))?.modelBytes).toEqual(new Uint8Array(1000).fill(7));
+    await expect(store.rename('flowers', '  ')).rejects.toThrow('a model needs a name; the name given is empty');
+    await expect(store.rename('tulips', 'Tulips')).rejects.toThrow('there is no saved model "tulips" to rename');
+  });
+
   it('refuses a save without an .onnx file, and an invalid spec', async () => {
     const store = createModelStore(memoryBackend(), now);
     await expect(store.save([{ name: 'labels.txt', data: new Uint8Array(1) }], spec())).rejects.toThrow(

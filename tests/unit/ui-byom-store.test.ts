@@ -136,7 +136,8 @@ describe('AppStore: bring your own model', () => {
     const source = client.sources.at(-1);
     expect(source?.kind === 'files' && source.files.map((f) => f.name)).toEqual(['mine.onnx', 'labels.txt']);
     expect(source?.id).toBe('mine');
-    expect(source?.overrides).toEqual({ labels: ['kitten', 'puppy'] });
+    // The corrections, and the name it is saved under (which a rename changes).
+    expect(source?.overrides).toEqual({ labels: ['kitten', 'puppy'], name: 'mine' });
     expect(again.current.model?.id).toBe('mine');
 
     await again.removeUserModel('mine');

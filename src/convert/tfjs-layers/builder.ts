@@ -44,6 +44,14 @@ export function transpose<T extends Float32Array | Uint8Array>(
   return { data: out, shape: outShape };
 }
 
+/** A weight's shape as the topology implies it; `null` where the topology leaves a dimension open. */
+export type ExpectedShape = readonly (number | null | undefined)[];
+
+/** Whether a weight's shape is what the topology implies (open dimensions match anything). */
+function fitsShape(shape: readonly number[], expected: ExpectedShape): boolean {
+  return shape.length === expected.length && expected.every((d, i) => d == null || d === shape[i]);
+}
+
 /** NHWC axis → NCHW axis. */
 export const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
 
@@ -130,10 +138,16 @@ export class GraphBuilder {
    * models, then any single weight whose name ends in `/<layer>/<key>`.
    * @param scope names of the enclosing models, outermost first
    * @param key e.g. "kernel"
+   * @param expected the shape the layer's config implies; a weight of another shape is refused, naming the layer
    */
-  weight(scope: string[], layer: string, key: string): Weight {
+  weight(scope: string[], layer: string, key: string, expected?: ExpectedShape): Weight {
     const found = this.findWeight(scope, layer, key);
     if (!found) throw new Error(`layer "${layer}": weight "${layer}/${key}" not found in the weights manifest`);
+    if (expected && !fitsShape(found.shape, expected)) {
+      throw new Error(
+        `layer "${layer}": the weights do not match the topology: weight "${key}" has shape [${found.shape}] in the weights manifest, but the layer needs [${expected.map((d) => d ?? '?')}]`,
+      );
+    }
     return found;
   }
 

@@ -113,6 +113,12 @@ export function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array 
   }
 }
 
+/** "weights.bin", or "group1-shard1of2, group1-shard2of2", for messages. */
+const files = (paths: readonly string[]) => paths.join(', ');
+
+/** The layer a weight belongs to: "sequential_3/dense_Dense2/kernel" → "dense_Dense2". */
+export const layerOf = (weightName: string): string => weightName.split('/').slice(-2, -1)[0] ?? weightName;
+
 /** Splits the concatenated shard bytes of every manifest group into named float32 weights. */
 export function decodeManifest(
   manifest: readonly WeightGroup[],
@@ -133,7 +139,9 @@ export function decodeManifest(
       const size = spec.shape.reduce((a, b) => a * b, 1);
       const length = size * bytesPerElement(spec.quantization?.dtype ?? spec.dtype);
       if (offset + length > total) {
-        throw new Error(`weight ${spec.name} runs past the end of its shards (${offset + length} > ${total} bytes)`);
+        throw new Error(
+          `${files(group.paths)} ${group.paths.length > 1 ? 'hold' : 'holds'} ${total} bytes, too few for the weights model.json lists: weight "${spec.name}" (layer "${layerOf(spec.name)}") runs past the end, to byte ${offset + length}. The weights do not match the topology: are they from another export?`,
+        );
       }
       const bytes = all.subarray(offset, offset + length);
       const weight: Weight = { shape: spec.shape, data: decodeWeight(spec, bytes) };
@@ -150,7 +158,10 @@ export function decodeManifest(
       offset += length;
     }
     if (offset !== total) {
-      throw new Error(`shards ${group.paths.join(', ')}: ${total - offset} bytes left over after the last weight`);
+      const last = group.weights[group.weights.length - 1]?.name ?? '';
+      throw new Error(
+        `${files(group.paths)} ${group.paths.length > 1 ? 'hold' : 'holds'} ${total - offset} bytes left over after the last weight model.json lists ("${last}", layer "${layerOf(last)}"). The weights do not match the topology: are they from another export?`,
+      );
     }
   }
   return weights;

@@ -1,10 +1,12 @@
 /**
- * Source: Teachable Machine's `metadata.json` ({labels, imageSize, modelName, packageName: "@teachablemachine/image"...}).
+ * Source: Teachable Machine's `metadata.json` ({labels, imageSize, grayscale, modelName, tmVersion, tfjsVersion,
+ * packageName: "@teachablemachine/image", packageVersion}).
  * `metadata.json` is a common name, so only Teachable Machine's (with labels, or its package name) is read; another
  * is skipped with a warning.
  */
 import { FieldReader } from '../field-reader';
 import { isObject, showValue } from '../json-values';
+import { LICENSE_NOT_STATED, type ModelSource } from '../spec';
 import type { PartialModelSpec } from '../types';
 import { companionJson, type SpecSource } from './spec-source';
 
@@ -30,9 +32,13 @@ export const teachableMachineSource: SpecSource = {
  * a converted TM model therefore expects:
  * - `cropTo` draws the centre square of the photo scaled to imageSize × imageSize → `resize: 'crop'` with
  *   `cropFraction: 1` (shorter side to imageSize, centre square);
+ *   It draws the photo (an <img>) on a canvas, which in Chromium low-passes a large reduction (measured: a 1-px
+ *   checkerboard drawn from 773 to 224 px comes out grey), so the resize antialiases;
  * - `capture` then computes `pixels / 127 - 1` (its code divides by 127, not 127.5, although its comment says
  *   "between -1 and 1"). OnSight computes (pixel × scale − mean) / std, so scale 1/127, mean 1, std 1 reproduces
  *   TM exactly; 1/127.5 would map 0..255 onto exactly −1..1 but differ from what the model was trained on by ≤ 0.8 %;
+ * - a grayscale export (`grayscale: true`) takes one luma channel (TM's weights 0.2989, 0.587, 0.114; OnSight's
+ *   0.299, 0.587, 0.114);
  * - the model ends in a softmax (TM trains a dense + softmax head on MobileNet), so the output is probabilities;
  * - the tensor is float32 NHWC (TF.js); the layout is left to the ONNX model's input shape, which a converter may
  *   have changed.
@@ -53,7 +59,9 @@ export function specFromTeachableMachine(meta: unknown, where = 'metadata.json')
     resize: 'crop',
     cropFraction: 1,
     resample: 'bilinear',
+    antialias: true,
     channelOrder: 'rgb',
+    ...(m.grayscale === true ? { channels: 1 as const } : {}),
     scale: 1 / 127,
     mean: [1, 1, 1],
     std: [1, 1, 1],
@@ -62,5 +70,24 @@ export function specFromTeachableMachine(meta: unknown, where = 'metadata.json')
   // TM's default name says nothing about the model; the file name is more useful then.
   if (typeof m.modelName === 'string' && m.modelName.trim() && m.modelName !== 'tm-my-image-model')
     spec.name = m.modelName;
+  if (String(m.packageName ?? '').includes('teachablemachine')) spec.source = teachableMachineCredit(m);
   return spec;
+}
+
+/** Credit for a Teachable Machine export: the tool and the versions that made it. Exports state no licence. */
+function teachableMachineCredit(m: Record<string, unknown>): ModelSource {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const made = [
+    text(m.tmVersion) ? `Teachable Machine ${text(m.tmVersion)}` : 'Teachable Machine',
+    text(m.tfjsVersion) && `TensorFlow.js ${text(m.tfjsVersion)}`,
+  ].filter(Boolean);
+  const version = text(m.packageVersion);
+  return {
+    name: 'Teachable Machine',
+    package: text(m.packageName) ?? '@teachablemachine/image',
+    ...(version ? { version } : {}),
+    license: LICENSE_NOT_STATED,
+    url: 'https://teachablemachine.withgoogle.com/',
+    notes: `Trained with ${made.join(', exported for ')}.`,
+  };
 }

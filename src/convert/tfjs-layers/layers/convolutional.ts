@@ -21,18 +21,25 @@ const conv2d: LayerConverter = (b, layer, inputs, scope) => {
   const kernel = pair(c.kernel_size);
   const strides = pair(c.strides ?? 1);
   const dilations = pair(c.dilation_rate ?? 1);
-  const k = b.weight(scope, layer.name, 'kernel'); // HWIO
   const groups = c.groups ?? 1;
+  const channels = x.shape[3];
+  const k = b.weight(scope, layer.name, 'kernel', [...kernel, channels == null ? null : channels / groups, c.filters]); // HWIO
   const { attrs, oh, ow } = spatial(layer, x, kernel, strides, dilations);
   const w = b.weightConst(`${layer.name}/kernel`, k, [3, 2, 0, 1]); // HWIO → OIHW
   const ins = [x.name, w];
   if (c.use_bias !== false) {
-    const bias = b.weight(scope, layer.name, 'bias');
+    const bias = b.weight(scope, layer.name, 'bias', [c.filters]);
     ins.push(b.constF32(`${layer.name}/bias`, bias.shape, bias.data));
   }
   const y = b.node('Conv', ins, layer.name, { ...attrs, dilations, group: groups });
   return [activate(b, { name: y, shape: [null, oh, ow, c.filters], nchw: true }, c.activation, layer)];
 };
+
+/** A depthwise kernel, which must be (H, W, C, depth multiplier) for the layer's input. */
+function depthwiseKernel(b: GraphBuilder, layer: LayerJson, x: Tensor, scope: string[]): Weight {
+  const c = layer.config;
+  return b.weight(scope, layer.name, 'depthwise_kernel', [...pair(c.kernel_size), x.shape[3], c.depth_multiplier ?? 1]);
+}
 
 /**
  * Depthwise kernel (H, W, C, M) → grouped Conv weight (C*M, 1, H, W); output channel c*M + m as in TF.
@@ -54,19 +61,20 @@ function depthwise(b: GraphBuilder, layer: LayerJson, x: Tensor, k: Weight): Ten
 const depthwiseConv2d: LayerConverter = (b, layer, inputs, scope) => {
   requireChannelsLast(layer);
   const x = b.toNchw(expectInputs(layer, inputs));
-  let y = depthwise(b, layer, x, b.weight(scope, layer.name, 'depthwise_kernel'));
-  if (layer.config.use_bias !== false) y = channelAdd(b, y, layer.name, b.weight(scope, layer.name, 'bias').data);
+  let y = depthwise(b, layer, x, depthwiseKernel(b, layer, x, scope));
+  if (layer.config.use_bias !== false)
+    y = channelAdd(b, y, layer.name, b.weight(scope, layer.name, 'bias', [y.shape[3]]).data);
   return [activate(b, y, layer.config.activation, layer)];
 };
 
 const separableConv2d: LayerConverter = (b, layer, inputs, scope) => {
   requireChannelsLast(layer);
   const x = b.toNchw(expectInputs(layer, inputs));
-  const d = depthwise(b, layer, x, b.weight(scope, layer.name, 'depthwise_kernel'));
-  const p = b.weight(scope, layer.name, 'pointwise_kernel'); // (1, 1, C*M, filters)
+  const d = depthwise(b, layer, x, depthwiseKernel(b, layer, x, scope));
+  const p = b.weight(scope, layer.name, 'pointwise_kernel', [1, 1, d.shape[3], layer.config.filters]); // (1, 1, C*M, filters)
   const ins = [d.name, b.weightConst(`${layer.name}/pointwise_kernel`, p, [3, 2, 0, 1])];
   if (layer.config.use_bias !== false) {
-    const bias = b.weight(scope, layer.name, 'bias');
+    const bias = b.weight(scope, layer.name, 'bias', [layer.config.filters]);
     ins.push(b.constF32(`${layer.name}/bias`, bias.shape, bias.data));
   }
   const y = b.node('Conv', ins, layer.name, { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0] });

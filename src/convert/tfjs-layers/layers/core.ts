@@ -8,10 +8,11 @@ import { expectInputs, type LayerConverter } from './converter';
 const dense: LayerConverter = (b, layer, inputs, scope) => {
   const x = b.toNhwc(expectInputs(layer, inputs));
   const c = layer.config;
-  const k = b.weight(scope, layer.name, 'kernel');
+  const features = x.shape[x.shape.length - 1];
+  const k = b.weight(scope, layer.name, 'kernel', [features, c.units]);
   let y = b.node('MatMul', [x.name, b.weightConst(`${layer.name}/kernel`, k, [0, 1])], `${layer.name}/matmul`);
   if (c.use_bias !== false) {
-    const bias = b.weight(scope, layer.name, 'bias');
+    const bias = b.weight(scope, layer.name, 'bias', [c.units]);
     y = b.node('Add', [y, b.constF32(`${layer.name}/bias`, bias.shape, bias.data)], layer.name);
   }
   return [activate(b, { name: y, shape: [...x.shape.slice(0, -1), c.units], nchw: false }, c.activation, layer)];

@@ -16,10 +16,11 @@ const batchNormalization: LayerConverter = (b, layer, inputs, scope) => {
     throw unsupported(layer, `axis ${JSON.stringify(c.axis)} is not supported (only the channel axis)`);
   }
   const eps = c.epsilon ?? 1e-3;
-  const mean = b.weight(scope, layer.name, 'moving_mean').data;
-  const variance = b.weight(scope, layer.name, 'moving_variance').data;
-  const gamma = c.scale === false ? undefined : b.weight(scope, layer.name, 'gamma').data;
-  const beta = c.center === false ? undefined : b.weight(scope, layer.name, 'beta').data;
+  const channels = [x.shape[rank - 1]];
+  const mean = b.weight(scope, layer.name, 'moving_mean', channels).data;
+  const variance = b.weight(scope, layer.name, 'moving_variance', channels).data;
+  const gamma = c.scale === false ? undefined : b.weight(scope, layer.name, 'gamma', channels).data;
+  const beta = c.center === false ? undefined : b.weight(scope, layer.name, 'beta', channels).data;
   const n = mean.length;
   const scale = new Float32Array(n);
   const shift = new Float32Array(n);
