@@ -45,12 +45,17 @@ it('an actualScore for another class no longer speaks once the true class change
   const results = new BatchResults(2);
   results.add([{ id: 'a', path: 'bears/black/1.jpg', actual: 'American black bear' }]);
   results.complete('a', ranked, 'zoo');
+  const pActual = () => {
+    const record = results.get('a');
+    if (!record) throw new Error('the record is gone');
+    return probabilityOfActual(record);
+  };
   results.assignActuals(() => 'teddy');
-  expect(probabilityOfActual(results.get('a')!)).toBeUndefined();
+  expect(pActual()).toBeUndefined();
   results.assignActuals(() => 'ice bear');
-  expect(probabilityOfActual(results.get('a')!)).toBe(0.2);
+  expect(pActual()).toBe(0.2);
   results.assignActuals(() => 'American black bear');
-  expect(probabilityOfActual(results.get('a')!)).toBe(0.05);
+  expect(pActual()).toBe(0.05);
 });
 
 it('actualScore is saved and restored with the record', async () => {
