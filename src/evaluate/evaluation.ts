@@ -1,8 +1,9 @@
 /**
  * How good a model is on photos whose true class is known (fastai's `ClassificationInterpretation`): accuracy,
  * precision / recall per class, a confusion matrix (actual rows × predicted columns), the most-confused pairs and the
- * top losses. One pass over the photos; the matrix covers only the classes that occur, so a 1,000-label model on a
- * three-class folder gives a 3 × 3 matrix, not a million cells.
+ * top losses. One pass over the photos, O(n + k) beyond sorting the losses: the matrix is kept sparse (its non-empty
+ * cells) over only the classes that occur, so a 1,000-label model on 10,000 photos never touches a million cells;
+ * {@link confusionCounts} makes the dense k × k table for a grid small enough to draw.
  *
  * What the page must keep per photo (see `PhotoResult`): `actual`, the top-1 in `top`, and the probability the model
  * gave `actual`: read from `top` when it is there, else from `actualScore` (kept by `BatchResults.complete` when it
@@ -67,11 +68,9 @@ export interface Evaluation {
   accuracy: number | undefined;
   /** The matrix's axis, rows and columns alike. */
   classes: string[];
-  /** counts[actual][predicted], indices into `classes`. */
-  counts: number[][];
   /** One per class in `classes`. */
   perClass: ClassReport[];
-  /** The non-empty cells, row by row. */
+  /** The non-empty cells, row by row (in `classes` order). */
   cells: ConfusionCell[];
   /** Every photo with a known loss, highest loss first; equal losses in natural path order, then by id. */
   losses: PhotoLoss[];
@@ -111,18 +110,24 @@ export function evaluate(photos: Iterable<PhotoResult>, options: EvaluationOptio
     seen.add(photo.top[0]?.label as string);
   }
   const classes = classOrder(seen, options.labels);
+  const k = classes.length;
   const index = new Map(classes.map((label, i) => [label, i]));
-  const counts = classes.map(() => new Array<number>(classes.length).fill(0));
+  const rowSums = new Array<number>(k).fill(0);
+  const columnSums = new Array<number>(k).fill(0);
+  const diagonal = new Array<number>(k).fill(0);
+  /** actual × k + predicted → count. */
+  const cellCounts = new Map<number, number>();
 
-  let correct = 0;
   const losses: Array<PhotoLoss & { pathKey: string }> = [];
   const lossUnknown: string[] = [];
   for (const photo of evaluated) {
     const predicted = photo.top[0] as { label: string; score: number };
-    const row = counts[index.get(photo.actual) as number] as number[];
-    const column = index.get(predicted.label) as number;
-    row[column] = (row[column] as number) + 1;
-    if (predicted.label === photo.actual) correct++;
+    const a = index.get(photo.actual) as number;
+    const p = index.get(predicted.label) as number;
+    cellCounts.set(a * k + p, (cellCounts.get(a * k + p) ?? 0) + 1);
+    rowSums[a] = (rowSums[a] as number) + 1;
+    columnSums[p] = (columnSums[p] as number) + 1;
+    if (a === p) diagonal[a] = (diagonal[a] as number) + 1;
     const pActual = probabilityOfActual(photo);
     if (pActual === undefined) lossUnknown.push(photo.id);
     else {
@@ -138,6 +143,14 @@ export function evaluate(photos: Iterable<PhotoResult>, options: EvaluationOptio
       });
     }
   }
+  const correct = diagonal.reduce((a, b) => a + b, 0);
+  const cells = [...cellCounts]
+    .sort((x, y) => x[0] - y[0])
+    .map(([key, count]) => ({
+      actual: classes[Math.floor(key / k)] as string,
+      predicted: classes[key % k] as string,
+      count,
+    }));
   const lossOrder = sortLosses(losses);
   const n = evaluated.length;
   return {
@@ -145,14 +158,26 @@ export function evaluate(photos: Iterable<PhotoResult>, options: EvaluationOptio
     correct,
     accuracy: n === 0 ? undefined : correct / n,
     classes,
-    counts,
-    perClass: classes.map((label, i) => classReport(label, i, counts)),
-    cells: nonEmptyCells(classes, counts),
+    perClass: classes.map((label, i) =>
+      classReport(label, rowSums[i] as number, columnSums[i] as number, diagonal[i] as number),
+    ),
+    cells,
     losses: lossOrder,
     meanLoss:
       lossOrder.length === 0 ? undefined : lossOrder.reduce((sum, { loss }) => sum + loss, 0) / lossOrder.length,
     lossUnknown,
   };
+}
+
+/** The dense matrix, counts[actual][predicted] with indices into `classes` (k × k: for a grid small enough to draw). */
+export function confusionCounts(evaluation: Evaluation): number[][] {
+  const { classes, cells } = evaluation;
+  const index = new Map(classes.map((label, i) => [label, i]));
+  const counts = classes.map(() => new Array<number>(classes.length).fill(0));
+  for (const { actual, predicted, count } of cells) {
+    (counts[index.get(actual) as number] as number[])[index.get(predicted) as number] = count;
+  }
+  return counts;
 }
 
 /** Each row divided by its sum (the share of a class's photos in each predicted class); a row with no photos stays 0s. */
@@ -185,11 +210,7 @@ function classOrder(seen: ReadonlySet<string>, labels: readonly string[]): strin
   return [...ordered, ...others];
 }
 
-function classReport(label: string, i: number, counts: readonly (readonly number[])[]): ClassReport {
-  const row = counts[i] as readonly number[];
-  const count = row.reduce((a, b) => a + b, 0);
-  const predicted = counts.reduce((sum, r) => sum + (r[i] as number), 0);
-  const correct = row[i] as number;
+function classReport(label: string, count: number, predicted: number, correct: number): ClassReport {
   const precision = predicted === 0 ? undefined : correct / predicted;
   const recall = count === 0 ? undefined : correct / count;
   const f1 =
@@ -199,16 +220,6 @@ function classReport(label: string, i: number, counts: readonly (readonly number
         ? 0
         : (2 * precision * recall) / (precision + recall);
   return { label, count, predicted, correct, precision, recall, f1 };
-}
-
-function nonEmptyCells(classes: readonly string[], counts: readonly (readonly number[])[]): ConfusionCell[] {
-  const cells: ConfusionCell[] = [];
-  counts.forEach((row, a) => {
-    row.forEach((count, p) => {
-      if (count > 0) cells.push({ actual: classes[a] as string, predicted: classes[p] as string, count });
-    });
-  });
-  return cells;
 }
 
 /** Highest loss first; ties by natural path order, then id, so the order never depends on arrival. */
