@@ -44,6 +44,8 @@ export interface ConfusionCell {
   actual: string;
   predicted: string;
   count: number;
+  /** count / the photos of class `actual`: the cell in the row-normalised view. */
+  share: number;
 }
 
 /** One photo in fastai's `plot_top_losses`: prediction / actual / loss / probability. */
@@ -146,11 +148,15 @@ export function evaluate(photos: Iterable<PhotoResult>, options: EvaluationOptio
   const correct = diagonal.reduce((a, b) => a + b, 0);
   const cells = [...cellCounts]
     .sort((x, y) => x[0] - y[0])
-    .map(([key, count]) => ({
-      actual: classes[Math.floor(key / k)] as string,
-      predicted: classes[key % k] as string,
-      count,
-    }));
+    .map(([key, count]) => {
+      const a = Math.floor(key / k);
+      return {
+        actual: classes[a] as string,
+        predicted: classes[key % k] as string,
+        count,
+        share: count / (rowSums[a] as number),
+      };
+    });
   const lossOrder = sortLosses(losses);
   const n = evaluated.length;
   return {

@@ -87,12 +87,12 @@ describe('evaluate', () => {
       [1, 1, 0],
     ]);
     expect(ev.cells).toEqual([
-      { actual: 'cat', predicted: 'cat', count: 2 },
-      { actual: 'cat', predicted: 'dog', count: 2 },
-      { actual: 'dog', predicted: 'cat', count: 1 },
-      { actual: 'dog', predicted: 'dog', count: 1 },
-      { actual: 'fox', predicted: 'cat', count: 1 },
-      { actual: 'fox', predicted: 'dog', count: 1 },
+      { actual: 'cat', predicted: 'cat', count: 2, share: 0.5 },
+      { actual: 'cat', predicted: 'dog', count: 2, share: 0.5 },
+      { actual: 'dog', predicted: 'cat', count: 1, share: 0.5 },
+      { actual: 'dog', predicted: 'dog', count: 1, share: 0.5 },
+      { actual: 'fox', predicted: 'cat', count: 1, share: 0.5 },
+      { actual: 'fox', predicted: 'dog', count: 1, share: 0.5 },
     ]);
     expect(rowNormalised(confusionCounts(ev))).toEqual([
       [0.5, 0.5, 0],
@@ -132,7 +132,7 @@ describe('evaluate', () => {
       'fox>cat:1',
       'fox>dog:1',
     ]);
-    expect(mostConfused(ev, 2)).toEqual([{ actual: 'cat', predicted: 'dog', count: 2 }]);
+    expect(mostConfused(ev, 2)).toEqual([{ actual: 'cat', predicted: 'dog', count: 2, share: 0.5 }]);
   });
 
   it('orders top losses highest first; equal losses in natural path order (3 before 10)', () => {

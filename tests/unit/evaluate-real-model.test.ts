@@ -130,9 +130,9 @@ describe.skipIf(!haveShared)('the default model on real photos, some in the wron
     expect(ev.accuracy).toBe(4 / 9);
     expect(ev.classes).toEqual(['Drawing', 'Neutral', 'Sexy']);
     expect(ev.cells).toEqual([
-      { actual: 'Drawing', predicted: 'Neutral', count: 3 },
-      { actual: 'Neutral', predicted: 'Neutral', count: 4 },
-      { actual: 'Sexy', predicted: 'Neutral', count: 2 },
+      { actual: 'Drawing', predicted: 'Neutral', count: 3, share: 1 },
+      { actual: 'Neutral', predicted: 'Neutral', count: 4, share: 1 },
+      { actual: 'Sexy', predicted: 'Neutral', count: 2, share: 1 },
     ]);
     expect(mostConfused(ev).map(({ actual, count }) => [actual, count])).toEqual([
       ['Drawing', 3],
@@ -237,8 +237,8 @@ describe.skipIf(!haveShared)('an ImageNet model on the bears, two photos misfile
       [0, 0, 2],
     ]);
     expect(mostConfused(ev)).toEqual([
-      { actual: 'brown bear', predicted: 'American black bear', count: 1 },
-      { actual: 'brown bear', predicted: 'teddy', count: 1 },
+      { actual: 'brown bear', predicted: 'American black bear', count: 1, share: 0.2 },
+      { actual: 'brown bear', predicted: 'teddy', count: 1, share: 0.2 },
     ]);
     // The misfiled photos lead the top losses, the teddy first (p(brown bear) is far outside its top 5).
     expect(ev.losses.slice(0, 2).map(({ path, predicted }) => [path, predicted])).toEqual([
