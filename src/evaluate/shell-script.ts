@@ -60,7 +60,7 @@ export function planToShellScript(plan: ChangePlan, options: ScriptOptions = {})
   const at = options.at ?? new Date();
   const where =
     plan.root === undefined
-      ? 'the folder you chose in OnSight (the paths below are relative to it)'
+      ? 'the folder that the paths below start from'
       : `the folder "${commentText(plan.root)}" (the paths below are relative to it)`;
   const moves = plan.operations.filter((op) => op.kind === 'move').length;
   const deletes = plan.operations.length - moves;
@@ -90,7 +90,7 @@ export function planToShellScript(plan: ChangePlan, options: ScriptOptions = {})
           '  if [ -e "$f" ] || [ -L "$f" ]; then found=1; break; fi',
           'done',
           'if [ "$found" -eq 0 ]; then',
-          `  printf '%s\\n' ${shellQuote(`onsight: none of the files is here; run this script inside ${plan.root === undefined ? 'the folder you chose' : `the folder "${plan.root}"`}`)} >&2`,
+          `  printf '%s\\n' ${shellQuote(`onsight: none of the files is here; run this script inside ${plan.root === undefined ? 'the folder that its paths start from' : `the folder "${plan.root}"`}`)} >&2`,
           '  exit 1',
           'fi',
           '',

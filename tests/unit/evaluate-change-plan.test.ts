@@ -266,6 +266,20 @@ describe('shell script', () => {
     expect(existsSync(join(dir, `bears/black/${newline}`))).toBe(false);
   });
 
+  it('without a root, the paths keep the chosen folder name and the script runs beside that folder', () => {
+    const dir = makeTree();
+    const plan = planChanges(new Map([['bears/teddy/2.jpg', DELETE]]), { existing: [] });
+    const text = planToShellScript(plan);
+    expect(text).toContain('# Run it with sh inside the folder that the paths below start from.\n');
+    writeFileSync(join(dir, 'cleanup.sh'), text);
+    const inside = spawnSync('sh', ['../cleanup.sh'], { cwd: join(dir, 'bears'), encoding: 'utf8' });
+    expect(inside.status).toBe(1);
+    expect(inside.stderr).toContain('run this script inside the folder that its paths start from');
+    const beside = spawnSync('sh', ['cleanup.sh'], { cwd: dir, encoding: 'utf8' });
+    expect([beside.status, beside.stdout]).toEqual([0, 'onsight: 0 moved, 1 deleted\n']);
+    expect(existsSync(join(dir, 'bears/teddy/2.jpg'))).toBe(false);
+  });
+
   it('an empty plan is a script that does nothing', () => {
     const text = planToShellScript({ operations: [], folders: [], problems: [], kept: 0 });
     const dir = mkdtempSync(join(temp, 'empty-'));
