@@ -83,24 +83,39 @@ export class BatchResults {
     this.changed();
   }
 
-  /** Records a result: `top` best first (trimmed to `topK`). Returns the new record. Like `fail` and `reset`, throws
-   * for an id not in the batch (check `has` first where a row may have been removed while its photo ran). */
+  /** Records a result: `top` best first (trimmed to `topK`). Pass every prediction (`topK` 0 to the classifier) for a
+   * photo with a true class, so that its `actualScore` is kept beyond the top K. Returns the new record. Like `fail`
+   * and `reset`, throws for an id not in the batch (check `has` first where a row may have been removed while its
+   * photo ran). */
   complete(id: string, top: readonly ScoredLabel[], modelId: string): PhotoResult {
-    return this.update(id, ({ error: _, ...rest }) => ({
-      ...rest,
-      status: 'done',
-      top: top.slice(0, this.topK).map(({ label, score }) => ({ label, score })),
-      modelId,
-    }));
+    return this.update(id, ({ error: _, actualScore: __, ...rest }) => {
+      const kept = top.slice(0, this.topK).map(({ label, score }) => ({ label, score }));
+      // Only needed when the true class fell out of the kept top K.
+      const actualScore =
+        rest.actual === undefined || kept.some(({ label }) => label === rest.actual)
+          ? undefined
+          : top.find(({ label }) => label === rest.actual);
+      return {
+        ...rest,
+        status: 'done',
+        top: kept,
+        modelId,
+        ...(actualScore === undefined ? {} : { actualScore: { label: actualScore.label, score: actualScore.score } }),
+      };
+    });
   }
 
   fail(id: string, error: string, modelId: string): PhotoResult {
-    return this.update(id, (old) => ({ ...old, status: 'error', top: [], error, modelId }));
+    return this.update(id, ({ actualScore: _, ...rest }) => ({ ...rest, status: 'error', top: [], error, modelId }));
   }
 
   /** Back to pending, e.g. to run it again with another model. */
   reset(id: string): PhotoResult {
-    return this.update(id, ({ error: _, modelId: __, ...rest }) => ({ ...rest, status: 'pending', top: [] }));
+    return this.update(id, ({ error: _, modelId: __, actualScore: ___, ...rest }) => ({
+      ...rest,
+      status: 'pending',
+      top: [],
+    }));
   }
 
   /** Re-reads every photo's true class, e.g. with `actualFromPath(path, newModel.labels)` after a model switch. */

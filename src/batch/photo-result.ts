@@ -25,6 +25,10 @@ export interface PhotoResult {
   modelId?: string;
   /** The true class, from the photo's folder (see actual-label). */
   actual?: string;
+  /** The model's probability for `actual` when `actual` is not in `top` (a 1,000-label model's top 5 rarely holds a
+   * wrong photo's true class): an evaluation's loss is −log of it. Set by `BatchResults.complete` when the predictions
+   * passed to it include `actual`; it speaks for `actual` only while its label equals it. */
+  actualScore?: ScoredLabel;
 }
 
 /** A photo as it enters the batch. */

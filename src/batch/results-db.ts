@@ -157,6 +157,9 @@ function toStored(photo: PhotoResult, thumbnailBytes: number): StoredPhoto {
     ...(photo.error === undefined ? {} : { error: photo.error }),
     ...(photo.modelId === undefined ? {} : { modelId: photo.modelId }),
     ...(photo.actual === undefined ? {} : { actual: photo.actual }),
+    ...(photo.actualScore === undefined
+      ? {}
+      : { actualScore: { label: photo.actualScore.label, score: photo.actualScore.score } }),
     thumbnailBytes,
   };
 }
