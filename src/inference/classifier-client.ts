@@ -161,13 +161,16 @@ export class ClassifierClient {
     const task = this.enqueue(async () => {
       if (signal?.aborted) throw aborted();
       const handle = await this.ensureWorker();
+      // The work starts here: what came before was waiting (earlier photos, a restart), reported apart.
+      const started = performance.now();
       const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
       const outcome = await guarded(handle, call, this.callTimeoutMs, signal);
       switch (outcome.kind) {
         case 'ok': {
           const r = outcome.value;
           if (!r.ok) throw new ClassifyError(r.code, r.message);
-          return { ...r.result, timings: { ...r.result.timings, totalMs: performance.now() - t0 } };
+          const timings = { ...r.result.timings, totalMs: performance.now() - started, queueMs: started - t0 };
+          return { ...r.result, timings };
         }
         case 'aborted':
           this.drop(handle, 'aborted');

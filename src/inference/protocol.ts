@@ -56,7 +56,10 @@ export type LoadOutcome =
 export type LoadFailure = Extract<LoadOutcome, { ok: false }>;
 
 export type ClassifyOutcome =
-  | { ok: true; result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs'> } }
+  | {
+      ok: true;
+      result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs' | 'queueMs'> };
+    }
   | { ok: false; code: ClassifyErrorCode; message: string };
 
 /** A classify call that failed, with its code. */

@@ -27,8 +27,13 @@ export interface Timings {
   inferenceMs: number;
   /** Output tensor → ranked predictions. */
   postprocessMs: number;
-  /** Whole call as seen by the caller, including queueing and worker transfer. */
+  /**
+   * The work on this photo: from handing it to the worker to its answer back, i.e. decode + preprocess + inference +
+   * postprocess and the transfers. Time spent waiting for its turn is not in it (see `queueMs`).
+   */
   totalMs: number;
+  /** Waiting before the work started: photos queued ahead of it, a worker restart. Absent where nothing queues. */
+  queueMs?: number;
 }
 
 export interface ClassifyResult {
