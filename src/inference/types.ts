@@ -42,6 +42,8 @@ export interface ClassifyResult {
   /** Decoded photo size, after EXIF orientation. */
   width: number;
   height: number;
+  /** Why the result may mean little (a tiny or very thin picture), in plain words; absent when there is no doubt. */
+  warning?: string;
 }
 
 /** Where a model comes from. */

@@ -7,6 +7,7 @@ import { LiveAnnouncer } from './LiveAnnouncer';
 import { ModelPanel } from './ModelPanel';
 import { ModelPicker } from './ModelPicker';
 import { ResultCard } from './ResultCard';
+import { countResults, describeResultCounts } from './results-count';
 import { SpecEditor } from './SpecEditor';
 import { StorageInfo } from './StorageInfo';
 import { UpdatePrompt } from './UpdatePrompt';
@@ -36,7 +37,6 @@ export function App({ store }: { store: AppStore }) {
   }, [store]);
 
   const { photos } = state;
-  const pending = photos.filter((photo) => photo.status === 'pending').length;
   return (
     <>
       <a class="skip-link" href="#results-heading">
@@ -55,10 +55,9 @@ export function App({ store }: { store: AppStore }) {
               <h2 id="results-heading" tabIndex={-1}>
                 Results
                 {photos.length > 0 && (
-                  <span class="count">
+                  <span class="count" data-testid="results-count">
                     {' '}
-                    ({photos.length}
-                    {pending > 0 ? `, ${pending} in progress` : ''})
+                    {describeResultCounts(countResults(photos))}
                   </span>
                 )}
               </h2>

@@ -60,6 +60,11 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
         )}
         {photo.status === 'done' && result && (
           <>
+            {result.warning && (
+              <p class="warning-text" data-testid="warning">
+                {result.warning}
+              </p>
+            )}
             <PredictionBars predictions={result.predictions} />
             <dl class="timings" aria-label="Timings">
               <div>

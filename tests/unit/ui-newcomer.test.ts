@@ -1,0 +1,26 @@
+/** Plain-words helpers for a newcomer: the results heading's count, and the warning on tiny or thin photos. */
+import { describe, expect, it } from 'vitest';
+import { countResults, describeResultCounts } from '../../src/ui/results-count';
+import { photoShapeWarning } from '../../src/vision/photo-shape';
+
+describe('results count', () => {
+  it('counts failures and photos in progress beside the total', () => {
+    const photos = ['done', 'error', 'pending', 'done', 'error'].map((status) => ({ status }));
+    expect(countResults(photos)).toEqual({ total: 5, pending: 1, failed: 2 });
+    expect(describeResultCounts(countResults(photos))).toBe('(5, 1 in progress, 2 failed)');
+    expect(describeResultCounts({ total: 3, pending: 0, failed: 0 })).toBe('(3)');
+    expect(describeResultCounts({ total: 0, pending: 0, failed: 0 })).toBe('');
+  });
+});
+
+describe('photo shape warning', () => {
+  it('warns on tiny and very thin pictures, not on ordinary photos and panoramas', () => {
+    expect(photoShapeWarning(1, 1)).toMatch(/^This picture is tiny \(1×1 pixels\)/);
+    expect(photoShapeWarning(8000, 8)).toMatch(/^This picture is a thin strip \(8000×8 pixels\)/);
+    expect(photoShapeWarning(8, 8000)).toMatch(/thin strip/);
+    expect(photoShapeWarning(31, 32)).toMatch(/tiny/);
+    expect(photoShapeWarning(32, 32)).toBeUndefined();
+    expect(photoShapeWarning(4032, 3024)).toBeUndefined();
+    expect(photoShapeWarning(12000, 2000)).toBeUndefined(); // a 6:1 panorama is fine
+  });
+});
