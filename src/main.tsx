@@ -18,6 +18,7 @@ import './ui/styles/base.css';
 import './ui/styles/drop-zone.css';
 import './ui/styles/result-cards.css';
 import './ui/styles/model-panel.css';
+import './ui/styles/guidance.css';
 import './ui/styles/adaptations.css';
 
 // The browser may offer installation (beforeinstallprompt) long before the app mounts: keep its prompt from the start.

@@ -4,6 +4,7 @@ import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
 import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';
+import { ModelIntro } from './ModelIntro';
 import { ModelPanel } from './ModelPanel';
 import { ModelPicker } from './ModelPicker';
 import { ResultCard } from './ResultCard';
@@ -49,6 +50,7 @@ export function App({ store }: { store: AppStore }) {
       </header>
       <div class="layout">
         <main class="main">
+          <ModelIntro state={state} />
           <DropZone onFiles={addFiles} />
           <section class="results" aria-labelledby="results-heading">
             <div class="results-header">

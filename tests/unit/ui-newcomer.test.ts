@@ -1,5 +1,6 @@
 /** Plain-words helpers for a newcomer: the results heading's count, and the warning on tiny or thin photos. */
 import { describe, expect, it } from 'vitest';
+import { creditLine, describeModel } from '../../src/ui/model-intro-text';
 import { countResults, describeResultCounts } from '../../src/ui/results-count';
 import { photoShapeWarning } from '../../src/vision/photo-shape';
 
@@ -22,5 +23,24 @@ describe('photo shape warning', () => {
     expect(photoShapeWarning(32, 32)).toBeUndefined();
     expect(photoShapeWarning(4032, 3024)).toBeUndefined();
     expect(photoShapeWarning(12000, 2000)).toBeUndefined(); // a 6:1 panorama is fine
+  });
+});
+
+describe('model introduction', () => {
+  it("uses the spec's own description and author", () => {
+    const spec = { description: 'For X, not for Y.', author: 'Ada', labels: ['a'] };
+    expect(describeModel(spec)).toBe('For X, not for Y.');
+    expect(creditLine(spec)).toBe('by Ada');
+  });
+
+  it('without a description, says only what the labels tell', () => {
+    expect(describeModel({ labels: ['cat', 'dog'] })).toBe(
+      'It sorts every photo into one of its 2 classes: “cat” or “dog”. It knows nothing outside them.',
+    );
+    expect(describeModel({ labels: ['tench', 'goldfish', 'great white shark', 'tiger shark'] })).toBe(
+      'It sorts every photo into one of its 4 classes: “tench”, “goldfish”, “great white shark” and 1 more. It knows nothing outside them.',
+    );
+    expect(creditLine({ source: { name: 'ONNX Model Zoo', license: 'Apache-2.0' } })).toBe('from ONNX Model Zoo');
+    expect(creditLine({})).toBeUndefined();
   });
 });
