@@ -46,6 +46,17 @@ export interface ClassifyResult {
   warning?: string;
 }
 
+/**
+ * The spec editor's live check: a sample photo through the loaded model with the settings being edited (nothing is
+ * kept). `seen` is the model's input drawn back as a picture, with the range of its numbers.
+ */
+export interface SpecPreview {
+  seen?: { data: Uint8ClampedArray; width: number; height: number; min: number; max: number };
+  predictions: Prediction[];
+  /** Why there is no answer, or why the settings look wrong for this model, in plain words. */
+  problem?: string;
+}
+
 /** Where a model comes from. */
 export type ModelSource =
   | { kind: 'url'; url: string; id?: string; overrides?: PartialModelSpec }

@@ -94,6 +94,9 @@ function setup(
           running--;
         }
       },
+      async preview() {
+        return { predictions: [] };
+      },
       async debug() {},
     };
     const w = new FakeWorker(api);
