@@ -59,7 +59,7 @@ function reflect(element: HTMLElement, state: AppState): void {
 
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
-render(<App store={store} />, root);
+render(<App store={store} previewSpec={(photo, spec) => client.preview(photo, spec, 3)} />, root);
 // The service worker (offline, isolation on plain hosts) installs once the model has loaded: its precache then comes
 // from the HTTP cache rather than downloading the .wasm and the model again (see registerServiceWorker).
 registerServiceWorker({ after: store.start(options) });

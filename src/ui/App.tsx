@@ -10,6 +10,7 @@ import { ModelPicker } from './ModelPicker';
 import { ResultCard } from './ResultCard';
 import { countResults, describeResultCounts } from './results-count';
 import { SpecEditor } from './SpecEditor';
+import type { SpecPreviewer } from './SpecPreviewPanel';
 import { StorageInfo } from './StorageInfo';
 import { UpdatePrompt } from './UpdatePrompt';
 
@@ -22,7 +23,7 @@ function useAppState(store: AppStore): AppState {
   return state;
 }
 
-export function App({ store }: { store: AppStore }) {
+export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {
   const state = useAppState(store);
   const addFiles = (files: File[]) => store.addFiles(files);
 
@@ -84,7 +85,7 @@ export function App({ store }: { store: AppStore }) {
           <ModelPanel
             state={state}
             picker={<ModelPicker state={state} store={store} />}
-            editor={<SpecEditor state={state} store={store} />}
+            editor={<SpecEditor state={state} store={store} preview={previewSpec} />}
           />
           <StorageInfo classified={photos.some((photo) => photo.status === 'done')} />
         </aside>

@@ -30,6 +30,7 @@ export interface Photo {
   name: string;
   /** Object URL of the file, for the thumbnail; revoked when the photo is removed. */
   url: string;
+  file?: File; // the spec editor's preview runs on it
   status: PhotoStatus;
   result?: ClassifyResult;
   error?: string;
@@ -334,6 +335,7 @@ export class AppStore {
         id: this.nextId++,
         name: file.name || 'photo',
         url: this.env.createObjectURL(file),
+        file,
         status: 'pending',
       }),
     );
