@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
+import { ConnectionStatus } from './ConnectionStatus';
 import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
 import { InstallButton } from './InstallButton';
@@ -48,6 +49,7 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
         <h1>OnSight</h1>
         <p class="tagline">Classify photos on your own device. Private, no upload, works offline.</p>
         <InstallButton />
+        <ConnectionStatus />
       </header>
       <div class="layout">
         <main class="main">

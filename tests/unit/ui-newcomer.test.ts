@@ -1,5 +1,6 @@
 /** Plain-words helpers for a newcomer: the results heading's count, and the warning on tiny or thin photos. */
 import { describe, expect, it } from 'vitest';
+import { offlineSign, photoHint } from '../../src/ui/connection-status';
 import { creditLine, describeModel } from '../../src/ui/model-intro-text';
 import { countResults, describeResultCounts } from '../../src/ui/results-count';
 import { photoShapeWarning } from '../../src/vision/photo-shape';
@@ -42,5 +43,18 @@ describe('model introduction', () => {
     );
     expect(creditLine({ source: { name: 'ONNX Model Zoo', license: 'Apache-2.0' } })).toBe('from ONNX Model Zoo');
     expect(creditLine({})).toBeUndefined();
+  });
+});
+
+describe('connection status and hints', () => {
+  it('says when offline, and whether a reload would still work', () => {
+    expect(offlineSign(true, true)).toBeUndefined();
+    expect(offlineSign(false, true)).toBe('Offline — everything still works');
+    expect(offlineSign(false, false)).toMatch(/^Offline — this page still works/);
+  });
+
+  it('does not talk about dropping or Ctrl+V where there is no mouse', () => {
+    expect(photoHint(true)).not.toMatch(/drop|Ctrl|paste/i);
+    expect(photoHint(false)).toMatch(/drop them anywhere.*Ctrl\+V/);
   });
 });
