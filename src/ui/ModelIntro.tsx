@@ -4,7 +4,7 @@ import { creditLine, describeModel } from './model-intro-text';
 
 /**
  * The first thing a newcomer reads: which model runs, who made it and what it is for (and not for), from its spec;
- * then the other ways in, just as visible: open your own model, and (once the trainer exists) make your own.
+ * then the other ways in, just as visible: use your own model (named as in the model panel), and (once the trainer exists) make your own.
  */
 export function ModelIntro({ state }: { state: AppState }) {
   const { model, modelEntry, modelError, loadStatus } = state;
@@ -38,7 +38,7 @@ export function ModelIntro({ state }: { state: AppState }) {
           // The model picker's file input (ModelPicker) is the one place models are opened: the same files accepted.
           onClick={() => document.getElementById('model-input')?.click()}
         >
-          Open your own model…
+          Use your own model…
         </button>
         {FEATURES.trainer && (
           <a class="button secondary" href="#trainer" data-testid="train-open">

@@ -175,7 +175,7 @@ export function SpecEditor({ state, store, preview }: { state: AppState; store: 
           spec={read.errors ? undefined : specWithOverrides(spec, read.overrides)}
           sample={sample}
           preview={preview}
-          active={open || uncertain}
+          active={open}
         />
         <details
           class="spec-details"

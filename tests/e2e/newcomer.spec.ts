@@ -67,7 +67,7 @@ test('the default model introduces itself on the first screen, with the other wa
   for (const part of [description, intro.getByTestId('open-own-model'), page.getByTestId('drop-zone')]) {
     await expect(part).toBeInViewport();
   }
-  // "Open your own model" opens the model picker's chooser (ONNX and its companions).
+  // "Use your own model…" opens the model picker's chooser (ONNX and its companions).
   const chooser = page.waitForEvent('filechooser');
   await intro.getByTestId('open-own-model').click();
   expect((await chooser).isMultiple()).toBe(true);
