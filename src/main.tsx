@@ -19,6 +19,7 @@ import './ui/styles/base.css';
 import './ui/styles/drop-zone.css';
 import './ui/styles/result-cards.css';
 import './ui/styles/model-panel.css';
+import './ui/styles/guidance.css';
 import './ui/styles/adaptations.css';
 
 // The browser may offer installation (beforeinstallprompt) long before the app mounts: keep its prompt from the start.
@@ -66,7 +67,7 @@ function reflect(element: HTMLElement, state: AppState): void {
 
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
-render(<App store={store} />, root);
+render(<App store={store} previewSpec={(photo, spec) => client.preview(photo, spec, 3)} />, root);
 // The service worker (offline, isolation on plain hosts) installs once the model has loaded: its precache then comes
 // from the HTTP cache rather than downloading the .wasm and the model again (see registerServiceWorker).
 registerServiceWorker({ after: store.start(options) });

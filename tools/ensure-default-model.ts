@@ -42,6 +42,13 @@ export const MODEL_ID = 'nsfwjs-mobilenet-v2';
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'probabilities';
 
+/** Named for what it does (a newcomer cannot know what "nsfwjs" is); public/models/index.json repeats it. */
+export const DEFAULT_MODEL_NAME = 'Content filter — nsfwjs';
+/** What it is for and, as plainly, what it is not for: it does not say what is in a photo. */
+export const DEFAULT_MODEL_DESCRIPTION =
+  'Tells whether a photo may be unsafe to show at work: it sorts every photo into Drawing, Hentai, Neutral, Porn or ' +
+  'Sexy. It does not say what is in a photo — a dog, a beach and a birthday cake are all just “Neutral”.';
+
 /** The nsfwjs package folder, if installed. */
 function findNsfwjs(): string | undefined {
   const require = createRequire(join(root, 'package.json'));
@@ -66,7 +73,9 @@ export function defaultModelSpec(version: string, labels: string[]): ModelSpec {
   return {
     format: 1,
     id: MODEL_ID,
-    name: 'nsfwjs MobileNetV2 (Drawing / Hentai / Neutral / Porn / Sexy)',
+    name: DEFAULT_MODEL_NAME,
+    description: DEFAULT_MODEL_DESCRIPTION,
+    author: 'Gant Laborde / Infinite Red',
     labels,
     input: {
       name: INPUT_NAME,

@@ -27,6 +27,8 @@
  *   --resample bilinear|bicubic|nearest        --bgr (model expects BGR)
  *   --kind logits|probabilities|sigmoid|auto   what the output holds (default auto)
  *   --id ID  --name NAME    (default: from the file name / its folder)
+ *   --description TEXT      one or two sentences for a newcomer: what the model is for, and what it is not for
+ *   --author NAME           who made the model; shown with the name and description on the page's first screen
  *   --license SPDX  --source-url URL           credit, stored in the spec
  *   --copy                  keep the model byte-for-byte and write the spec beside it as model.onsight.json
  *   --default               make it the deployment's default model
@@ -110,6 +112,8 @@ export function specFromOptions(o: Record<string, string | boolean | string[] | 
   const input: Record<string, unknown> = {};
   if (str('id')) spec.id = str('id');
   if (str('name')) spec.name = str('name');
+  if (str('description')) spec.description = str('description');
+  if (str('author')) spec.author = str('author');
   const size = str('size');
   if (size) {
     const m = size.match(/^(\d+)(?:x(\d+))?$/i);
@@ -175,6 +179,8 @@ const OPTIONS = {
   kind: { type: 'string' },
   id: { type: 'string' },
   name: { type: 'string' },
+  description: { type: 'string' },
+  author: { type: 'string' },
   license: { type: 'string' },
   'source-url': { type: 'string' },
   copy: { type: 'boolean' },

@@ -14,6 +14,7 @@
  */
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
+import type { ModelSpec } from '../model/spec';
 import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
 import type {
   ClassifyOutcome,
@@ -31,6 +32,7 @@ import {
   type LoadedModel,
   type ModelLoadStatus,
   type ModelSource,
+  type SpecPreview,
 } from './types';
 import { guarded, WorkerHandle } from './worker-handle';
 
@@ -161,13 +163,16 @@ export class ClassifierClient {
     const task = this.enqueue(async () => {
       if (signal?.aborted) throw aborted();
       const handle = await this.ensureWorker();
+      // The work starts here: what came before was waiting (earlier photos, a restart), reported apart.
+      const started = performance.now();
       const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
       const outcome = await guarded(handle, call, this.callTimeoutMs, signal);
       switch (outcome.kind) {
         case 'ok': {
           const r = outcome.value;
           if (!r.ok) throw new ClassifyError(r.code, r.message);
-          return { ...r.result, timings: { ...r.result.timings, totalMs: performance.now() - t0 } };
+          const timings = { ...r.result.timings, totalMs: performance.now() - started, queueMs: started - t0 };
+          return { ...r.result, timings };
         }
         case 'aborted':
           this.drop(handle, 'aborted');
@@ -192,6 +197,24 @@ export class ClassifierClient {
       const onAbort = () => reject(aborted());
       signal.addEventListener('abort', onAbort, { once: true });
       task.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /**
+   * The spec editor's live check: `photo` through the loaded model with `spec` (the draft) in place of its own, in
+   * turn with the photos. Photo problems come back as `problem`; a dead worker rejects as classify does.
+   */
+  preview(photo: Blob, spec: ModelSpec, topK = 3): Promise<SpecPreview> {
+    if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
+    return this.enqueue(async () => {
+      const handle = await this.ensureWorker();
+      const outcome = await guarded(handle, handle.api.preview(photo, spec, topK), this.callTimeoutMs);
+      if (outcome.kind === 'ok') return outcome.value;
+      this.drop(handle, outcome.kind === 'dead' ? 'crash' : outcome.kind);
+      throw new ClassifyError(
+        'worker-crashed',
+        'the worker stopped while checking the settings; it has been restarted',
+      );
     });
   }
 

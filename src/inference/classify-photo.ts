@@ -1,5 +1,6 @@
 /** One photo through the loaded model in the worker: decode, then the vision pipeline, with timings. */
 import { errorMessage } from '../error-message';
+import { photoShapeWarning } from '../vision/photo-shape';
 import { classifyPixels } from '../vision/pipeline';
 import type { ActiveModel } from './load-model';
 import { decodePhoto } from './photo-decode';
@@ -19,12 +20,14 @@ export async function classifyPhoto(
   const { pixels } = decoded;
   try {
     const r = await classifyPixels(model.session, model.spec, pixels, topK);
+    const warning = photoShapeWarning(pixels.width, pixels.height);
     return {
       ok: true,
       result: {
         predictions: r.predictions,
         width: pixels.width,
         height: pixels.height,
+        ...(warning ? { warning } : {}),
         timings: { decodeMs, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs },
       },
     };

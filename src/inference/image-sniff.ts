@@ -25,6 +25,65 @@ export function sniffImageFormat(b: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+/** How a format is called in a message: "This JPEG is…". */
+export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  webp: 'WebP',
+  bmp: 'BMP',
+  avif: 'AVIF',
+  heic: 'HEIC',
+  ico: 'icon',
+  tiff: 'TIFF',
+  svg: 'SVG',
+};
+
+/**
+ * What a file that is not an image is, in plain words for a message ("a PDF", "a text file"), from its first bytes
+ * and its MIME type; undefined when neither says.
+ */
+export function describeNotImage(b: Uint8Array, mimeType: string): string | undefined {
+  const ascii = (from: number, n: number) => String.fromCharCode(...b.subarray(from, from + n));
+  const type = mimeType.toLowerCase();
+  if (ascii(0, 5) === '%PDF-' || type === 'application/pdf') return 'a PDF';
+  if (ascii(0, 4) === 'PK\x03\x04' || type === 'application/zip') return 'a ZIP archive';
+  const head = ascii(0, Math.min(b.length, 256)).trimStart().toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || type === 'text/html') return 'a web page';
+  const videoBrand = ascii(4, 4) === 'ftyp' && !sniffImageFormat(b);
+  if (type.startsWith('video/') || videoBrand || (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3))
+    return 'a video';
+  if (type.startsWith('audio/') || ascii(0, 3) === 'ID3' || ascii(0, 4) === 'OggS' || ascii(0, 4) === 'fLaC')
+    return 'a sound file';
+  if (type.startsWith('text/') || type === 'application/json' || looksLikeText(b)) return 'a text file';
+  return undefined;
+}
+
+/** Printable UTF-8 with line breaks and tabs only: no NUL or other control bytes in the bytes looked at. */
+function looksLikeText(b: Uint8Array): boolean {
+  if (b.length === 0) return false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) return false;
+    if (c === 0x7f) return false;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, Math.max(0, b.length - 3)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a JPEG's last bytes hold its end marker (FF D9). One that does not was cut off: a download or copy that
+ * stopped early. A few cameras write data after the marker, so the last kilobyte is searched, not just the end.
+ */
+export function jpegHasEnd(tail: Uint8Array): boolean {
+  for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
+  return false;
+}
+
 /**
  * Width and height from the header, for the formats where that is cheap (JPEG, PNG, GIF, WebP, BMP); undefined
  * otherwise. Lets the worker refuse a 30 000 × 30 000 photo before decoding allocates gigabytes.

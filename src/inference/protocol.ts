@@ -2,7 +2,8 @@
  * Messages between ClassifierClient (main thread) and the inference worker, over comlink. Failures come back as
  * values (`{ ok: false, code, message }`), not thrown errors, because comlink keeps only an Error's message.
  */
-import type { Backend, ClassifyErrorCode, ClassifyResult, LoadedModel, ModelSource } from './types';
+import type { ModelSpec } from '../model/spec';
+import type { Backend, ClassifyErrorCode, ClassifyResult, LoadedModel, ModelSource, SpecPreview } from './types';
 
 /** A model source as the worker receives it: the client's ModelSource with URLs already absolute (the worker's base URL is its script's). */
 export type WorkerModelSource = ModelSource;
@@ -56,7 +57,10 @@ export type LoadOutcome =
 export type LoadFailure = Extract<LoadOutcome, { ok: false }>;
 
 export type ClassifyOutcome =
-  | { ok: true; result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs'> } }
+  | {
+      ok: true;
+      result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs' | 'queueMs'> };
+    }
   | { ok: false; code: ClassifyErrorCode; message: string };
 
 /** A classify call that failed, with its code. */
@@ -78,6 +82,8 @@ export interface WorkerApi {
   probeGpu(): Promise<GpuProbe>;
   loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadOutcome>;
   classify(photo: Blob, topK: number): Promise<ClassifyOutcome>;
+  /** `photo` through the loaded session with `spec` instead of the model's own (the spec editor's draft). */
+  preview(photo: Blob, spec: ModelSpec, topK: number): Promise<SpecPreview>;
   /** For tests: make the worker hang or die. */
   debug(action: 'hang' | 'crash'): Promise<void>;
 }

@@ -27,8 +27,13 @@ export interface Timings {
   inferenceMs: number;
   /** Output tensor → ranked predictions. */
   postprocessMs: number;
-  /** Whole call as seen by the caller, including queueing and worker transfer. */
+  /**
+   * The work on this photo: from handing it to the worker to its answer back, i.e. decode + preprocess + inference +
+   * postprocess and the transfers. Time spent waiting for its turn is not in it (see `queueMs`).
+   */
   totalMs: number;
+  /** Waiting before the work started: photos queued ahead of it, a worker restart. Absent where nothing queues. */
+  queueMs?: number;
 }
 
 export interface ClassifyResult {
@@ -37,6 +42,19 @@ export interface ClassifyResult {
   /** Decoded photo size, after EXIF orientation. */
   width: number;
   height: number;
+  /** Why the result may mean little (a tiny or very thin picture), in plain words; absent when there is no doubt. */
+  warning?: string;
+}
+
+/**
+ * The spec editor's live check: a sample photo through the loaded model with the settings being edited (nothing is
+ * kept). `seen` is the model's input drawn back as a picture, with the range of its numbers.
+ */
+export interface SpecPreview {
+  seen?: { data: Uint8ClampedArray; width: number; height: number; min: number; max: number };
+  predictions: Prediction[];
+  /** Why there is no answer, or why the settings look wrong for this model, in plain words. */
+  problem?: string;
 }
 
 /** Where a model comes from. */

@@ -1,7 +1,7 @@
 /**
  * The inference worker's entry: wires the worker's jobs to comlink. It decodes photos, runs the model with
  * onnxruntime-web and returns ranked predictions; each job lives in its own module (ort-runtime, load-model,
- * model-fetch, model-sidecars, model-session, photo-decode, classify-photo, gpu-probe, debug-hooks).
+ * model-fetch, model-sidecars, model-session, photo-decode, classify-photo, preview-photo, gpu-probe, debug-hooks).
  *
  * Trap (see notes/platform.md): ORT starts its pthreads with `new Worker(import.meta.url, { name: 'em-pthread…' })`,
  * which re-loads the script that started them. ORT is therefore loaded only through dynamic `import()` (its own
@@ -13,6 +13,7 @@ import { classifyPhoto } from './classify-photo';
 import { debugWorker } from './debug-hooks';
 import { probeGpu } from './gpu-probe';
 import { type ActiveModel, loadModel } from './load-model';
+import { previewPhoto } from './preview-photo';
 import type { WorkerApi } from './protocol';
 
 /** The model classify uses; replaced only by a load that succeeded. */
@@ -29,6 +30,7 @@ const api: WorkerApi = {
     return { ok: true, model: loaded.model };
   },
   classify: (photo, topK) => classifyPhoto(active, photo, topK),
+  preview: (photo, spec, topK) => previewPhoto(active, photo, spec, topK),
   async debug(action) {
     debugWorker(action);
   },

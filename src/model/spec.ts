@@ -101,6 +101,13 @@ export interface ModelSpec {
   id: string;
   /** Human-readable name. */
   name: string;
+  /**
+   * One or two sentences for a newcomer: what the model is for and what it is not for. Optional, added for the
+   * first-screen introduction (src/ui/ModelIntro.tsx).
+   */
+  description?: string;
+  /** Who made the model (a person, team or organisation), shown beside its name. Optional, added with `description`. */
+  author?: string;
   /** Class names in output order (without the background class, if any). */
   labels: string[];
   input: InputSpec;

@@ -30,6 +30,8 @@ export interface PartialModelSpec {
   format?: number;
   id?: string;
   name?: string;
+  description?: string;
+  author?: string;
   labels?: string[];
   input?: PartialInputSpec;
   output?: PartialOutputSpec;

@@ -15,9 +15,9 @@ import { INPUT_DTYPES, type ModelSource, type ModelSpec, SPEC_FORMAT_VERSION } f
 import { SpecError } from './spec-error';
 import type { PartialInputSpec, PartialModelSpec, PartialOutputSpec } from './types';
 
-const TOP_FIELDS = ['format', 'id', 'name', 'labels', 'input', 'output', 'source'] as const;
+const TOP_FIELDS = ['format', 'id', 'name', 'description', 'author', 'labels', 'input', 'output', 'source'] as const;
 /** The top-level fields a source can give besides input and output, in the order provenance lists them. */
-export const TOP_VALUE_FIELDS = ['id', 'name', 'labels', 'source'] as const;
+export const TOP_VALUE_FIELDS = ['id', 'name', 'description', 'author', 'labels', 'source'] as const;
 /** Leaf fields of a spec's input: the keys validation accepts, in the order provenance lists them. */
 export const INPUT_FIELDS = [
   'name',
@@ -57,6 +57,8 @@ export function validatePartialSpec(json: unknown, where: string, warnings?: str
   if (json.format !== undefined) out.format = readFormat(r, json.format);
   if (json.id !== undefined) out.id = readId(r, json.id);
   if (json.name !== undefined) out.name = r.string(json.name, 'name');
+  if (json.description !== undefined) out.description = readText(r, json.description, 'description', 500);
+  if (json.author !== undefined) out.author = readText(r, json.author, 'author', 200);
   if (json.labels !== undefined) out.labels = readLabels(r, json.labels);
   if (json.input !== undefined) out.input = readInput(r, json.input);
   if (json.output !== undefined) out.output = readOutput(r, json.output);
@@ -79,6 +81,13 @@ function readId(r: FieldReader, v: unknown): string {
     r.fail(`id must be 1-128 letters, digits, ".", "_" or "-" (starting with a letter or digit), got ${showValue(id)}`);
   }
   return id;
+}
+
+/** Free text shown to people: trimmed, and short enough for a line or two on a phone (r.string refuses a blank). */
+function readText(r: FieldReader, v: unknown, field: string, maxLength: number): string {
+  const text = r.string(v, field).trim();
+  if (text.length > maxLength) r.fail(`${field} must be at most ${maxLength} characters, got ${text.length}`);
+  return text;
 }
 
 function readLabels(r: FieldReader, v: unknown): string[] {
@@ -202,5 +211,7 @@ export function validateSpec(json: unknown, where: string, warnings?: string[]):
   if (resize === 'pad') spec.input.padColor = input.padColor ?? [0, 0, 0];
   else if (input.padColor !== undefined) spec.input.padColor = input.padColor;
   if (p.source) spec.source = p.source;
+  if (p.description !== undefined) spec.description = p.description;
+  if (p.author !== undefined) spec.author = p.author;
   return spec;
 }

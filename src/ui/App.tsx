@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
+import { ConnectionStatus } from './ConnectionStatus';
 import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
 import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';
+import { ModelIntro } from './ModelIntro';
 import { ModelPanel } from './ModelPanel';
 import { ModelPicker } from './ModelPicker';
 import { ResultCard } from './ResultCard';
+import { countResults, describeResultCounts } from './results-count';
 import { SpecEditor } from './SpecEditor';
+import type { SpecPreviewer } from './SpecPreviewPanel';
 import { StorageInfo } from './StorageInfo';
 import { UpdatePrompt } from './UpdatePrompt';
 
@@ -20,7 +24,7 @@ function useAppState(store: AppStore): AppState {
   return state;
 }
 
-export function App({ store }: { store: AppStore }) {
+export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {
   const state = useAppState(store);
   const addFiles = (files: File[]) => store.addFiles(files);
 
@@ -36,7 +40,6 @@ export function App({ store }: { store: AppStore }) {
   }, [store]);
 
   const { photos } = state;
-  const pending = photos.filter((photo) => photo.status === 'pending').length;
   return (
     <>
       <a class="skip-link" href="#results-heading">
@@ -46,19 +49,20 @@ export function App({ store }: { store: AppStore }) {
         <h1>OnSight</h1>
         <p class="tagline">Classify photos on your own device. Private, no upload, works offline.</p>
         <InstallButton />
+        <ConnectionStatus />
       </header>
       <div class="layout">
         <main class="main">
+          <ModelIntro state={state} />
           <DropZone onFiles={addFiles} />
           <section class="results" aria-labelledby="results-heading">
             <div class="results-header">
               <h2 id="results-heading" tabIndex={-1}>
                 Results
                 {photos.length > 0 && (
-                  <span class="count">
+                  <span class="count" data-testid="results-count">
                     {' '}
-                    ({photos.length}
-                    {pending > 0 ? `, ${pending} in progress` : ''})
+                    {describeResultCounts(countResults(photos))}
                   </span>
                 )}
               </h2>
@@ -83,7 +87,7 @@ export function App({ store }: { store: AppStore }) {
           <ModelPanel
             state={state}
             picker={<ModelPicker state={state} store={store} />}
-            editor={<SpecEditor state={state} store={store} />}
+            editor={<SpecEditor state={state} store={store} preview={previewSpec} />}
           />
           <StorageInfo classified={photos.some((photo) => photo.status === 'done')} />
         </aside>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isTouchOnly, photoHint } from './connection-status';
 import { PhotoInput } from './PhotoInput';
 
 function hasFiles(event: DragEvent): boolean {
@@ -64,6 +65,7 @@ interface DropZoneProps {
 export function DropZone({ onFiles }: DropZoneProps) {
   const dragging = usePageDrop(onFiles);
   const inputRef = useRef<HTMLInputElement>(null);
+  const [hint] = useState(() => photoHint(isTouchOnly()));
 
   return (
     <section class="drop-section" aria-labelledby="add-heading">
@@ -82,7 +84,7 @@ export function DropZone({ onFiles }: DropZoneProps) {
         </span>
         <span class="drop-title">Choose photos</span>
         <span id="drop-hint" class="drop-hint">
-          or drop them anywhere on this page, or paste one (Ctrl+V / ⌘V). They never leave your device.
+          {hint}
         </span>
       </button>
       <PhotoInput onFiles={onFiles} inputRef={inputRef} />

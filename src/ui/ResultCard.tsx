@@ -3,6 +3,9 @@ import type { Photo } from './app-state';
 import { formatMs } from './format';
 import { PredictionBars } from './PredictionBars';
 
+/** A wait shorter than this is not worth a line: the photo hardly queued. */
+const WAIT_SHOWN_MS = 100;
+
 interface ResultCardProps {
   photo: Photo;
   onRemove: (id: number) => void;
@@ -57,24 +60,35 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
         )}
         {photo.status === 'done' && result && (
           <>
+            {result.warning && (
+              <p class="warning-text" data-testid="warning">
+                {result.warning}
+              </p>
+            )}
             <PredictionBars predictions={result.predictions} />
             <dl class="timings" aria-label="Timings">
               <div>
                 <dt>Decode</dt>
-                <dd>{formatMs(result.timings.decodeMs)}</dd>
+                <dd data-ms={result.timings.decodeMs}>{formatMs(result.timings.decodeMs)}</dd>
               </div>
               <div>
                 <dt>Preprocess</dt>
-                <dd>{formatMs(result.timings.preprocessMs)}</dd>
+                <dd data-ms={result.timings.preprocessMs}>{formatMs(result.timings.preprocessMs)}</dd>
               </div>
               <div>
                 <dt>Inference</dt>
-                <dd>{formatMs(result.timings.inferenceMs)}</dd>
+                <dd data-ms={result.timings.inferenceMs}>{formatMs(result.timings.inferenceMs)}</dd>
               </div>
               <div>
                 <dt>Total</dt>
-                <dd>{formatMs(result.timings.totalMs)}</dd>
+                <dd data-ms={result.timings.totalMs}>{formatMs(result.timings.totalMs)}</dd>
               </div>
+              {(result.timings.queueMs ?? 0) >= WAIT_SHOWN_MS && (
+                <div>
+                  <dt>Waited</dt>
+                  <dd data-ms={result.timings.queueMs}>{formatMs(result.timings.queueMs ?? 0)}</dd>
+                </div>
+              )}
               <div>
                 <dt>Size</dt>
                 <dd>

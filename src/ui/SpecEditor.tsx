@@ -1,138 +1,132 @@
-import { useEffect, useState } from 'preact/hooks';
-import { errorMessage } from '../error-message';
-import { parseLabelsText } from '../model/sources/labels-txt';
-import type { InputDType, Layout, ModelSpec, OutputKind, ResizePolicy } from '../model/spec';
-import type { PartialModelSpec } from '../model/types';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
+import { type SpecPreviewer, SpecPreviewPanel } from './SpecPreviewPanel';
+import {
+  applyPreset,
+  type Draft,
+  type DraftField,
+  type FieldErrors,
+  matchingPreset,
+  PRESETS,
+  readDraft,
+  specWithOverrides,
+  toDraft,
+} from './spec-draft';
 
-/** The form's fields, as typed. */
-interface Draft {
-  labels: string;
-  width: string;
-  height: string;
-  layout: Layout;
-  dtype: InputDType;
-  resize: ResizePolicy;
-  cropFraction: string;
-  scale: string;
-  mean: string;
-  std: string;
-  kind: OutputKind;
-}
-
-const round = (n: number) => String(Number(n.toPrecision(6)));
-
-/** 1/255 reads better than 0.00392157. */
-function showScale(scale: number): string {
-  if (scale === 1) return '1';
-  const inverse = 1 / scale;
-  return Math.abs(inverse - Math.round(inverse * 2) / 2) < 1e-6
-    ? `1/${round(Math.round(inverse * 2) / 2)}`
-    : round(scale);
-}
-
-function toDraft(spec: ModelSpec): Draft {
-  const { input } = spec;
-  return {
-    labels: spec.labels.join('\n'),
-    width: String(input.width),
-    height: String(input.height),
-    layout: input.layout,
-    dtype: input.dtype,
-    resize: input.resize,
-    cropFraction: round(input.cropFraction ?? 1),
-    scale: showScale(input.scale),
-    mean: input.mean.map(round).join(', '),
-    std: input.std.map(round).join(', '),
-    kind: spec.output.kind,
-  };
-}
-
-function parseNumber(text: string, field: string): number {
-  const fraction = text.trim().match(/^([\d.]+)\s*\/\s*([\d.]+)$/);
-  const n = fraction ? Number(fraction[1]) / Number(fraction[2]) : Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`${field}: “${text}” is not a number`);
-  return n;
-}
-
-function parseSize(text: string, field: string): number {
-  const n = parseNumber(text, field);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${field} must be a positive whole number of pixels`);
-  return n;
-}
-
-function parseTriple(text: string, field: string): [number, number, number] {
-  const parts = text.split(/[\s,;]+/).filter(Boolean);
-  if (parts.length !== 3) throw new Error(`${field} needs three numbers (red, green, blue), e.g. 0.485, 0.456, 0.406`);
-  return parts.map((p) => parseNumber(p, field)) as [number, number, number];
-}
-
-/** The form as spec fields that beat every other source. Throws with a message naming the field. */
-export function draftToOverrides(draft: Draft): PartialModelSpec {
-  const std = parseTriple(draft.std, 'Std');
-  if (std.some((s) => s === 0)) throw new Error('Std: a channel’s std cannot be 0');
-  const cropFraction = parseNumber(draft.cropFraction, 'Crop fraction');
-  if (!(cropFraction > 0 && cropFraction <= 1)) throw new Error('Crop fraction must be more than 0 and at most 1');
-  return {
-    labels: parseLabelsText(draft.labels, 'Labels'),
-    input: {
-      width: parseSize(draft.width, 'Width'),
-      height: parseSize(draft.height, 'Height'),
-      layout: draft.layout,
-      dtype: draft.dtype,
-      resize: draft.resize,
-      ...(draft.resize === 'crop' ? { cropFraction } : {}),
-      scale: parseNumber(draft.scale, 'Scale'),
-      mean: parseTriple(draft.mean, 'Mean'),
-      std,
-    },
-    output: { kind: draft.kind },
-  };
-}
+/** The fields under "Details": the raw settings, for someone who knows what the model wants. */
+const DETAIL_FIELDS: readonly DraftField[] = [
+  'width',
+  'height',
+  'layout',
+  'dtype',
+  'resize',
+  'cropFraction',
+  'scale',
+  'mean',
+  'std',
+  'kind',
+];
 
 function capitalise(text: string): string {
   return text ? text[0]?.toUpperCase() + text.slice(1) : text;
 }
 
+/** A field's label, control and error; the control gets `aria-invalid` and `aria-describedby` from `bind`. */
+function Field({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="spec-field">
+      <label for={id}>{label}</label>
+      {children}
+      {error && (
+        <p id={`${id}-error`} class="field-error" data-testid={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /**
- * How OnSight reads the loaded model's input and output, with where each part came from, in a form the user can
- * correct. Apply reloads the model with the corrections; if they do not fit the model, the model panel says why and
- * the model keeps running as before.
+ * How OnSight prepares photos for the loaded model and reads its scores, in a form the user can correct: presets named
+ * for how the model was made, the class names, a live preview of what the model sees with its top 3, and the raw
+ * settings under "Details". Each field shows its own error. Apply reloads the model with the corrections; if they do
+ * not fit the model, the model panel says why and the model keeps running as before.
  */
-export function SpecEditor({ state, store }: { state: AppState; store: AppStore }) {
-  const { model, modelDetails, loadStatus } = state;
+export function SpecEditor({ state, store, preview }: { state: AppState; store: AppStore; preview?: SpecPreviewer }) {
+  const { model, modelDetails, loadStatus, photos } = state;
   const spec = model?.spec;
   const [draft, setDraft] = useState<Draft | undefined>(spec && toDraft(spec));
-  const [error, setError] = useState<string>();
+  const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [open, setOpen] = useState(false);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     setDraft(spec && toDraft(spec));
-    setError(undefined);
+    setTouched(new Set());
+    setSubmitted(false);
   }, [spec]);
   if (!spec || !draft) return null;
 
   const busy = loadStatus.phase === 'downloading' || loadStatus.phase === 'initialising';
   const summary = modelDetails?.specSummary ?? '';
   const uncertain = /check|default|guess/i.test(summary);
-  const field = <K extends keyof Draft>(key: K) => ({
+  const read = readDraft(draft);
+  const errors: FieldErrors = read.errors ?? {};
+  const shown = (k: DraftField) => (submitted || touched.has(k) ? errors[k] : undefined);
+  const preset = matchingPreset(draft);
+  const sample = [...photos].reverse().find((photo) => photo.status === 'done' && photo.file)?.file;
+
+  const edit = (patch: Partial<Draft>) => {
+    setDraft({ ...draft, ...patch });
+    setTouched(new Set([...touched, ...(Object.keys(patch) as DraftField[])]));
+  };
+  const bind = <K extends DraftField>(key: K) => ({
+    id: `spec-${key}`,
+    name: key,
     value: draft[key],
-    onInput: (event: Event) => setDraft({ ...draft, [key]: (event.currentTarget as HTMLInputElement).value }),
+    'aria-invalid': shown(key) ? ('true' as const) : undefined,
+    'aria-describedby': shown(key) ? `spec-${key}-error` : undefined,
+    onInput: (event: Event) => edit({ [key]: (event.currentTarget as HTMLInputElement).value } as Partial<Draft>),
   });
   const submit = (event: Event) => {
     event.preventDefault();
-    let overrides: PartialModelSpec;
-    try {
-      overrides = draftToOverrides(draft);
-    } catch (e) {
-      setError(errorMessage(e));
+    setSubmitted(true);
+    if (read.errors) {
+      const wrong = Object.keys(read.errors) as DraftField[];
+      if (wrong.some((k) => DETAIL_FIELDS.includes(k))) setDetailsOpen(true);
+      // After the re-render that shows the errors (and opens Details), take the keyboard to the first wrong field.
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    setError(undefined);
-    void store.applySpec(overrides);
+    void store.applySpec(read.overrides);
   };
+  const undo = () => {
+    setDraft(toDraft(spec));
+    setTouched(new Set());
+    setSubmitted(false);
+  };
+  const errorCount = Object.keys(errors).length;
 
   return (
-    <details class="spec-editor" open={uncertain} data-testid="spec-editor">
-      <summary>How this model reads photos{uncertain ? ' — please check' : ''}</summary>
+    <details
+      class="spec-editor"
+      open={uncertain}
+      data-testid="spec-editor"
+      onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary>How this model reads photos{uncertain ? ' — worth a check' : ''}</summary>
       {summary && (
         <p class="spec-summary" data-testid="spec-summary">
           {capitalise(summary)}.
@@ -145,95 +139,121 @@ export function SpecEditor({ state, store }: { state: AppState; store: AppStore 
           ))}
         </ul>
       )}
-      <form class="spec-form" onSubmit={submit} aria-label="Model settings">
-        <fieldset>
-          <legend>Classes</legend>
-          <label for="spec-labels">
-            Labels, one a line, in the order of the model’s outputs ({spec.labels.length})
-          </label>
-          <textarea id="spec-labels" name="labels" rows={6} spellcheck={false} {...field('labels')} />
-        </fieldset>
-        <fieldset>
-          <legend>Input</legend>
-          <div class="spec-row">
-            <label for="spec-width">Width</label>
-            <input
-              id="spec-width"
-              name="width"
-              type="number"
-              min={1}
-              step={1}
-              inputMode="numeric"
-              {...field('width')}
-            />
-            <label for="spec-height">Height</label>
-            <input
-              id="spec-height"
-              name="height"
-              type="number"
-              min={1}
-              step={1}
-              inputMode="numeric"
-              {...field('height')}
-            />
+      <form ref={formRef} class="spec-form" onSubmit={submit} aria-label="Model settings" noValidate>
+        <fieldset class="spec-presets">
+          <legend>How was this model made?</legend>
+          <div class="spec-preset-buttons" data-testid="spec-presets">
+            {PRESETS.map((p) => (
+              <button
+                key={p.id}
+                type="button"
+                class="button secondary spec-preset"
+                aria-pressed={preset?.id === p.id}
+                aria-describedby={`preset-${p.id}-hint`}
+                data-testid={`preset-${p.id}`}
+                onClick={() => edit(applyPreset(draft, p))}
+              >
+                {p.name}
+                <span id={`preset-${p.id}-hint`} class="visually-hidden">
+                  {p.hint}
+                </span>
+              </button>
+            ))}
           </div>
-          <label for="spec-layout">Layout</label>
-          <select id="spec-layout" name="layout" {...field('layout')}>
-            <option value="nchw">NCHW (channels first: PyTorch)</option>
-            <option value="nhwc">NHWC (channels last: TensorFlow, Keras)</option>
-          </select>
-          <label for="spec-dtype">Pixel type</label>
-          <select id="spec-dtype" name="dtype" {...field('dtype')}>
-            <option value="float32">float32</option>
-            <option value="float16">float16</option>
-            <option value="uint8">uint8 (raw 0–255 pixels; scale, mean and std unused)</option>
-          </select>
-          <label for="spec-resize">Resize</label>
-          <select id="spec-resize" name="resize" {...field('resize')}>
-            <option value="crop">Centre crop (keep aspect ratio; fastai’s default Resize)</option>
-            <option value="squish">Squish the whole photo (ResizeMethod.Squish)</option>
-            <option value="pad">Pad to a square (ResizeMethod.Pad)</option>
-          </select>
+          <p class="muted small" data-testid="spec-preset-match">
+            {preset ? `${preset.name}: ${preset.hint}` : 'The settings below match none of these: they are your own.'}
+          </p>
+        </fieldset>
+        <Field
+          id="spec-labels"
+          label={`Labels: the class names, one a line, in the order of the model’s scores (${spec.labels.length})`}
+          error={shown('labels')}
+        >
+          <textarea rows={6} spellcheck={false} {...bind('labels')} />
+        </Field>
+        <SpecPreviewPanel
+          spec={read.errors ? undefined : specWithOverrides(spec, read.overrides)}
+          sample={sample}
+          preview={preview}
+          active={open}
+        />
+        <details
+          class="spec-details"
+          open={detailsOpen}
+          data-testid="spec-details"
+          onToggle={(event) => setDetailsOpen((event.currentTarget as HTMLDetailsElement).open)}
+        >
+          <summary>Details</summary>
+          <div class="spec-row">
+            <Field id="spec-width" label="Width" error={shown('width')}>
+              <input type="text" inputMode="numeric" {...bind('width')} />
+            </Field>
+            <Field id="spec-height" label="Height" error={shown('height')}>
+              <input type="text" inputMode="numeric" {...bind('height')} />
+            </Field>
+          </div>
+          <Field id="spec-layout" label="Layout: where the colour channels go" error={shown('layout')}>
+            <select {...bind('layout')}>
+              <option value="nchw">Channels first — NCHW (PyTorch, most ONNX exports)</option>
+              <option value="nhwc">Channels last — NHWC (TensorFlow, Keras)</option>
+            </select>
+          </Field>
+          <Field id="spec-dtype" label="Pixel type" error={shown('dtype')}>
+            <select {...bind('dtype')}>
+              <option value="float32">Decimal numbers (float32)</option>
+              <option value="float16">Half-size decimal numbers (float16)</option>
+              <option value="uint8">Whole numbers 0–255 (uint8; the three settings below are not used)</option>
+            </select>
+          </Field>
+          <Field id="spec-resize" label="Resize: how the photo is fitted to the model’s size" error={shown('resize')}>
+            <select {...bind('resize')}>
+              <option value="crop">Keep the middle, cut the edges (centre crop)</option>
+              <option value="squish">Squeeze the whole photo to size</option>
+              <option value="pad">Fit the whole photo, fill the rest with black</option>
+            </select>
+          </Field>
           {draft.resize === 'crop' && (
-            <>
-              <label for="spec-crop">Crop fraction (0.875: shorter side to 256 for a 224 crop; 1: no margin)</label>
-              <input id="spec-crop" name="cropFraction" inputMode="decimal" {...field('cropFraction')} />
-            </>
+            <Field
+              id="spec-cropFraction"
+              label="How much of the middle to keep (0.875: 224 of 256; 1: all of it)"
+              error={shown('cropFraction')}
+            >
+              <input type="text" inputMode="decimal" {...bind('cropFraction')} />
+            </Field>
           )}
-          <label for="spec-scale">Scale (pixels 0–255 are multiplied by it first, e.g. 1/255)</label>
-          <input id="spec-scale" name="scale" inputMode="decimal" {...field('scale')} />
-          <label for="spec-mean">Mean (red, green, blue)</label>
-          <input id="spec-mean" name="mean" inputMode="decimal" {...field('mean')} />
-          <label for="spec-std">Std (red, green, blue)</label>
-          <input id="spec-std" name="std" inputMode="decimal" {...field('std')} />
-        </fieldset>
-        <fieldset>
-          <legend>Output</legend>
-          <label for="spec-kind">The model outputs</label>
-          <select id="spec-kind" name="kind" {...field('kind')}>
-            <option value="auto">Decide from the values</option>
-            <option value="logits">Logits (softmax is applied)</option>
-            <option value="probabilities">Probabilities (softmax already in the model)</option>
-            <option value="sigmoid">One sigmoid score (two classes)</option>
-          </select>
-        </fieldset>
-        {error && (
+          <Field
+            id="spec-scale"
+            label="Scale: pixels (0–255) are multiplied by this first, e.g. 1/255"
+            error={shown('scale')}
+          >
+            <input type="text" inputMode="decimal" {...bind('scale')} />
+          </Field>
+          <Field id="spec-mean" label="Mean: then this is subtracted (red, green, blue)" error={shown('mean')}>
+            <input type="text" inputMode="decimal" {...bind('mean')} />
+          </Field>
+          <Field id="spec-std" label="Std: then it is divided by this (red, green, blue)" error={shown('std')}>
+            <input type="text" inputMode="decimal" {...bind('std')} />
+          </Field>
+          <Field id="spec-kind" label="The model’s scores are" error={shown('kind')}>
+            <select {...bind('kind')}>
+              <option value="auto">Let OnSight tell from the numbers</option>
+              <option value="logits">Raw scores: OnSight turns them into percentages (logits)</option>
+              <option value="probabilities">Percentages already (the model ends in a softmax)</option>
+              <option value="sigmoid">One yes/no score for two classes (sigmoid)</option>
+            </select>
+          </Field>
+        </details>
+        {submitted && errorCount > 0 && (
           <p class="error-text" role="alert" data-testid="spec-error">
-            {error}
+            {errorCount === 1 ? 'One field needs' : `${errorCount} fields need`} fixing before the model can be
+            reloaded.
           </p>
         )}
         <div class="spec-actions">
           <button type="submit" class="button" disabled={busy} data-testid="spec-apply">
             Apply and reload the model
           </button>
-          <button
-            type="button"
-            class="button secondary"
-            onClick={() => {
-              setDraft(toDraft(spec));
-              setError(undefined);
-            }}
-          >
+          <button type="button" class="button secondary" onClick={undo}>
             Undo changes
           </button>
         </div>

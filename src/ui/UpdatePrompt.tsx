@@ -1,26 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
-import { dismissOfflineReady, dismissPwaMessage } from '../pwa/pwa-state';
+import { useState } from 'preact/hooks';
+import { dismissPwaMessage } from '../pwa/pwa-state';
 import { acceptUpdate } from '../pwa/register-sw';
 import { usePwaState } from './use-pwa-state';
 import './pwa.css';
 
-/** How long "Ready to work offline" stays before it hides itself. */
-const OFFLINE_READY_MS = 8000;
-
 /**
- * Toasts for the service worker's news: "Ready to work offline" (once, after the first install), "A new version is
- * available — Reload" (the update waits for the user's word so a running session is never disturbed), and problems
- * such as running out of storage.
+ * Toasts for the service worker's news that asks for action: "A new version is available — Reload" (the update waits
+ * for the user's word so a running session is never disturbed), and problems such as running out of storage. "Ready
+ * to work offline" is no toast: it sits under the title, covering nothing (ConnectionStatus).
  */
 export function UpdatePrompt() {
-  const { updateAvailable, showOfflineReady, message } = usePwaState();
+  const { updateAvailable, message } = usePwaState();
   const [reloading, setReloading] = useState(false);
-
-  useEffect(() => {
-    if (!showOfflineReady) return;
-    const timer = setTimeout(dismissOfflineReady, OFFLINE_READY_MS);
-    return () => clearTimeout(timer);
-  }, [showOfflineReady]);
 
   return (
     <div class="pwa-toasts" role="status" aria-live="polite">
@@ -37,14 +28,6 @@ export function UpdatePrompt() {
             }}
           >
             {reloading ? 'Reloading…' : 'Reload'}
-          </button>
-        </div>
-      )}
-      {showOfflineReady && !updateAvailable && (
-        <div class="pwa-toast" data-testid="offline-ready">
-          <span>Ready to work offline</span>
-          <button type="button" class="pwa-dismiss" aria-label="Dismiss" onClick={dismissOfflineReady}>
-            ✕
           </button>
         </div>
       )}

@@ -32,6 +32,7 @@ export interface Photo {
   name: string;
   /** Object URL of the file, for the thumbnail; revoked when the photo is removed. */
   url: string;
+  file?: File; // the spec editor's preview runs on it
   status: PhotoStatus;
   result?: ClassifyResult;
   error?: string;
@@ -332,6 +333,7 @@ export class AppStore {
         id: this.nextId++,
         name: file.name || 'photo',
         url: this.env.createObjectURL(file),
+        file,
         status: 'pending',
       }),
     );

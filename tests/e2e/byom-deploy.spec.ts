@@ -24,6 +24,11 @@ const IDS: Record<string, string> = {
   'imagenet-mobilenetv2-st': 'imagenet-st',
 };
 const SIDECAR_ID = 'imagenet-zoo-sidecar';
+const DEFAULT_INTRO = {
+  name: 'Everyday things — MobileNetV2',
+  author: 'ONNX Model Zoo',
+  description: 'Names the main thing in a photo among 1000 everyday objects and animals. Not for people or faces.',
+};
 const PLAIN_ID = 'imagenet-zoo-plain';
 let siteUrl = '';
 let server: ChildProcess | undefined;
@@ -50,6 +55,19 @@ test.beforeAll(async () => {
   const site = join(tempDir, 'dist');
   cpSync(join(REPO_ROOT, 'dist'), site, { recursive: true });
   for (const m of SHARED_MODELS) {
+    // The zoo model becomes this deployment's default, introduced by the name, author and description given here.
+    const intro =
+      m === SHARED_MODELS[0]
+        ? [
+            '--default',
+            '--name',
+            DEFAULT_INTRO.name,
+            '--author',
+            DEFAULT_INTRO.author,
+            '--description',
+            DEFAULT_INTRO.description,
+          ]
+        : [];
     execFileSync(
       process.execPath,
       [
@@ -59,6 +77,7 @@ test.beforeAll(async () => {
         m.labels,
         '--id',
         IDS[m.name] ?? m.name,
+        ...intro,
         '--out',
         join(site, 'models'),
       ],
@@ -150,6 +169,20 @@ for (const shared of SHARED_MODELS) {
     expect(foreign, 'requests to another origin').toEqual([]);
   });
 }
+
+test('a deployment whose default comes from model:add --default introduces that model on the first screen', async ({
+  page,
+  site,
+}) => {
+  requireSharedModels();
+  await page.goto(site);
+  await expect(page.locator('#app')).toHaveAttribute('data-model', IDS['imagenet-mobilenetv2-zoo'] ?? '');
+  const intro = page.getByTestId('model-intro');
+  await expect(intro.getByTestId('model-intro-name')).toHaveText(DEFAULT_INTRO.name);
+  await expect(intro.getByTestId('model-author')).toHaveText(`by ${DEFAULT_INTRO.author}`);
+  await expect(intro.getByTestId('model-description')).toHaveText(DEFAULT_INTRO.description);
+  await expect(intro).not.toContainText('nsfwjs');
+});
 
 for (const id of [SIDECAR_ID, PLAIN_ID]) {
   test(`?model=${id}: a deployed model without an embedded spec finds model.onsight.json / labels.txt beside it`, async ({

@@ -96,7 +96,8 @@ test('the spec editor shows where the spec came from and reloads the model with 
   const facts = page.getByTestId('model-panel').locator('dl.facts');
   await expect(facts).toContainText('224×224, crop');
 
-  // Keyboard only: pick "squish" in the Resize field and apply.
+  // Keyboard only: open Details, pick "squish" in the Resize field and apply.
+  await page.getByTestId('spec-details').locator('summary').press('Enter');
   await page.getByLabel('Resize').focus();
   await page.getByLabel('Resize').selectOption('squish');
   await page.getByRole('button', { name: 'Apply and reload the model' }).press('Enter');

@@ -161,6 +161,10 @@ describe('model:add in-process on generated models', () => {
         'tiny',
         '--name',
         'Tiny v2',
+        '--description',
+        'Sorts tiny test pictures into a, b and c. Not for real photos.',
+        '--author',
+        'The OnSight tests',
         '--default',
         '--out',
         join(dir, 'models'),
@@ -168,8 +172,11 @@ describe('model:add in-process on generated models', () => {
     );
     const bytes = readFileSync(join(dir, 'models', 'tiny', 'model.onnx'));
     expect(bytes.toString('latin1').split('onsight.spec').length - 1).toBe(1);
+    // The deployment's default introduces itself on the page with the spec's name, author and description.
     expect(readSpec(join(dir, 'models', 'tiny', 'model.onnx'))).toMatchObject({
       name: 'Tiny v2',
+      description: 'Sorts tiny test pictures into a, b and c. Not for real photos.',
+      author: 'The OnSight tests',
       input: { resize: 'squish' },
     });
     expect(JSON.parse(readFileSync(join(dir, 'models', 'index.json'), 'utf8'))).toEqual({

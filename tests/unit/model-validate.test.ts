@@ -50,6 +50,17 @@ describe('validateSpec', () => {
     });
   });
 
+  it('description and author are optional, trimmed free text for the first screen', () => {
+    const spec = validateSpec({ ...minimal(), description: '  What it is for.  ', author: 'Ada' }, W);
+    expect(spec).toMatchObject({ description: 'What it is for.', author: 'Ada' });
+    expect(validateSpec(minimal(), W)).not.toHaveProperty('description');
+    expect(() => validatePartialSpec({ description: ' ' }, W)).toThrow(`${W}: description must be a non-empty string`);
+    expect(() => validatePartialSpec({ author: 7 }, W)).toThrow(`${W}: author`);
+    expect(() => validatePartialSpec({ description: 'x'.repeat(501) }, W)).toThrow(
+      'description must be at most 500 characters, got 501',
+    );
+  });
+
   it('pad gets a black padColor by default; squish gets no cropFraction', () => {
     expect(validateSpec({ ...minimal(), input: { ...minimal().input, resize: 'pad' } }, W).input.padColor).toEqual([
       0, 0, 0,

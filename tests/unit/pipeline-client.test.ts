@@ -94,6 +94,9 @@ function setup(
           running--;
         }
       },
+      async preview() {
+        return { predictions: [] };
+      },
       async debug() {},
     };
     const w = new FakeWorker(api);
@@ -158,6 +161,21 @@ describe('ClassifierClient', () => {
     expect(results[0]?.predictions[0]?.score).toBe(3);
     expect(t.maxRunning()).toBe(1);
     expect(results[0]?.timings.totalMs).toBeGreaterThan(0);
+  });
+
+  it("a photo's total is its own work; the time it waited behind the others is reported apart", async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    // Queued at once; the scripted worker takes 20 ms a photo, so each waits for the ones before it.
+    const results = await Promise.all(['1', '2', '3', '4'].map((x) => t.client.classify(photo(x))));
+    const [first, second, third, fourth] = results.map((r) => r.timings);
+    if (!first || !second || !third || !fourth) throw new Error('four results expected');
+    for (const timing of [first, second, third, fourth]) expect(timing.totalMs).toBeGreaterThanOrEqual(15);
+    // The fourth started only after the first three had finished: it waited at least their work, which its total
+    // (measured from the moment its own work started) does not include.
+    expect(fourth.queueMs).toBeGreaterThanOrEqual(first.totalMs + second.totalMs + third.totalMs);
+    expect(fourth.totalMs).toBeLessThan(fourth.queueMs ?? 0);
+    expect(first.queueMs).toBeLessThan(first.totalMs);
   });
 
   it('passes worker error codes through as ClassifyError', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { sniffImageFormat, sniffImageSize } from '../../src/inference/image-sniff';
+import { describeNotImage, jpegHasEnd, sniffImageFormat, sniffImageSize } from '../../src/inference/image-sniff';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -59,5 +59,31 @@ describe('image sniffing', () => {
   it('gives up quietly on truncated headers', () => {
     expect(sniffImageSize(bytes(0xff, 0xd8, 0xff), 'jpeg')).toBeUndefined();
     expect(sniffImageSize(bytes(0x89, 0x50), 'png')).toBeUndefined();
+  });
+
+  it('names what a non-image is, from its bytes first and its type second', () => {
+    expect(describeNotImage(text('%PDF-1.4\n'), '')).toBe('a PDF');
+    expect(describeNotImage(text('anything'), 'application/pdf')).toBe('a PDF');
+    expect(describeNotImage(text('PK\x03\x04rest'), '')).toBe('a ZIP archive');
+    expect(describeNotImage(text('<!DOCTYPE html><html>'), '')).toBe('a web page');
+    expect(describeNotImage(text('\0\0\0\x20ftypisom\0\0'), '')).toBe('a video');
+    expect(describeNotImage(bytes(0x1a, 0x45, 0xdf, 0xa3, 1), '')).toBe('a video');
+    expect(describeNotImage(text('ID3\x04\0'), '')).toBe('a sound file');
+    expect(describeNotImage(text('Shopping list:\n- eggs\n- café au lait\n'), '')).toBe('a text file');
+    expect(describeNotImage(text('{"a": 1}'), 'application/json')).toBe('a text file');
+    expect(describeNotImage(bytes(0, 1, 2, 3, 250, 251), '')).toBeUndefined();
+    expect(describeNotImage(new Uint8Array(), '')).toBeUndefined();
+  });
+
+  it("finds a JPEG's end marker in its last bytes, or not when it was cut off", async () => {
+    const whole = new Uint8Array(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    expect(jpegHasEnd(whole.subarray(-1024))).toBe(true);
+    expect(jpegHasEnd(whole.subarray(0, whole.length - 10).subarray(-1024))).toBe(false);
+    // Bytes after the marker (some cameras append data) still count as whole.
+    expect(jpegHasEnd(Uint8Array.of(...whole.subarray(-20), 1, 2, 3))).toBe(true);
   });
 });

@@ -158,10 +158,20 @@ describe('photo decode refusals', () => {
     const decoder = vi.fn();
     vi.stubGlobal('createImageBitmap', decoder);
     expect(await decodePhoto(new Blob([]))).toMatchObject({ ok: false, code: 'empty' });
+    expect(await decodePhoto(new Blob([]))).toMatchObject({ message: 'This file is empty' });
     expect(await decodePhoto(new Blob(['hello'], { type: 'text/plain' }))).toEqual({
       ok: false,
       code: 'not-image',
-      message: 'not an image (text/plain)',
+      message: 'This is a text file, not a photo',
+    });
+    expect(await decodePhoto(new Blob(['%PDF-1.7\n%âãÏÓ\n'], { type: 'application/pdf' }))).toMatchObject({
+      code: 'not-image',
+      message: 'This is a PDF, not a photo',
+    });
+    // No type and no telling bytes: said without guessing.
+    expect(await decodePhoto(new Blob([new Uint8Array([0, 1, 2, 3, 0, 9])]))).toMatchObject({
+      code: 'not-image',
+      message: 'This file is not a photo, or not in a format OnSight reads',
     });
     // A PNG header claiming 20 000 × 10 000 pixels.
     const png = new Uint8Array(33);
@@ -171,27 +181,41 @@ describe('photo decode refusals', () => {
     expect(await decodePhoto(new Blob([png]))).toEqual({
       ok: false,
       code: 'too-large',
-      message: `20000×10000 is 200 megapixels; the limit is ${MAX_PIXELS / 1e6}`,
+      message: `This photo is too large to read: 20000×10000 is 200 megapixels, and the limit is ${MAX_PIXELS / 1e6} — make it smaller first`,
     });
     expect(decoder).not.toHaveBeenCalled();
   });
 
-  it("a decoder error keeps the decoder's words, or names the likely causes when it has none", async () => {
-    const jpeg = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0])]);
+  it("a decoder failure says what the file is and what is wrong, in plain words, without the browser's text", async () => {
     vi.stubGlobal('createImageBitmap', async () => {
       throw new Error('The source image could not be decoded.');
     });
-    expect(await decodePhoto(jpeg)).toEqual({
+    vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    // Cut off before its end marker (FF D9): a download or copy that stopped early.
+    const truncated = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 1, 2, 3])]);
+    expect(await decodePhoto(truncated)).toEqual({
       ok: false,
       code: 'undecodable',
-      message: 'the jpeg could not be decoded (The source image could not be decoded.)',
+      message: 'This JPEG is damaged or incomplete — it ends before the picture does',
     });
-    vi.stubGlobal('createImageBitmap', async () => {
-      throw new Error('');
+    // Whole (it ends with FF D9) but still unreadable.
+    const damaged = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 7, 7, 0xff, 0xd9])]);
+    expect(await decodePhoto(damaged)).toMatchObject({
+      message: 'This JPEG could not be opened — it is damaged, or saved in a form this browser cannot read',
     });
-    expect(await decodePhoto(jpeg)).toMatchObject({
-      message: 'the jpeg could not be decoded (corrupt or unsupported)',
+    const svg = new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: 'image/svg+xml' });
+    expect(await decodePhoto(svg)).toMatchObject({
+      code: 'undecodable',
+      message: 'This is an SVG drawing, not a photo — save it as PNG or JPEG to classify it',
     });
+    const heic = new Blob([new TextEncoder().encode('\0\0\0\x18ftypheic\0\0\0\0')]);
+    expect(await decodePhoto(heic)).toMatchObject({
+      message: 'This browser cannot open HEIC pictures — save it as JPEG or PNG first',
+    });
+    for (const outcome of [truncated, damaged, svg, heic].map(decodePhoto)) {
+      const { message } = (await outcome) as { message: string };
+      expect(message, 'sentence case, no bracketed browser text').toMatch(/^[A-Z][^()]*$/);
+    }
   });
 });
 
