@@ -19,6 +19,8 @@ export interface WorkerLoadRequest {
    * absent, it picks min(4, cores).
    */
   threads?: number;
+  /** Model files larger than this are refused before they are read (default: model-fetch's DEFAULT_MAX_MODEL_BYTES). */
+  maxModelBytes?: number;
 }
 
 /** What the client hands the UI as LoadedModel, plus details of how the load went. */
@@ -78,6 +80,8 @@ export interface WorkerApi {
   probeGpu(): Promise<GpuProbe>;
   loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadOutcome>;
   classify(photo: Blob, topK: number): Promise<ClassifyOutcome>;
+  /** Takes the Web Lock `name` for the worker's life (see life-lock.ts); false where there are no locks. */
+  holdLifeLock(name: string): Promise<boolean>;
   /** For tests: make the worker hang or die. */
   debug(action: 'hang' | 'crash'): Promise<void>;
 }

@@ -12,6 +12,7 @@ import * as Comlink from 'comlink';
 import { classifyPhoto } from './classify-photo';
 import { debugWorker } from './debug-hooks';
 import { probeGpu } from './gpu-probe';
+import { holdLifeLock } from './life-lock';
 import { type ActiveModel, loadModel } from './load-model';
 import type { WorkerApi } from './protocol';
 
@@ -29,6 +30,7 @@ const api: WorkerApi = {
     return { ok: true, model: loaded.model };
   },
   classify: (photo, topK) => classifyPhoto(active, photo, topK),
+  holdLifeLock: (name) => holdLifeLock(name),
   async debug(action) {
     debugWorker(action);
   },
