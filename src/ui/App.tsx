@@ -10,6 +10,7 @@ import { ResultCard } from './ResultCard';
 import { SpecEditor } from './SpecEditor';
 import { StorageInfo } from './StorageInfo';
 import { UpdatePrompt } from './UpdatePrompt';
+import { useLeaveWarning } from './use-leave-warning';
 
 function useAppState(store: AppStore): AppState {
   const [state, setState] = useState(store.current);
@@ -37,6 +38,7 @@ export function App({ store }: { store: AppStore }) {
 
   const { photos } = state;
   const pending = photos.filter((photo) => photo.status === 'pending').length;
+  useLeaveWarning(pending > 0);
   return (
     <>
       <a class="skip-link" href="#results-heading">
@@ -85,7 +87,7 @@ export function App({ store }: { store: AppStore }) {
             picker={<ModelPicker state={state} store={store} />}
             editor={<SpecEditor state={state} store={store} />}
           />
-          <StorageInfo classified={photos.some((photo) => photo.status === 'done')} />
+          <StorageInfo classified={photos.some((photo) => photo.status === 'done')} storedModels={state.userModels} />
         </aside>
       </div>
       <LiveAnnouncer announcements={state.announcements} />
