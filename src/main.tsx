@@ -32,7 +32,11 @@ if (!root) throw new Error('OnSight: the page has no #app element');
 const baseUrl = new URL(import.meta.env.BASE_URL, document.baseURI);
 
 const options = parseUrlOptions(location.search);
-const client = new ClassifierClient({ backend: options.backend, threads: options.threads });
+const client = new ClassifierClient({
+  backend: options.backend,
+  threads: options.threads,
+  maxModelBytes: options.maxModelBytes,
+});
 const store = new AppStore({
   client,
   fetchModelIndex: () => fetchModelIndex(baseUrl),

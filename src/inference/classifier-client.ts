@@ -4,10 +4,12 @@
  * - Calls (loadModel, classify) run one at a time, in order.
  * - Each model load gets a fresh worker (ORT cannot re-initialise a backend that failed, and a failed load must not
  *   disturb the model in use): on success the old worker is terminated, on failure it stays and keeps working.
- * - An aborted call terminates the worker; a worker that dies (error event) or does not answer within
- *   `callTimeoutMs` is terminated and the call rejects with `worker-crashed`. Either way the next call starts a fresh
- *   worker and reloads the current model (URLs are fetched again, normally from the HTTP/service-worker cache; picked
- *   files are kept as `File` references), and the queued calls continue.
+ * - An aborted call terminates the worker; a worker that does not answer within `callTimeoutMs` is terminated and
+ *   the call rejects with `worker-crashed`. A worker that dies, with an error event or silently (`self.close()`, the
+ *   browser ending it: its life lock tells, see life-lock.ts), is replaced and the photo in flight is tried once more
+ *   on the fresh worker before it fails with `worker-crashed`. Either way the next call starts a fresh worker and
+ *   reloads the current model (URLs are fetched again, normally from the HTTP/service-worker cache; picked files and
+ *   restored models are kept as `Blob` references, never copied), and the queued calls continue.
  * - Which backend, which fallbacks and how many threads is backend-choice's decision ({@link BackendChoice}); this
  *   class carries it out, one worker per attempt. `threads` (e.g. from `?threads=`) goes to the worker, which honours
  *   it where crossOriginIsolated allows. The reason for the backend is in `LoadedModel.backendReason`.
@@ -16,6 +18,7 @@ import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import type { ModelSpec } from '../model/spec';
 import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
+import type { LockManagerLike } from './life-lock';
 import type {
   ClassifyOutcome,
   LoadOutcome,
@@ -45,6 +48,10 @@ export interface ClassifierClientOptions {
   callTimeoutMs?: number;
   /** How long a model load may take, download included (default 5 min). */
   loadTimeoutMs?: number;
+  /** Model files larger than this are refused before they are read (default: the 2 GiB an ONNX file can hold). */
+  maxModelBytes?: number;
+  /** Web Locks for the watchdog that notices a worker gone without an error; default `navigator.locks`, null: none. */
+  locks?: LockManagerLike | null;
 }
 
 export interface ModelDetails {
@@ -68,6 +75,8 @@ export class ClassifierClient {
   private readonly createWorker: () => Worker;
   private readonly callTimeoutMs: number;
   private readonly loadTimeoutMs: number;
+  private readonly maxModelBytes: number | undefined;
+  private readonly locks: LockManagerLike | null | undefined;
   private readonly listeners = new Set<(status: ModelLoadStatus) => void>();
   private status: ModelLoadStatus = { phase: 'idle' };
   private queue: Promise<unknown> = Promise.resolve();
@@ -84,6 +93,8 @@ export class ClassifierClient {
     this.createWorker = options.createWorker ?? defaultWorker;
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
+    this.maxModelBytes = options.maxModelBytes;
+    this.locks = options.locks;
   }
 
   onLoadStatus(listener: (status: ModelLoadStatus) => void): () => void {
@@ -161,34 +172,39 @@ export class ClassifierClient {
     if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
     if (signal?.aborted) return Promise.reject(aborted());
     const task = this.enqueue(async () => {
-      if (signal?.aborted) throw aborted();
-      const handle = await this.ensureWorker();
-      // The work starts here: what came before was waiting (earlier photos, a restart), reported apart.
-      const started = performance.now();
-      const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
-      const outcome = await guarded(handle, call, this.callTimeoutMs, signal);
-      switch (outcome.kind) {
-        case 'ok': {
-          const r = outcome.value;
-          if (!r.ok) throw new ClassifyError(r.code, r.message);
-          const timings = { ...r.result.timings, totalMs: performance.now() - started, queueMs: started - t0 };
-          return { ...r.result, timings };
+      // A worker that dies mid-call (crash, self.close(), killed by the browser) gets the photo once more: the death
+      // may have nothing to do with the photo. A second death on the same photo is reported.
+      for (let attempt = 1; ; attempt++) {
+        if (signal?.aborted) throw aborted();
+        const handle = await this.ensureWorker();
+        // The work starts here: what came before was waiting (earlier photos, a restart), reported apart.
+        const started = performance.now();
+        const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
+        const outcome = await guarded(handle, call, this.callTimeoutMs, signal);
+        switch (outcome.kind) {
+          case 'ok': {
+            const r = outcome.value;
+            if (!r.ok) throw new ClassifyError(r.code, r.message);
+            const timings = { ...r.result.timings, totalMs: performance.now() - started, queueMs: started - t0 };
+            return { ...r.result, timings };
+          }
+          case 'aborted':
+            this.drop(handle, 'aborted');
+            throw aborted();
+          case 'timeout':
+            this.drop(handle, 'timeout');
+            throw new ClassifyError(
+              'worker-crashed',
+              `the worker did not answer within ${Math.round(this.callTimeoutMs / 1000)} s; it has been restarted`,
+            );
+          case 'dead':
+            this.drop(handle, 'crash');
+            if (attempt < 2) continue;
+            throw new ClassifyError(
+              'worker-crashed',
+              `the worker stopped twice on this photo (${outcome.error.message}); it has been restarted`,
+            );
         }
-        case 'aborted':
-          this.drop(handle, 'aborted');
-          throw aborted();
-        case 'timeout':
-          this.drop(handle, 'timeout');
-          throw new ClassifyError(
-            'worker-crashed',
-            `the worker did not answer within ${Math.round(this.callTimeoutMs / 1000)} s; it has been restarted`,
-          );
-        case 'dead':
-          this.drop(handle, 'crash');
-          throw new ClassifyError(
-            'worker-crashed',
-            `the worker crashed (${outcome.error.message}); it has been restarted`,
-          );
       }
     });
     if (!signal) return task;
@@ -231,6 +247,10 @@ export class ClassifierClient {
     if (handle) void handle.api.debug(action).catch(() => undefined);
   }
 
+  private newWorker(): WorkerHandle {
+    return new WorkerHandle(this.createWorker(), { locks: this.locks });
+  }
+
   private drop(handle: WorkerHandle, why: string): void {
     handle.terminate(new Error(why));
     if (this.handle === handle) this.handle = undefined;
@@ -262,13 +282,14 @@ export class ClassifierClient {
     attempt: BackendAttempt,
     options: { onProgress?: (p: LoadProgress) => void; handle?: WorkerHandle } = {},
   ): Promise<{ handle: WorkerHandle; model: WorkerLoaded }> {
-    const handle = options.handle ?? new WorkerHandle(this.createWorker());
+    const handle = options.handle ?? this.newWorker();
     const request: WorkerLoadRequest = {
       source,
       backend: attempt.backend,
       backendReason: attempt.reason,
       compareWithWasm: attempt.compareWithWasm,
       threads: attempt.threads,
+      maxModelBytes: this.maxModelBytes,
     };
     const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
@@ -294,7 +315,7 @@ export class ClassifierClient {
     let probed: WorkerHandle | undefined;
     return this.backendChoice.load({
       probeGpu: async () => {
-        probed = new WorkerHandle(this.createWorker());
+        probed = this.newWorker();
         const probe = await guarded(probed, probed.api.probeGpu(), this.callTimeoutMs);
         return probe.kind === 'ok' ? probe.value : undefined;
       },

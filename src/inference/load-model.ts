@@ -74,7 +74,7 @@ export async function loadModel(
   const threads = workerThreadCount(request.threads);
   const runtime = startRuntime(backend, threads);
 
-  const read = await readModelFile(source, onProgress);
+  const read = await readModelFile(source, onProgress, request.maxModelBytes);
   if (!read.ok) return read;
   const { file } = read;
   onProgress?.({ phase: 'initialising', loadedBytes: file.bytes.byteLength, totalBytes: file.bytes.byteLength });

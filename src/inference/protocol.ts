@@ -20,6 +20,8 @@ export interface WorkerLoadRequest {
    * absent, it picks min(4, cores).
    */
   threads?: number;
+  /** Model files larger than this are refused before they are read (default: model-fetch's DEFAULT_MAX_MODEL_BYTES). */
+  maxModelBytes?: number;
 }
 
 /** What the client hands the UI as LoadedModel, plus details of how the load went. */
@@ -84,6 +86,8 @@ export interface WorkerApi {
   classify(photo: Blob, topK: number): Promise<ClassifyOutcome>;
   /** `photo` through the loaded session with `spec` instead of the model's own (the spec editor's draft). */
   preview(photo: Blob, spec: ModelSpec, topK: number): Promise<SpecPreview>;
+  /** Takes the Web Lock `name` for the worker's life (see life-lock.ts); false where there are no locks. */
+  holdLifeLock(name: string): Promise<boolean>;
   /** For tests: make the worker hang or die. */
   debug(action: 'hang' | 'crash'): Promise<void>;
 }

@@ -1,9 +1,19 @@
 /**
  * The client's grip on one inference worker: its comlink proxy, and the ways a call to it can end other than with an
- * answer (the worker died, hung past a timeout, or the caller aborted).
+ * answer (the worker died, hung past a timeout, or the caller aborted). A worker that goes without an error event
+ * (`self.close()`, killed by the browser) is noticed through its life lock (life-lock.ts) within milliseconds.
  */
 import * as Comlink from 'comlink';
+import { browserLocks, type LockManagerLike, lifeLockName, watchLifeLock } from './life-lock';
 import type { WorkerApi } from './protocol';
+
+/** Why a worker's call ended when the worker went without an error event. */
+export const SILENT_EXIT = 'the worker stopped without an error (closed, or ended by the browser)';
+
+export interface WorkerHandleOptions {
+  /** Web Locks for the watchdog; default `navigator.locks`, null for none. */
+  locks?: LockManagerLike | null;
+}
 
 /** One worker and the ways it can stop answering. */
 export class WorkerHandle {
@@ -12,8 +22,12 @@ export class WorkerHandle {
   readonly dead: Promise<never>;
   private fail!: (reason: Error) => void;
   private alive = true;
+  private stopWatching: (() => void) | undefined;
 
-  constructor(readonly worker: Worker) {
+  constructor(
+    readonly worker: Worker,
+    options: WorkerHandleOptions = {},
+  ) {
     this.api = Comlink.wrap<WorkerApi>(worker);
     this.dead = new Promise<never>((_, reject) => {
       this.fail = reject;
@@ -26,6 +40,20 @@ export class WorkerHandle {
     };
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onError);
+    const locks = options.locks === undefined ? browserLocks() : options.locks;
+    if (locks) this.watch(locks);
+  }
+
+  /** Asks the worker to hold a lock for life, then waits for the lock: granted to us only once the worker is gone. */
+  private watch(locks: LockManagerLike): void {
+    const name = lifeLockName();
+    this.api.holdLifeLock(name).then(
+      (held) => {
+        if (!held || !this.alive) return;
+        this.stopWatching = watchLifeLock(locks, name, () => this.terminate(new Error(SILENT_EXIT)));
+      },
+      () => undefined,
+    );
   }
 
   get isAlive(): boolean {
@@ -35,6 +63,7 @@ export class WorkerHandle {
   terminate(reason = new Error('the worker was terminated')): void {
     if (!this.alive) return;
     this.alive = false;
+    this.stopWatching?.();
     this.worker.terminate();
     this.api[Comlink.releaseProxy]?.();
     this.fail(reason);

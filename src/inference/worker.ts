@@ -12,6 +12,7 @@ import * as Comlink from 'comlink';
 import { classifyPhoto } from './classify-photo';
 import { debugWorker } from './debug-hooks';
 import { probeGpu } from './gpu-probe';
+import { holdLifeLock } from './life-lock';
 import { type ActiveModel, loadModel } from './load-model';
 import { previewPhoto } from './preview-photo';
 import type { WorkerApi } from './protocol';
@@ -31,6 +32,7 @@ const api: WorkerApi = {
   },
   classify: (photo, topK) => classifyPhoto(active, photo, topK),
   preview: (photo, spec, topK) => previewPhoto(active, photo, spec, topK),
+  holdLifeLock: (name) => holdLifeLock(name),
   async debug(action) {
     debugWorker(action);
   },

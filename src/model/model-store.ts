@@ -8,6 +8,10 @@
  *
  * Every write is awaited (an un-awaited `cache.put` silently left models uncached in transformers.js #99), and a full
  * disk (`QuotaExceededError`) becomes a {@link ModelStoreError} with code `quota` and a message for the user.
+ *
+ * Large models: a picked `File` is saved as the body of a `Response`, which the browser streams from disk into the
+ * cache, and a model is restored as a `Blob` backed by the cache entry ({@link StoreBackend.getBlob}), so neither way
+ * copies its bytes into the page: the worker reads them once, where they are needed.
  */
 import { errorMessage } from '../error-message';
 import type { ModelSpec } from './spec';
@@ -17,6 +21,8 @@ import { validateSpec } from './validate';
 export interface StoreBackend {
   put(key: string, data: Uint8Array | Blob, contentType: string): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
+  /** The same bytes as a Blob, without reading them into memory where the backend can (Cache Storage can). */
+  getBlob?(key: string): Promise<Blob | undefined>;
   /** Resolves true when something was deleted. */
   delete(key: string): Promise<boolean>;
   keys(): Promise<string[]>;
@@ -55,7 +61,8 @@ export interface SavedUserModel {
 }
 
 export interface LoadedUserModel extends SavedUserModel {
-  modelBytes: Uint8Array;
+  /** The model file, not read: hand it to the worker as it is (a `File` made of it copies nothing). */
+  modelBlob: Blob;
   /** The other files (labels.txt, config.json...), for re-resolving the spec if needed. */
   companions: { name: string; bytes: Uint8Array }[];
 }
@@ -195,19 +202,29 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
     async load(id) {
       const m = await readManifest(id);
       if (!m) return undefined;
-      const files: { name: string; bytes: Uint8Array }[] = [];
+      const incomplete = (name: string, why: string) =>
+        new ModelStoreError(
+          'incomplete',
+          `the saved model "${m.name}" is incomplete (${name} is ${why}); remove it and add it again`,
+        );
+      let modelBlob: Blob | undefined;
+      const companions: { name: string; bytes: Uint8Array }[] = [];
       for (const f of m.files) {
-        const bytes = await backend.get(fileKey(id, f.name));
-        if (!bytes || bytes.byteLength !== f.size) {
-          throw new ModelStoreError(
-            'incomplete',
-            `the saved model "${m.name}" is incomplete (${f.name} is ${bytes ? 'truncated' : 'missing'}); remove it and add it again`,
-          );
+        if (f.name === m.modelFile) {
+          // The model may be hundreds of MB: a Blob of the cache entry, not its bytes.
+          const blob = backend.getBlob
+            ? await backend.getBlob(fileKey(id, f.name))
+            : await backend.get(fileKey(id, f.name)).then((b) => b && new Blob([b as Uint8Array<ArrayBuffer>]));
+          if (!blob || blob.size !== f.size) throw incomplete(f.name, blob ? 'truncated' : 'missing');
+          modelBlob = blob;
+          continue;
         }
-        files.push({ name: f.name, bytes });
+        const bytes = await backend.get(fileKey(id, f.name));
+        if (!bytes || bytes.byteLength !== f.size) throw incomplete(f.name, bytes ? 'truncated' : 'missing');
+        companions.push({ name: f.name, bytes });
       }
-      const modelBytes = files.find((f) => f.name === m.modelFile)?.bytes as Uint8Array;
-      return { ...m, modelBytes, companions: files.filter((f) => f.name !== m.modelFile) };
+      if (!modelBlob) throw incomplete(m.modelFile, 'missing');
+      return { ...m, modelBlob, companions };
     },
 
     remove: removeAll,
@@ -280,6 +297,11 @@ export function cacheStorageBackend(cacheName = 'onsight-user-models-v1'): Store
     async get(key) {
       const res = await (await open()).match(url(key));
       return res ? new Uint8Array(await res.arrayBuffer()) : undefined;
+    },
+    async getBlob(key) {
+      // The browser hands out the cache entry itself (disk-backed): nothing is read until someone reads the Blob.
+      const res = await (await open()).match(url(key));
+      return res ? res.blob() : undefined;
     },
     async delete(key) {
       return (await open()).delete(url(key));

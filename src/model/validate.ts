@@ -10,7 +10,9 @@
  */
 import { DEFAULT_INPUT } from './defaults';
 import { FieldReader } from './field-reader';
+import { inputRangeWarning } from './input-range';
 import { isObject, showValue } from './json-values';
+import { webAddress } from './source-url';
 import { INPUT_DTYPES, type ModelSource, type ModelSpec, SPEC_FORMAT_VERSION } from './spec';
 import { SpecError } from './spec-error';
 import type { PartialInputSpec, PartialModelSpec, PartialOutputSpec } from './types';
@@ -156,8 +158,14 @@ function readSource(r: FieldReader, v: unknown): ModelSource {
   const s = r.object(v, 'source');
   r.warnUnknown(s, SOURCE_FIELDS, 'source.');
   const source: ModelSource = { name: r.string(s.name, 'source.name'), license: r.string(s.license, 'source.license') };
-  for (const k of ['package', 'version', 'url', 'notes'] as const) {
+  for (const k of ['package', 'version', 'notes'] as const) {
     if (s[k] !== undefined) source[k] = r.string(s[k], `source.${k}`);
+  }
+  if (s.url !== undefined) {
+    const url = r.string(s.url, 'source.url');
+    // Dropped rather than refused: the model itself is fine, and a spec saved with it must never carry the link.
+    if (webAddress(url)) source.url = url;
+    else r.warn(`source.url ${showValue(url)} is not an http(s) address; it is ignored`);
   }
   return source;
 }
@@ -213,5 +221,7 @@ export function validateSpec(json: unknown, where: string, warnings?: string[]):
   if (p.source) spec.source = p.source;
   if (p.description !== undefined) spec.description = p.description;
   if (p.author !== undefined) spec.author = p.author;
+  const range = inputRangeWarning(spec.input);
+  if (range) warnings?.push(`${where}: ${range}`);
   return spec;
 }

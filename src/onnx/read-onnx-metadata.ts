@@ -55,6 +55,31 @@ function sniffOtherFormat(b: Uint8Array): string | undefined {
 }
 
 /**
+ * A first look at a model file from its first bytes alone (64 are plenty), so that a large file that is not ONNX is
+ * refused before the rest is read: an empty file, the formats people mistake for ONNX, or a first protobuf field that
+ * no ModelProto starts with. Passing this is no promise: {@link readOnnxMetadata} checks the whole file.
+ * @param fileSize the whole file's size, when `head` is only its start
+ * @throws {NotOnnxError} with the reason
+ */
+export function checkOnnxHeader(head: Uint8Array, fileSize = head.length): void {
+  if (fileSize === 0 || head.length === 0) throw new NotOnnxError('the file is empty');
+  const other = sniffOtherFormat(head);
+  if (other) throw new NotOnnxError(other);
+  let tag = 0;
+  for (let i = 0, shift = 0; i < Math.min(head.length, 5); i++, shift += 7) {
+    tag += ((head[i] as number) & 0x7f) * 2 ** shift;
+    if (((head[i] as number) & 0x80) === 0) break;
+  }
+  const expected = WIRE_TYPES[Math.floor(tag / 8)];
+  if (expected === undefined || expected !== tag % 8) {
+    const first = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new NotOnnxError(
+      `it does not begin the way an ONNX file does (its first bytes are ${first}); is it another kind of file?`,
+    );
+  }
+}
+
+/**
  * Reads `metadata_props`, producer, IR version and opsets from a serialized ONNX ModelProto.
  * @throws {NotOnnxError} when the bytes are not an ONNX model, with the reason.
  */

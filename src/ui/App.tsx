@@ -14,6 +14,7 @@ import { SpecEditor } from './SpecEditor';
 import type { SpecPreviewer } from './SpecPreviewPanel';
 import { StorageInfo } from './StorageInfo';
 import { UpdatePrompt } from './UpdatePrompt';
+import { useLeaveWarning } from './use-leave-warning';
 
 function useAppState(store: AppStore): AppState {
   const [state, setState] = useState(store.current);
@@ -40,6 +41,8 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
   }, [store]);
 
   const { photos } = state;
+  const pending = photos.filter((photo) => photo.status === 'pending').length;
+  useLeaveWarning(pending > 0);
   return (
     <>
       <a class="skip-link" href="#results-heading">
@@ -89,7 +92,7 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
             picker={<ModelPicker state={state} store={store} />}
             editor={<SpecEditor state={state} store={store} preview={previewSpec} />}
           />
-          <StorageInfo classified={photos.some((photo) => photo.status === 'done')} />
+          <StorageInfo classified={photos.some((photo) => photo.status === 'done')} storedModels={state.userModels} />
         </aside>
       </div>
       <LiveAnnouncer announcements={state.announcements} />

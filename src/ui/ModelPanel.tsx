@@ -1,9 +1,81 @@
 import type { ComponentChildren } from 'preact';
-import { LICENSE_NOT_STATED } from '../model/spec';
+import { inputRangeWarning } from '../model/input-range';
+import { webAddress } from '../model/source-url';
+import { LICENSE_NOT_STATED, type ModelSource } from '../model/spec';
 import type { AppState } from './app-state';
 import { formatBytes } from './format';
+import { SafeText } from './safe-text';
 
 const CLASSES_SHOWN = 24;
+/** Characters of a label shown before "more": a class chip, and each of the five in the collapsed summary. */
+const LABEL_CHARS = 60;
+const SUMMARY_LABEL_CHARS = 40;
+/** Messages quote names and values from the model; long enough for any honest one. */
+const MESSAGE_CHARS = 600;
+
+/**
+ * Where the weights come from. Everything here was written by whoever made the model: shown as inert text, and a link
+ * only to a web address (a `javascript:` URL would run on click); any other address is shown as text.
+ */
+function Credit({ source }: { source: ModelSource }) {
+  const link = webAddress(source.url);
+  return (
+    <p class="credit" data-testid="credit">
+      {source.license === LICENSE_NOT_STATED ? 'Made with ' : 'Weights from '}
+      {link ? (
+        <a href={link} target="_blank" rel="noopener noreferrer">
+          <SafeText text={source.name} max={120} expandable={false} />
+        </a>
+      ) : (
+        <SafeText text={source.name} max={120} />
+      )}
+      {source.url && !link && (
+        <>
+          {' '}
+          (address, not a web link: <SafeText text={source.url} max={120} />)
+        </>
+      )}
+      {source.package && (
+        <>
+          {' '}
+          (<SafeText text={source.package} max={120} />
+          {source.version && (
+            <>
+              {' '}
+              <SafeText text={source.version} max={60} />
+            </>
+          )}
+          )
+        </>
+      )}
+      {source.license === LICENSE_NOT_STATED ? (
+        '. Its licence is not stated: ask its author before sharing it.'
+      ) : (
+        <>
+          , licensed{' '}
+          <strong>
+            <SafeText text={source.license} max={120} />
+          </strong>
+          .
+        </>
+      )}
+    </p>
+  );
+}
+
+/** Every class as a chip; a long label is cut, with the whole of it on demand. */
+function ClassList({ labels }: { labels: string[] }) {
+  return (
+    <ul class="classes" data-testid="classes">
+      {labels.map((label, i) => (
+        // Labels may repeat (a stranger's file): the position is the identity.
+        <li key={i}>
+          <SafeText text={label} max={LABEL_CHARS} />
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 function LoadProgress({ state }: { state: AppState }) {
   const { loadStatus, conversion } = state;
@@ -63,15 +135,27 @@ export function ModelPanel({
   const spec = model?.spec;
   const source = spec?.source;
   const labels = spec?.labels ?? [];
+  const rangeWarning = spec && inputRangeWarning(spec.input);
   return (
     <section class="model-panel" aria-labelledby="model-heading" data-testid="model-panel">
       <h2 id="model-heading">About the model</h2>
       {picker}
-      <p class="model-name">{spec?.name ?? modelEntry?.name ?? 'Loading the model list…'}</p>
-      {modelNotice && <p class="notice">{modelNotice}</p>}
+      <p class="model-name">
+        <SafeText text={spec?.name ?? modelEntry?.name ?? 'Loading the model list…'} max={120} />
+      </p>
+      {modelNotice && (
+        <p class="notice">
+          <SafeText text={modelNotice} max={MESSAGE_CHARS} />
+        </p>
+      )}
       {modelError && (
         <p class="error-text" role="alert" data-testid="model-error">
-          {modelError}
+          <SafeText text={modelError} max={MESSAGE_CHARS} />
+        </p>
+      )}
+      {rangeWarning && (
+        <p class="notice" data-testid="input-range-warning">
+          This model may not work: {rangeWarning}
         </p>
       )}
       <LoadProgress state={state} />
@@ -106,21 +190,19 @@ export function ModelPanel({
         <>
           <h3>Classes ({labels.length})</h3>
           {labels.length <= CLASSES_SHOWN ? (
-            <ul class="classes" data-testid="classes">
-              {labels.map((label) => (
-                <li key={label}>{label}</li>
-              ))}
-            </ul>
+            <ClassList labels={labels} />
           ) : (
             <details>
               <summary>
-                {labels.slice(0, 5).join(', ')} and {labels.length - 5} more
+                {labels.slice(0, 5).map((label, i) => (
+                  <span key={i}>
+                    {i > 0 && ', '}
+                    <SafeText text={label} max={SUMMARY_LABEL_CHARS} expandable={false} />
+                  </span>
+                ))}{' '}
+                and {labels.length - 5} more
               </summary>
-              <ul class="classes" data-testid="classes">
-                {labels.map((label) => (
-                  <li key={label}>{label}</li>
-                ))}
-              </ul>
+              <ClassList labels={labels} />
             </details>
           )}
         </>
@@ -129,24 +211,7 @@ export function ModelPanel({
         <>
           <h3>Source and licence</h3>
           {source ? (
-            <p class="credit" data-testid="credit">
-              {source.license === LICENSE_NOT_STATED ? 'Made with ' : 'Weights from '}
-              {source.url ? (
-                <a href={source.url} target="_blank" rel="noopener noreferrer">
-                  {source.name}
-                </a>
-              ) : (
-                source.name
-              )}
-              {source.package && ` (${source.package}${source.version ? ` ${source.version}` : ''})`}
-              {source.license === LICENSE_NOT_STATED ? (
-                '. Its licence is not stated: ask its author before sharing it.'
-              ) : (
-                <>
-                  , licensed <strong>{source.license}</strong>.
-                </>
-              )}
-            </p>
+            <Credit source={source} />
           ) : (
             <p class="muted" data-testid="credit">
               This model does not say where it comes from or under which licence.
@@ -156,7 +221,7 @@ export function ModelPanel({
             <details class="notes" open={source.license === LICENSE_NOT_STATED}>
               <summary>How this model was made</summary>
               <p class="muted small" data-testid="provenance">
-                {source.notes}
+                <SafeText text={source.notes} max={2000} />
               </p>
             </details>
           )}

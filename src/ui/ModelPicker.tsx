@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
+import { displayText } from './display-text';
 import { SavedModelList } from './SavedModelList';
 import { isModelFile, isTfjsModelPart } from './user-model-files';
 
@@ -26,8 +27,9 @@ export function ModelPicker({ state, store }: { state: AppState; store: AppStore
   // Several files are called model.onnx: tell their entries apart by id.
   const nameCount = new Map<string, number>();
   for (const m of userModels) nameCount.set(m.name, (nameCount.get(m.name) ?? 0) + 1);
+  // Names come from strangers' files, and an <option> holds text only: bidi overrides shown, long names cut.
   const userLabel = (m: { id: string; name: string }) =>
-    (nameCount.get(m.name) ?? 0) > 1 && m.id !== m.name ? `${m.name} (${m.id})` : m.name;
+    displayText((nameCount.get(m.name) ?? 0) > 1 && m.id !== m.name ? `${m.name} (${m.id})` : m.name, 80);
 
   return (
     <div class="model-picker" data-testid="model-picker">
@@ -39,12 +41,12 @@ export function ModelPicker({ state, store }: { state: AppState; store: AppStore
         disabled={busy}
         onChange={(event) => void store.selectModel(event.currentTarget.value)}
       >
-        {value === '' && <option value="">{model?.spec.name ?? 'Choose a model'}</option>}
+        {value === '' && <option value="">{model ? displayText(model.spec.name, 80) : 'Choose a model'}</option>}
         {models.length > 0 && (
           <optgroup label="On this site">
             {models.map((entry) => (
               <option key={entry.id} value={`site:${entry.id}`}>
-                {entry.name}
+                {displayText(entry.name, 80)}
               </option>
             ))}
           </optgroup>

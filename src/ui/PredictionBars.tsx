@@ -1,5 +1,9 @@
 import type { Prediction } from '../inference/types';
 import { formatPercent } from './format';
+import { SafeText } from './safe-text';
+
+/** Characters of a label shown in a result before "more". */
+const LABEL_CHARS = 80;
 
 /** Ranked predictions, best first: label, percentage and a bar. */
 export function PredictionBars({ predictions }: { predictions: Prediction[] }) {
@@ -13,7 +17,9 @@ export function PredictionBars({ predictions }: { predictions: Prediction[] }) {
           data-label={prediction.label}
           data-score={String(prediction.score)}
         >
-          <span class="prediction-label">{prediction.label}</span>
+          <span class="prediction-label">
+            <SafeText text={prediction.label} max={LABEL_CHARS} />
+          </span>
           <span class="prediction-score">{formatPercent(prediction.score)}</span>
           <span class="bar" aria-hidden="true">
             <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, prediction.score)) * 100}%` }} />

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { Photo } from './app-state';
+import { displayText } from './display-text';
 import { formatMs } from './format';
 import { PredictionBars } from './PredictionBars';
+import { SafeText } from './safe-text';
 
 /** A wait shorter than this is not worth a line: the photo hardly queued. */
 const WAIT_SHOWN_MS = 100;
@@ -35,8 +37,9 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
       </div>
       <div class="result-body">
         <header class="result-header">
-          <h3 id={`photo-${photo.id}-name`} class="file-name" title={photo.name}>
-            {photo.name}
+          <h3 id={`photo-${photo.id}-name`} class="file-name" title={displayText(photo.name, 1000)}>
+            {/* The heading names the card: no "more" button in it; the whole name is in the title. */}
+            <SafeText text={photo.name} max={255} expandable={false} />
           </h3>
           <button
             type="button"
@@ -55,7 +58,7 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
         )}
         {photo.status === 'error' && (
           <p class="error-text" data-testid="error">
-            {photo.error}
+            <SafeText text={photo.error ?? ''} max={600} />
           </p>
         )}
         {photo.status === 'done' && result && (

@@ -7,9 +7,10 @@ import './pwa.css';
 
 /**
  * Offline status and how much OnSight keeps on this device (model, runtime, app), for the About panel. Once the
- * first photo has been classified (`classified`), it asks the browser to keep that data (persistent storage).
+ * first photo has been classified (`classified`), it asks the browser to keep that data (persistent storage). The
+ * figure is measured again whenever `storedModels` changes (a model saved or removed).
  */
-export function StorageInfo({ classified = false }: { classified?: boolean }) {
+export function StorageInfo({ classified = false, storedModels }: { classified?: boolean; storedModels?: unknown }) {
   const { offlineReady, supported } = usePwaState();
   const [storage, setStorage] = useState<StorageSnapshot>({});
 
@@ -24,7 +25,7 @@ export function StorageInfo({ classified = false }: { classified?: boolean }) {
     return () => {
       cancelled = true;
     };
-  }, [classified, offlineReady]);
+  }, [classified, offlineReady, storedModels]);
 
   const { usage, quota, persisted } = storage;
   return (

@@ -1,4 +1,7 @@
-/** The page's address as settings: `?backend=`, `?threads=` and `?model=` in, the chosen model back out. */
+/**
+ * The page's address as settings: `?backend=`, `?threads=`, `?model=` and `?maxModelMB=` in, the chosen model back
+ * out.
+ */
 import type { BackendPreference } from '../inference/types';
 
 /** `?backend=`, `?threads=` and `?model=` from the page URL. */
@@ -7,6 +10,8 @@ export interface UrlOptions {
   /** ORT's WASM thread count, 1..16 (honoured only where the page is crossOriginIsolated). */
   threads?: number;
   modelId?: string;
+  /** `?maxModelMB=`: model files larger than this many MB are refused before they are read (default 2 GiB). */
+  maxModelBytes?: number;
   /** Why part of the URL was ignored (e.g. a `?threads=` out of range), for the model panel. */
   notice?: string;
 }
@@ -24,6 +29,16 @@ export function parseUrlOptions(search: string): UrlOptions {
     const n = Number(threads);
     if (/^\d+$/.test(threads.trim()) && n >= 1 && n <= 16) options.threads = n;
     else options.notice = `Ignoring ?threads=${threads}: it must be a whole number from 1 to 16.`;
+  }
+  const maxModelMB = params.get('maxModelMB');
+  if (maxModelMB !== null) {
+    const mb = Number(maxModelMB);
+    // Up to 2048 MB: the default ceiling (an ONNX file's most) can be lowered, not raised.
+    if (maxModelMB.trim() !== '' && mb > 0 && mb <= 2048) options.maxModelBytes = Math.round(mb * 1e6);
+    else {
+      const notice = `Ignoring ?maxModelMB=${maxModelMB}: it must be a number of megabytes above 0, at most 2048.`;
+      options.notice = options.notice ? `${options.notice} ${notice}` : notice;
+    }
   }
   return options;
 }

@@ -47,7 +47,8 @@ export function freeUserModelId(specId: string, files: readonly File[], saved: r
 /** A saved model as files again, with its saved corrections as overrides (ignored when unreadable). */
 export function savedModelSource(saved: LoadedUserModel): Extract<ModelSource, { kind: 'files' }> {
   const files = [
-    new File([saved.modelBytes as Uint8Array<ArrayBuffer>], saved.modelFile),
+    // A File of the cache's Blob refers to it: no copy of the model's bytes on the way to the worker.
+    new File([saved.modelBlob], saved.modelFile),
     ...saved.companions
       .filter((c) => c.name !== OVERRIDES_FILE)
       .map((c) => new File([c.bytes as Uint8Array<ArrayBuffer>], c.name)),

@@ -142,7 +142,8 @@ export async function userModelAsOnnx(
     if (!saved) throw new Error('it is no longer saved on this device');
     // The byte-level ONNX editor loads only when someone downloads.
     const { setMetadataProps } = await import('../onnx/onnx-fields');
-    const bytes = setMetadataProps(saved.modelBytes, { [SPEC_METADATA_KEY]: JSON.stringify(saved.spec) });
+    const modelBytes = new Uint8Array(await saved.modelBlob.arrayBuffer());
+    const bytes = setMetadataProps(modelBytes, { [SPEC_METADATA_KEY]: JSON.stringify(saved.spec) });
     return { fileName: `${baseName(saved.id)}.onnx`, bytes };
   } catch (error) {
     store.failModel(`Could not export ${savedName(store.state(), id)}: ${errorMessage(error)}`);

@@ -17,6 +17,7 @@ const files = (n = 1000) => [
   { name: 'flowers.onnx', data: new Uint8Array(n).fill(7) },
   { name: 'labels.txt', data: new TextEncoder().encode('rose\ntulip\n') },
 ];
+const bytesOf = async (blob: Blob | undefined) => blob && new Uint8Array(await blob.arrayBuffer());
 let clock = 0;
 const now = () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++));
 
@@ -36,7 +37,7 @@ describe('model store (logic, in-memory backend)', () => {
     });
     expect((await store.list()).map((m) => m.id)).toEqual(['flowers']);
     const loaded = await store.load('flowers');
-    expect(loaded?.modelBytes).toEqual(new Uint8Array(1000).fill(7));
+    expect(await bytesOf(loaded?.modelBlob)).toEqual(new Uint8Array(1000).fill(7));
     expect(loaded?.companions.map((c) => c.name)).toEqual(['labels.txt']);
     expect(loaded?.spec).toEqual(spec());
     expect(await store.remove('flowers')).toBe(true);
@@ -64,7 +65,7 @@ describe('model store (logic, in-memory backend)', () => {
       'flowers/files/labels.txt',
       'flowers/manifest',
     ]);
-    expect((await store.load('flowers'))?.modelBytes.byteLength).toBe(50);
+    expect((await store.load('flowers'))?.modelBlob.size).toBe(50);
   });
 
   it('accepts Blobs/Files and ArrayBuffers', async () => {
@@ -139,7 +140,10 @@ describe('model store (logic, in-memory backend)', () => {
       spec: { id: 'flowers', name: 'Garden flowers' },
     });
     expect(await store.list()).toEqual([renamed]);
-    expect((await store.load('flowers'))?.modelBytes).toEqual(new Uint8Array(1000).fill(7));
+    const restored = await store.load('flowers');
+    expect(new Uint8Array((await restored?.modelBlob.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(
+      new Uint8Array(1000).fill(7),
+    );
     await expect(store.rename('flowers', '  ')).rejects.toThrow('a model needs a name; the name given is empty');
     await expect(store.rename('tulips', 'Tulips')).rejects.toThrow('there is no saved model "tulips" to rename');
   });
@@ -180,9 +184,43 @@ describe('cacheStorageBackend adapter (Map-based stand-in for the Cache API)', (
     expect(
       cache.get('https://user-models.onsight.invalid/m1/files/my%20model%231.onnx')?.headers.get('content-length'),
     ).toBe('3');
-    expect((await store.load('m1'))?.modelBytes).toEqual(new Uint8Array([1, 2, 3]));
+    expect(await bytesOf((await store.load('m1'))?.modelBlob)).toEqual(new Uint8Array([1, 2, 3]));
     expect((await store.list()).map((m) => m.modelFile)).toEqual(['my model#1.onnx']);
     expect(await store.remove('m1')).toBe(true);
     expect(cache.size).toBe(0);
+  });
+
+  it('restores the model as the cached Response’s Blob, never reading its bytes; companions as bytes', async () => {
+    const reads: string[] = [];
+    const cache = new Map<string, Response>();
+    const fakeCache = {
+      put: async (url: string, res: Response) => void cache.set(url, res),
+      match: async (url: string) => {
+        const res = cache.get(url)?.clone();
+        if (!res) return undefined;
+        // Which way each entry is read: the model must only ever be asked for as a Blob.
+        const name = decodeURIComponent(url.split('/').pop() ?? '');
+        return Object.assign(res, {
+          arrayBuffer: () => {
+            reads.push(`${name}: arrayBuffer`);
+            return Response.prototype.arrayBuffer.call(res);
+          },
+          blob: () => {
+            reads.push(`${name}: blob`);
+            return Response.prototype.blob.call(res);
+          },
+        });
+      },
+      delete: async (url: string) => cache.delete(url),
+      keys: async () => [...cache.keys()].map((url) => ({ url })),
+    };
+    vi.stubGlobal('caches', { open: async () => fakeCache });
+    const store = createModelStore(cacheStorageBackend(), now);
+    await store.save(files(), spec());
+    reads.length = 0;
+    const loaded = await store.load('flowers');
+    expect(reads).toEqual(['manifest: arrayBuffer', 'flowers.onnx: blob', 'labels.txt: arrayBuffer']);
+    expect(loaded?.modelBlob.size).toBe(1000);
+    expect(new TextDecoder().decode(loaded?.companions[0]?.bytes)).toBe('rose\ntulip\n');
   });
 });

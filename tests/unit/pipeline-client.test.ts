@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassifierClient } from '../../src/inference/classifier-client';
+import type { LockManagerLike } from '../../src/inference/life-lock';
 import type { ClassifyOutcome, LoadOutcome, WorkerApi, WorkerLoadRequest } from '../../src/inference/protocol';
 import type { ModelLoadStatus } from '../../src/inference/types';
 import type { ModelSpec } from '../../src/model/spec';
@@ -18,8 +19,45 @@ interface Script {
   gpuUsable?: boolean;
 }
 
+/** Exclusive Web Locks in one process, as `navigator.locks` grants them: in request order, one holder at a time. */
+class FakeLocks implements LockManagerLike {
+  private readonly held = new Set<string>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+  request(name: string, a: unknown, b?: unknown): Promise<unknown> {
+    const callback = (typeof a === 'function' ? a : b) as (lock: unknown) => unknown;
+    const signal = typeof a === 'function' ? undefined : (a as { signal?: AbortSignal }).signal;
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        this.held.add(name);
+        Promise.resolve()
+          .then(() => callback({ name }))
+          .then(resolve, reject)
+          .finally(() => {
+            this.held.delete(name);
+            this.waiting.get(name)?.shift()?.();
+          });
+      };
+      if (!this.held.has(name)) return run();
+      const queue = this.waiting.get(name) ?? [];
+      this.waiting.set(name, queue);
+      const onAbort = () => {
+        queue.splice(queue.indexOf(granted), 1);
+        reject(new Error('AbortError'));
+      };
+      const granted = () => {
+        signal?.removeEventListener('abort', onAbort);
+        run();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      queue.push(granted);
+    });
+  }
+}
+
 class FakeWorker extends EventTarget {
   terminated = false;
+  /** Releases the locks this worker holds, as the browser does when a worker ends. */
+  readonly releaseLocks: (() => void)[] = [];
   private readonly port: MessagePort;
   constructor(api: WorkerApi) {
     super();
@@ -37,17 +75,30 @@ class FakeWorker extends EventTarget {
   terminate() {
     this.terminated = true;
     this.port.close();
+    for (const release of this.releaseLocks.splice(0)) release();
   }
   crash() {
     this.dispatchEvent(new Event('error'));
+  }
+  /** `self.close()` or the browser ending it: no error event, no answer, its locks released. */
+  exitSilently() {
+    this.terminate();
   }
 }
 
 function setup(
   script: Script = {},
-  options: { backend?: 'auto' | 'wasm' | 'webgpu'; callTimeoutMs?: number; threads?: number } = {},
+  options: {
+    backend?: 'auto' | 'wasm' | 'webgpu';
+    callTimeoutMs?: number;
+    threads?: number;
+    locks?: LockManagerLike | null;
+  } = {},
 ) {
   const workers: FakeWorker[] = [];
+  const locks = options.locks === undefined ? new FakeLocks() : options.locks;
+  /** Photos seen so far: "once:" photos make only the first worker that gets them fail. */
+  const seen = new Set<string>();
   const log: string[] = [];
   const requests: WorkerLoadRequest[] = [];
   let running = 0;
@@ -75,8 +126,14 @@ function setup(
         log.push(`w${no} classify ${text}`);
         try {
           if (text === 'hang') return new Promise<ClassifyOutcome>(() => undefined);
-          if (text === 'crash') {
+          const first = !seen.has(text);
+          seen.add(text);
+          if (text === 'crash' || (text === 'once:crash' && first)) {
             setTimeout(() => workers[no]?.crash(), 5);
+            return new Promise<ClassifyOutcome>(() => undefined);
+          }
+          if (text === 'close' || (text === 'once:close' && first)) {
+            setTimeout(() => workers[no]?.exitSilently(), 5);
             return new Promise<ClassifyOutcome>(() => undefined);
           }
           if (text.startsWith('fail:')) return { ok: false, code: text.slice(5) as 'undecodable', message: 'scripted' };
@@ -97,6 +154,15 @@ function setup(
       async preview() {
         return { predictions: [] };
       },
+      async holdLifeLock(name) {
+        if (!locks) return false;
+        return new Promise<boolean>((held) => {
+          void locks.request(name, () => {
+            held(true);
+            return new Promise<void>((release) => workers[no]?.releaseLocks.push(release));
+          });
+        });
+      },
       async debug() {},
     };
     const w = new FakeWorker(api);
@@ -108,6 +174,7 @@ function setup(
     createWorker,
     callTimeoutMs: options.callTimeoutMs ?? 2000,
     threads: options.threads,
+    locks,
   });
   const statuses: ModelLoadStatus[] = [];
   client.onLoadStatus((s) => statuses.push(s));
@@ -220,13 +287,72 @@ describe('ClassifierClient', () => {
     expect((await queued).predictions[0]?.label).toBe('queued@w1');
   });
 
-  it('a worker that dies (error event) rejects its call with worker-crashed and is replaced', async () => {
+  it('a worker that dies (error event) on the same photo twice fails that photo with worker-crashed only', async () => {
     const t = setup();
     await t.client.loadModel(url);
     const crashed = t.client.classify(photo('crash'));
     const queued = t.client.classify(photo('queued'));
     expect(await codeOf(crashed)).toBe('worker-crashed');
-    expect((await queued).predictions[0]?.label).toBe('queued@w1');
+    await expect(crashed).rejects.toThrow(/stopped twice on this photo/);
+    expect((await queued).predictions[0]?.label).toBe('queued@w2');
+    expect(t.log.filter((l) => l.endsWith('classify crash'))).toEqual(['w0 classify crash', 'w1 classify crash']);
+  });
+
+  it('a crash retries the photo in flight once, on a fresh worker with the model reloaded', async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    const [retried, queued] = await Promise.all([
+      t.client.classify(photo('once:crash')),
+      t.client.classify(photo('queued')),
+    ]);
+    expect(retried.predictions[0]?.label).toBe('once:crash@w1');
+    expect(queued.predictions[0]?.label).toBe('queued@w1');
+    expect(t.workers[0]?.terminated).toBe(true);
+    expect(t.log).toContain('w1 load wasm');
+  });
+
+  describe('watchdog: a worker gone without an error event (self.close(), killed by the browser)', () => {
+    // callTimeoutMs is a minute and each test has 5 s: only the life lock can end these calls in time.
+    const minute = { callTimeoutMs: 60_000 };
+
+    it('is noticed mid-call; the photo is retried once on a fresh worker', { timeout: 5_000 }, async () => {
+      const t = setup({}, minute);
+      await t.client.loadModel(url);
+      const [retried, queued] = await Promise.all([
+        t.client.classify(photo('once:close')),
+        t.client.classify(photo('queued')),
+      ]);
+      expect(retried.predictions[0]?.label).toBe('once:close@w1');
+      expect(queued.predictions[0]?.label).toBe('queued@w1');
+    });
+
+    it('is noticed while idle; the next photo starts a fresh worker', { timeout: 5_000 }, async () => {
+      const t = setup({}, minute);
+      await t.client.loadModel(url);
+      await t.client.classify(photo('before'));
+      t.workers[0]?.exitSilently();
+      expect((await t.client.classify(photo('after'))).predictions[0]?.label).toBe('after@w1');
+    });
+
+    it('a photo on which the worker goes twice fails with its reason; the queue goes on', {
+      timeout: 5_000,
+    }, async () => {
+      const t = setup({}, minute);
+      await t.client.loadModel(url);
+      const closed = t.client.classify(photo('close'));
+      const queued = t.client.classify(photo('queued'));
+      await expect(closed).rejects.toThrow(/stopped twice on this photo \(the worker stopped without an error/);
+      expect(await codeOf(closed)).toBe('worker-crashed');
+      expect((await queued).predictions[0]?.label).toBe('queued@w2');
+    });
+
+    it('without Web Locks there is no watchdog: only the call timeout ends the call', async () => {
+      const t = setup({}, { callTimeoutMs: 200, locks: null });
+      await t.client.loadModel(url);
+      const closed = t.client.classify(photo('once:close'));
+      await expect(closed).rejects.toThrow(/did not answer within/);
+      expect((await t.client.classify(photo('after'))).predictions[0]?.label).toBe('after@w1');
+    });
   });
 
   it('a failed load keeps the previous model in use', async () => {
@@ -311,10 +437,10 @@ describe('ClassifierClient', () => {
       expect(t.client.loadStatus).toMatchObject({ phase: 'ready', model: { threads: 1 } });
       // A crash restarts the worker: it reloads with 1 thread straight away, no second failed attempt.
       expect(await codeOf(t.client.classify(photo('crash')))).toBe('worker-crashed');
-      expect((await t.client.classify(photo('after'))).predictions[0]?.label).toBe('after@w2');
+      expect((await t.client.classify(photo('after'))).predictions[0]?.label).toBe('after@w3');
       // And a later model load also starts with 1 thread.
       await t.client.loadModel(url);
-      expect(t.requests.map((r) => r.threads)).toEqual([undefined, 1, 1, 1]);
+      expect(t.requests.map((r) => r.threads)).toEqual([undefined, 1, 1, 1, 1]);
     });
 
     it('auto on a fallback adapter: the probe worker fails threaded, the retry says both reasons', async () => {

@@ -129,7 +129,7 @@ describe('model fetch', () => {
   });
 
   it('picked files: the .onnx is the model, the rest companions; none is stage model', async () => {
-    const model = new File([new Uint8Array([1, 2])], 'My Model.ONNX');
+    const model = new File([new Uint8Array([0x08, 0x07])], 'My Model.ONNX');
     const labels = new File(['a\nb'], 'labels.txt');
     const read = await readModelFile({ kind: 'files', files: [labels, model] });
     expect(read).toMatchObject({ ok: true, file: { fileName: 'My Model.ONNX', companions: [labels] } });

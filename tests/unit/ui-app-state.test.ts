@@ -191,6 +191,13 @@ describe('helpers', () => {
       expect(o.threads).toBeUndefined();
       expect(o.notice).toContain(`?threads=${bad}`);
     }
+    expect(parseUrlOptions('?maxModelMB=1.5').maxModelBytes).toBe(1_500_000);
+    expect(parseUrlOptions('?maxModelMB=2048').maxModelBytes).toBe(2_048_000_000);
+    for (const bad of ['0', '-1', '4096', 'lots', '']) {
+      const o = parseUrlOptions(`?maxModelMB=${bad}`);
+      expect(o.maxModelBytes).toBeUndefined();
+      expect(o.notice).toBe(`Ignoring ?maxModelMB=${bad}: it must be a number of megabytes above 0, at most 2048.`);
+    }
   });
 
   it('formats percentages readably', () => {
