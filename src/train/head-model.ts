@@ -36,16 +36,25 @@ export interface TrainedHead {
   layers: DenseLayer[];
 }
 
-/** Per-feature mean and standard deviation of the training rows. */
+/** Per-feature mean and (shrunk) standard deviation of the training rows. */
 export interface Standardization {
   mean: Float32Array;
   std: Float32Array;
 }
 
-/** Below this a feature is treated as constant (its std becomes 1, so it is only centred). */
-const MIN_STD = 1e-6;
+/**
+ * How many "virtual photos" of average spread each feature's variance is shrunk towards. With a few photos per class
+ * a plain per-feature std blows up near-constant features to the same weight as informative ones (measured on
+ * bears: 26 photos, validation accuracy 0.61 → 0.76 with the default backbone, 0.93 → 0.98 with Teachable
+ * Machine's); with hundreds of photos it is per-feature standardisation.
+ */
+export const STANDARDIZATION_PRIOR_ROWS = 20;
 
-/** Mean and (population) standard deviation of each feature over the given rows, in float64. */
+/**
+ * Per-feature mean and a shrunk standard deviation over the given rows, in float64:
+ * std_k = √((n·var_k + n₀·mean(var)) / (n + n₀)), n₀ = {@link STANDARDIZATION_PRIOR_ROWS}. A feature constant in
+ * every row of a constant data set gets std 1 (it is only centred).
+ */
 export function computeStandardization(data: Embeddings, rows: ArrayLike<number>): Standardization {
   const d = data.size;
   const sum = new Float64Array(d);
@@ -60,13 +69,19 @@ export function computeStandardization(data: Embeddings, rows: ArrayLike<number>
   }
   const n = Math.max(1, rows.length);
   const mean = new Float32Array(d);
-  const std = new Float32Array(d);
+  const variance = new Float64Array(d);
+  let meanVariance = 0;
   for (let k = 0; k < d; k++) {
     const m = (sum[k] as number) / n;
-    const variance = Math.max(0, (sumSq[k] as number) / n - m * m);
-    const s = Math.sqrt(variance);
     mean[k] = m;
-    std[k] = s < MIN_STD ? 1 : s;
+    variance[k] = Math.max(0, (sumSq[k] as number) / n - m * m);
+    meanVariance += (variance[k] as number) / d;
+  }
+  const prior = STANDARDIZATION_PRIOR_ROWS;
+  const std = new Float32Array(d);
+  for (let k = 0; k < d; k++) {
+    const s = Math.sqrt((n * (variance[k] as number) + prior * meanVariance) / (n + prior));
+    std[k] = s > 0 ? s : 1;
   }
   return { mean, std };
 }
