@@ -4,6 +4,7 @@
  * the end-to-end tests and other automation read.
  */
 import { render } from 'preact';
+import { makeThumbnail, ResultsDb } from './batch';
 import { convertInWorker } from './convert/conversion-client';
 import { ClassifierClient } from './inference/classifier-client';
 import { listUserModels, loadUserModel, removeUserModel, renameUserModel, saveUserModel } from './model/model-store';
@@ -18,6 +19,7 @@ import { parseUrlOptions, withModelParam } from './ui/url-options';
 import './ui/styles/base.css';
 import './ui/styles/drop-zone.css';
 import './ui/styles/result-cards.css';
+import './ui/styles/batch.css';
 import './ui/styles/model-panel.css';
 import './ui/styles/guidance.css';
 import './ui/styles/adaptations.css';
@@ -52,6 +54,9 @@ const store = new AppStore({
   },
   convertModel: (files, onProgress) => convertInWorker(files, { onProgress }),
   rememberModel: (id) => history.replaceState(history.state, '', withModelParam(location.href, id)),
+  openResultsDb: () => ResultsDb.open(),
+  makeThumbnail: (file, size) => makeThumbnail(file, { sourceSize: size }),
+  requestFrame: (callback) => requestAnimationFrame(() => callback()),
 });
 
 function reflect(element: HTMLElement, state: AppState): void {
@@ -68,6 +73,9 @@ function reflect(element: HTMLElement, state: AppState): void {
     delete element.dataset.model;
   }
 }
+
+// Results are saved a quarter second at a time: save what is waiting before the page goes.
+addEventListener('pagehide', () => void store.batch.saved());
 
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));

@@ -35,6 +35,8 @@ export function appInstrumentation() {
     start: /** @type {Record<string, number>} */ ({}),
     done: /** @type {Record<string, number>} */ ({}),
     error: /** @type {Record<string, number>} */ ({}),
+    /** When the summary bar last said the batch had finished (results are virtualised: most cards never exist). */
+    finishedAt: /** @type {number | null} */ (null),
   };
   w.__bench = b;
   const check = () => {
@@ -49,12 +51,15 @@ export function appInstrumentation() {
       const bucket = el.getAttribute('data-status') === 'done' ? b.done : b.error;
       if (!(file in bucket)) bucket[file] = now;
     }
+    const summary = document.querySelector('[data-testid=summary]');
+    if (summary?.getAttribute('data-pending') !== '0') b.finishedAt = null;
+    else b.finishedAt ??= now;
   };
   new MutationObserver(check).observe(document, {
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ['data-ready', 'data-status'],
+    attributeFilter: ['data-ready', 'data-status', 'data-pending'],
   });
   document.addEventListener(
     'change',
@@ -115,7 +120,8 @@ export async function waitAppReady(page, timeout = 60_000) {
 }
 
 /**
- * Sets files on the app's photo input and waits until each has a done card. Returns per-file page timestamps.
+ * Sets files on the app's photo input and waits until each has a done card, or (for a batch bigger than the screen,
+ * whose cards are virtualised) until the summary says all are done. Returns per-file page timestamps.
  * @param {import('@playwright/test').Page} page @param {FilePayload[]} files @param {number} timeout
  */
 export async function classifyInApp(page, files, timeout = 120_000) {
@@ -126,7 +132,9 @@ export async function classifyInApp(page, files, timeout = 120_000) {
     (ns) => {
       /** @type {any} */
       const b = /** @type {any} */ (window).__bench;
-      return ns.every((n) => n in b.done || n in b.error);
+      const summary = document.querySelector('[data-testid=summary]');
+      const all = Number(summary?.getAttribute('data-done')) + Number(summary?.getAttribute('data-errors'));
+      return ns.every((n) => n in b.done || n in b.error) || (b.finishedAt != null && all >= ns.length);
     },
     names,
     { timeout, polling: 'raf' },
@@ -134,6 +142,7 @@ export async function classifyInApp(page, files, timeout = 120_000) {
   return page.evaluate((ns) => {
     /** @type {any} */
     const b = /** @type {any} */ (window).__bench;
+    const failed = Number(document.querySelector('[data-testid=summary]')?.getAttribute('data-errors') ?? 0);
     return ns.map((n) => {
       const card = [...document.querySelectorAll('[data-testid=result]')].find(
         (el) => el.getAttribute('data-file') === n,
@@ -154,8 +163,13 @@ export async function classifyInApp(page, files, timeout = 120_000) {
       return {
         name: n,
         start: /** @type {number} */ (b.start[n]),
-        done: /** @type {number | undefined} */ (b.done[n]),
-        error: n in b.error ? (card?.querySelector('[data-testid=error]')?.textContent ?? 'error') : null,
+        done: /** @type {number | undefined} */ (b.done[n] ?? (n in b.error || failed > 0 ? undefined : b.finishedAt)),
+        error:
+          n in b.error
+            ? (card?.querySelector('[data-testid=error]')?.textContent ?? 'error')
+            : b.done[n] == null && failed > 0
+              ? `${failed} photos failed (from the summary; this card was not in view)`
+              : null,
         shown,
         top,
       };

@@ -105,8 +105,15 @@ export class BatchResults {
     });
   }
 
-  fail(id: string, error: string, modelId: string): PhotoResult {
-    return this.update(id, ({ actualScore: _, ...rest }) => ({ ...rest, status: 'error', top: [], error, modelId }));
+  /** `modelId` is left out when no model was loaded (the error then says so). */
+  fail(id: string, error: string, modelId?: string): PhotoResult {
+    return this.update(id, ({ modelId: _, actualScore: __, ...old }) => ({
+      ...old,
+      status: 'error',
+      top: [],
+      error,
+      ...(modelId === undefined ? {} : { modelId }),
+    }));
   }
 
   /** Back to pending, e.g. to run it again with another model. */
@@ -208,8 +215,8 @@ export class BatchResults {
     const descending = query.direction === 'desc';
     const keep = rowFilter(query);
     const out: PhotoResult[] = [];
-    if (sort === 'name') {
-      const ordered = this.nameOrder();
+    if (sort === 'name' || sort === 'added') {
+      const ordered = sort === 'name' ? this.nameOrder() : this.addedOrder();
       for (let i = 0; i < ordered.length; i++) {
         const row = ordered[descending ? ordered.length - 1 - i : i] as QueryRow;
         if (keep(row)) out.push(row.result);
@@ -226,6 +233,15 @@ export class BatchResults {
     if (cached && cached.version === this.version) return cached.rows;
     const rows = rankRows(this.nameOrder(), key, descending, this.top1Counts.keys());
     this.sortCache.set(cacheKey, { version: this.version, rows });
+    return rows;
+  }
+
+  /** Rows in the order added: the map keeps insertion order, and `restore` replaces a record in place. */
+  private addedOrder(): QueryRow[] {
+    const cached = this.sortCache.get('added');
+    if (cached && cached.version === this.version) return cached.rows;
+    const rows = Array.from(this.rows.values());
+    this.sortCache.set('added', { version: this.version, rows });
     return rows;
   }
 

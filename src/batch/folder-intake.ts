@@ -9,6 +9,7 @@
  */
 import { errorMessage } from '../error-message';
 import { photoVerdict, type SkipReason, skippedFolderReason } from './photo-filter';
+import { compareKeyed, naturalKey, sortNaturallyBy } from './photo-result';
 
 /** A photo to classify. `path` is relative to the chosen/dropped folder and starts with that folder's own name
  * (`Holiday/Day 1/IMG_0001.jpg`), like `webkitRelativePath`; a single file's path is its name. */
@@ -77,24 +78,28 @@ const DEFAULT_BATCH_SIZE = 250;
 
 /**
  * Snapshot of a drop, taken synchronously inside the `drop` handler: the browser empties `dataTransfer.items` once
- * the handler returns, so the entries must be taken before the first `await`. Items without an entry (an image
- * pasted or dragged from another page) fall back to their file; text items are ignored.
+ * the handler returns, so the entries must be taken before the first `await`. Folders are taken as entries (to walk);
+ * a file dropped by itself is taken as its `File`, like a picked one, so the page treats both alike (a file the user
+ * chose is classified even when its name says it is no photo, and gets its own error). Items without an entry (an
+ * image dragged from another page) fall back to their file; text items are ignored.
  */
 export function itemsFromDrop(items: Iterable<DataTransferItemLike> | ArrayLike<DataTransferItemLike>): IntakeItem[] {
   const taken: IntakeItem[] = [];
   for (const item of Array.from(items)) {
     if (item.kind !== 'file') continue;
     const entry = item.webkitGetAsEntry();
-    const file = entry ? null : item.getAsFile();
-    if (entry) taken.push(entry);
-    else if (file) taken.push(file);
+    const file = entry?.isDirectory ? null : item.getAsFile();
+    if (file) taken.push(file);
+    else if (entry) taken.push(entry);
   }
   return taken;
 }
 
 /**
- * Walks the items and yields photos and skipped entries in batches of about `batchSize`, in the order found.
- * Folders are walked depth first; hidden and system folders are reported once and not listed.
+ * Walks the items and yields photos and skipped entries in batches of about `batchSize`. Folders are walked depth
+ * first, each folder's entries in natural name order (`img2` before `img10`), whatever order the browser lists them
+ * in; the files of a folder input (which come flat, in the file system's order) are put in natural path order first.
+ * Dropped items keep the order of the drop. Hidden and system folders are reported once and not listed.
  */
 export async function* walkIntake(
   items: Iterable<IntakeItem>,
@@ -112,7 +117,11 @@ export async function* walkIntake(
     else batch.skipped.push(found.skipped);
   };
 
-  for (const item of items) {
+  const list = Array.from(items);
+  const ordered = list.every((item) => !isEntry(item) && (item as File).webkitRelativePath)
+    ? inWalkOrder(list as File[])
+    : list;
+  for (const item of ordered) {
     const found = isEntry(item) ? walkEntry(item) : fromFile(item, reportedFolders);
     for await (const step of found) {
       scanned += 1;
@@ -127,6 +136,22 @@ export async function* walkIntake(
   }
   batch.scanned = scanned;
   if (batch.photos.length > 0 || batch.skipped.length > 0 || scanned === 0) yield batch;
+}
+
+/** A folder input's files in the order the entry walk would visit them: each folder's files in natural name order,
+ * then its sub-folders, so that a picked folder and the same folder dropped come in the same order. */
+export function inWalkOrder(files: readonly File[]): File[] {
+  return files
+    .map((file) => {
+      const parts = file.webkitRelativePath.split('/');
+      // \u0001 before \u0002: at the first segment where two paths differ, a file comes before a folder.
+      const key = parts
+        .map((part, i) => (i === parts.length - 1 ? '\u0001' : '\u0002') + naturalKey(part))
+        .join('\u0000');
+      return { file, key, path: file.webkitRelativePath };
+    })
+    .sort((a, b) => compareKeyed(a.key, a.path, b.key, b.path))
+    .map(({ file }) => file);
 }
 
 /** The whole walk at once, for callers that do not need progress. */
@@ -187,7 +212,7 @@ async function* walkEntry(root: EntryLike): AsyncGenerator<Found | undefined> {
     yield undefined;
     const files: Array<{ entry: FileEntryLike; path: string }> = [];
     const folders: Array<{ entry: DirectoryEntryLike; path: string }> = [];
-    for (const child of children) {
+    for (const child of sortNaturallyBy(children, (entry) => entry.name)) {
       if (isDirectory(child)) folders.push({ entry: child, path: `${path}/${child.name}` });
       else if (isFileEntry(child)) files.push({ entry: child, path: `${path}/${child.name}` });
     }

@@ -75,9 +75,17 @@ export function compareKeyed(keyA: string, a: string, keyB: string, b: string): 
 
 /** Texts in natural order, each key computed once (a thousand ImageNet labels would otherwise cost ~20,000). */
 export function sortNatural(texts: Iterable<string>): string[] {
-  return Array.from(texts, (text) => ({ text, key: naturalKey(text) }))
+  return sortNaturallyBy(texts, (text) => text);
+}
+
+/** Items in the natural order of a text about each (a path, a name), each key computed once. */
+export function sortNaturallyBy<T>(items: Iterable<T>, textOf: (item: T) => string): T[] {
+  return Array.from(items, (item) => {
+    const text = textOf(item);
+    return { item, text, key: naturalKey(text) };
+  })
     .sort((a, b) => compareKeyed(a.key, a.text, b.key, b.text))
-    .map(({ text }) => text);
+    .map(({ item }) => item);
 }
 
 /** The best label of a classified photo; `undefined` for pending and failed ones. */

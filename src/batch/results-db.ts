@@ -92,6 +92,23 @@ export class ResultsDb {
     await Promise.all([...pending, tx.done]);
   }
 
+  /** Saves several photos in one transaction, each like {@link put}: with its new thumbnail when it has one, else
+   * keeping the thumbnail saved earlier. One transaction for a frame's worth of results rather than one each. */
+  async putEach(entries: Iterable<{ photo: PhotoResult; thumbnail?: Blob }>): Promise<void> {
+    const tx = this.db.transaction(['results', 'thumbnails'], 'readwrite');
+    const results = tx.objectStore('results');
+    const thumbnails = tx.objectStore('thumbnails');
+    const pending: Promise<unknown>[] = [];
+    for (const { photo, thumbnail } of entries) {
+      if (thumbnail) {
+        pending.push(thumbnails.put(thumbnail, photo.id), results.put(toStored(photo, thumbnail.size)));
+      } else {
+        pending.push(results.get(photo.id).then((old) => results.put(toStored(photo, old?.thumbnailBytes ?? 0))));
+      }
+    }
+    await Promise.all([...pending, tx.done]);
+  }
+
   /**
    * Every saved record, `pageSize` at a time (in id order), each page read in its own short transaction: the caller
    * may render between pages without the transaction expiring, and 10,000 records never arrive in one lump.
@@ -126,6 +143,37 @@ export class ResultsDb {
   async clear(): Promise<void> {
     const tx = this.db.transaction(['results', 'thumbnails'], 'readwrite');
     await Promise.all([tx.objectStore('results').clear(), tx.objectStore('thumbnails').clear(), tx.done]);
+  }
+
+  /** Deletes every record but keeps the thumbnails, so that a "Clear all" can still be undone ({@link putStored});
+   * {@link deleteThumbnails} finishes the job, and {@link orphanThumbnails} finds what a closed page left. */
+  async clearRecords(): Promise<void> {
+    await this.db.clear('results');
+  }
+
+  /** Puts records back exactly as they were saved (thumbnail sizes included), e.g. to undo a clear. */
+  async putStored(photos: Iterable<StoredPhoto>): Promise<void> {
+    const tx = this.db.transaction('results', 'readwrite');
+    const results = tx.objectStore('results');
+    await Promise.all([...Array.from(photos, (photo) => results.put(toStored(photo, photo.thumbnailBytes))), tx.done]);
+  }
+
+  async deleteThumbnails(ids: Iterable<string>): Promise<void> {
+    const tx = this.db.transaction('thumbnails', 'readwrite');
+    const thumbnails = tx.objectStore('thumbnails');
+    await Promise.all([...Array.from(ids, (id) => thumbnails.delete(id)), tx.done]);
+  }
+
+  /** Ids of thumbnails whose record is gone (keys only: no Blob is read). */
+  async orphanThumbnails(): Promise<string[]> {
+    const tx = this.db.transaction(['results', 'thumbnails'], 'readonly');
+    const [recordIds, thumbnailIds] = await Promise.all([
+      tx.objectStore('results').getAllKeys(),
+      tx.objectStore('thumbnails').getAllKeys(),
+      tx.done,
+    ]);
+    const kept = new Set(recordIds);
+    return thumbnailIds.filter((id) => !kept.has(id));
   }
 
   /** What the batch takes on disk, estimated from the saved records (paged, like loading). */

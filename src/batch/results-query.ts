@@ -12,7 +12,8 @@ import {
   top1,
 } from './photo-result';
 
-export type SortKey = 'name' | 'class' | 'confidence';
+/** `added`: the order the photos were added in (across reloads too: ids are made in time order, see batch-store). */
+export type SortKey = 'added' | 'name' | 'class' | 'confidence';
 
 export interface ResultsQuery {
   /** Default: by name (natural order: `img2` before `img10`). `class` sorts by top-1 label, then by confidence

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppState, AppStore } from './app-state';
+import type { BatchStore } from './batch-store';
 import { ConnectionStatus } from './ConnectionStatus';
 import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
@@ -8,8 +9,7 @@ import { LiveAnnouncer } from './LiveAnnouncer';
 import { ModelIntro } from './ModelIntro';
 import { ModelPanel } from './ModelPanel';
 import { ModelPicker } from './ModelPicker';
-import { ResultCard } from './ResultCard';
-import { countResults, describeResultCounts } from './results-count';
+import { ResultsSection } from './ResultsSection';
 import { SpecEditor } from './SpecEditor';
 import type { SpecPreviewer } from './SpecPreviewPanel';
 import { StorageInfo } from './StorageInfo';
@@ -25,9 +25,34 @@ function useAppState(store: AppStore): AppState {
   return state;
 }
 
+/**
+ * One fact about the batch, re-rendering the caller only when it changes: the page around the results need not
+ * follow every result of a big batch.
+ */
+function useBatchFact<T>(batch: BatchStore, read: (batch: BatchStore) => T): T {
+  const [value, setValue] = useState(() => read(batch));
+  useEffect(() => {
+    setValue(() => read(batch));
+    return batch.subscribe(() => setValue(() => read(batch)));
+  }, [batch, read]);
+  return value;
+}
+
+const hasClassified = (batch: BatchStore) => batch.results.counts().done > 0;
+/** Photos this page could still classify (queued, running, or stopped by Cancel), so leaving would lose them. */
+const hasUnfinished = (batch: BatchStore) => {
+  const { counts, needFolder } = batch.progress();
+  return counts.pending - needFolder > 0;
+};
+const sampleOf = (batch: BatchStore) => batch.sampleFile();
+
 export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {
   const state = useAppState(store);
   const addFiles = (files: File[]) => store.addFiles(files);
+  const { batch } = store;
+  const classified = useBatchFact(batch, hasClassified);
+  const sample = useBatchFact(batch, sampleOf);
+  useLeaveWarning(useBatchFact(batch, hasUnfinished));
 
   useEffect(() => {
     const paste = (event: ClipboardEvent) => {
@@ -40,9 +65,6 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
     return () => document.removeEventListener('paste', paste);
   }, [store]);
 
-  const { photos } = state;
-  const pending = photos.filter((photo) => photo.status === 'pending').length;
-  useLeaveWarning(pending > 0);
   return (
     <>
       <a class="skip-link" href="#results-heading">
@@ -57,42 +79,16 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
       <div class="layout">
         <main class="main">
           <ModelIntro state={state} />
-          <DropZone onFiles={addFiles} />
-          <section class="results" aria-labelledby="results-heading">
-            <div class="results-header">
-              <h2 id="results-heading" tabIndex={-1}>
-                Results
-                {photos.length > 0 && (
-                  <span class="count" data-testid="results-count">
-                    {' '}
-                    {describeResultCounts(countResults(photos))}
-                  </span>
-                )}
-              </h2>
-              {photos.length > 0 && (
-                <button type="button" class="button secondary" onClick={() => store.clearAll()}>
-                  Clear all
-                </button>
-              )}
-            </div>
-            {photos.length === 0 ? (
-              <p class="muted empty">No photos yet. Each photo you add gets its own card here.</p>
-            ) : (
-              <div class="cards">
-                {photos.map((photo) => (
-                  <ResultCard key={photo.id} photo={photo} onRemove={(id) => store.removePhoto(id)} />
-                ))}
-              </div>
-            )}
-          </section>
+          <DropZone onFiles={addFiles} onItems={(items) => store.addItems(items)} />
+          <ResultsSection batch={batch} state={state} />
         </main>
         <aside class="aside">
           <ModelPanel
             state={state}
             picker={<ModelPicker state={state} store={store} />}
-            editor={<SpecEditor state={state} store={store} preview={previewSpec} />}
+            editor={<SpecEditor state={state} store={store} preview={previewSpec} sample={sample} />}
           />
-          <StorageInfo classified={photos.some((photo) => photo.status === 'done')} storedModels={state.userModels} />
+          <StorageInfo classified={classified} storedModels={state.userModels} />
         </aside>
       </div>
       <LiveAnnouncer announcements={state.announcements} />

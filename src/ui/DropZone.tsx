@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { type IntakeItem, itemsFromDrop } from '../batch';
 import { isTouchOnly, photoHint } from './connection-status';
+import { FolderInput } from './FolderInput';
 import { PhotoInput } from './PhotoInput';
 
 function hasFiles(event: DragEvent): boolean {
@@ -8,12 +10,12 @@ function hasFiles(event: DragEvent): boolean {
 
 /**
  * Drag-and-drop anywhere on the page: returns whether files are being dragged over it, for the overlay, and hands
- * dropped files to `onFiles`.
+ * what was dropped (files, and folders to walk) to `onItems`.
  */
-function usePageDrop(onFiles: (files: File[]) => void): boolean {
+function usePageDrop(onItems: (items: IntakeItem[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
-  const onFilesRef = useRef(onFiles);
-  onFilesRef.current = onFiles;
+  const onItemsRef = useRef(onItems);
+  onItemsRef.current = onItems;
 
   useEffect(() => {
     // dragenter/dragleave fire for every child crossed; count them to know when the pointer left the page.
@@ -37,10 +39,11 @@ function usePageDrop(onFiles: (files: File[]) => void): boolean {
     const drop = (event: DragEvent) => {
       depth = 0;
       setDragging(false);
-      const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length === 0) return;
+      // Now, synchronously: the browser empties the drop's items once this handler returns.
+      const items = itemsFromDrop(event.dataTransfer?.items ?? []);
+      if (items.length === 0) return;
       event.preventDefault(); // or the browser navigates to the file
-      onFilesRef.current(files);
+      onItemsRef.current(items);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -58,12 +61,15 @@ function usePageDrop(onFiles: (files: File[]) => void): boolean {
 }
 
 interface DropZoneProps {
+  /** Photos picked or taken with the camera. */
   onFiles: (files: File[]) => void;
+  /** A drop (files and folders) or a chosen folder's files. */
+  onItems: (items: IntakeItem[]) => void;
 }
 
-/** The big "drop or choose photos" button, the picker/camera inputs and the page-wide drop overlay. */
-export function DropZone({ onFiles }: DropZoneProps) {
-  const dragging = usePageDrop(onFiles);
+/** The big "drop or choose photos" button, the photo/folder/camera inputs and the page-wide drop overlay. */
+export function DropZone({ onFiles, onItems }: DropZoneProps) {
+  const dragging = usePageDrop(onItems);
   const inputRef = useRef<HTMLInputElement>(null);
   const [hint] = useState(() => photoHint(isTouchOnly()));
 
@@ -87,10 +93,12 @@ export function DropZone({ onFiles }: DropZoneProps) {
           {hint}
         </span>
       </button>
-      <PhotoInput onFiles={onFiles} inputRef={inputRef} />
+      <PhotoInput onFiles={onFiles} inputRef={inputRef}>
+        <FolderInput onFolder={onItems} />
+      </PhotoInput>
       {dragging && (
         <div class="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
-          <div class="drop-overlay-inner">Drop photos to classify them</div>
+          <div class="drop-overlay-inner">Drop photos or folders to classify them</div>
         </div>
       )}
     </section>

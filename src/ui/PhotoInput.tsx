@@ -1,4 +1,4 @@
-import type { Ref } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 /** True where a camera can be expected: a video input is listed, or the device is touch-first (phones, tablets). */
@@ -23,13 +23,15 @@ interface PhotoInputProps {
   onFiles: (files: File[]) => void;
   /** The picker input, so the drop zone button can open it. */
   inputRef: Ref<HTMLInputElement>;
+  /** More ways in, shown before the camera button (the folder picker). */
+  children?: ComponentChildren;
 }
 
 /**
  * The file picker (several photos at once) and, where a camera exists, a camera capture input. The picker input
  * itself is visually hidden and out of the tab order: the drop zone button and the "Choose photos" label open it.
  */
-export function PhotoInput({ onFiles, inputRef }: PhotoInputProps) {
+export function PhotoInput({ onFiles, inputRef, children }: PhotoInputProps) {
   const [hasCamera, setHasCamera] = useState(false);
   useEffect(() => {
     let live = true;
@@ -55,6 +57,7 @@ export function PhotoInput({ onFiles, inputRef }: PhotoInputProps) {
         aria-label="Choose photos to classify"
         onChange={(event) => takeFiles(event.currentTarget, onFiles)}
       />
+      {children}
       {hasCamera && (
         <>
           <input

@@ -10,10 +10,18 @@ const WAIT_SHOWN_MS = 100;
 
 interface ResultCardProps {
   photo: Photo;
-  onRemove: (id: number) => void;
+  onRemove: (id: string) => void;
 }
 
-/** One photo: its thumbnail at once, then its predictions and timings, or its own error. */
+/** What a pending photo's card says, by why it waits (see PhotoWait). */
+const WAITING_TEXT = {
+  queued: 'Waiting…',
+  paused: 'Paused',
+  cancelled: 'Not classified: the run was cancelled.',
+  reload: 'Not classified before the page closed: add its folder again to finish.',
+} as const;
+
+/** One photo: its small thumbnail once made, its predictions and timings, or its own error. */
 export function ResultCard({ photo, onRemove }: ResultCardProps) {
   const [thumbFailed, setThumbFailed] = useState(false);
   const { result } = photo;
@@ -23,13 +31,15 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
       data-testid="result"
       data-file={photo.name}
       data-status={photo.status}
+      data-path={photo.path}
+      data-other-model={photo.otherModel}
       aria-busy={photo.status === 'pending'}
       aria-labelledby={`photo-${photo.id}-name`}
     >
       <div class="thumb">
-        {thumbFailed ? (
+        {thumbFailed || !photo.url ? (
           <span class="thumb-missing" aria-hidden="true">
-            ?
+            {photo.status === 'pending' ? '' : '?'}
           </span>
         ) : (
           <img src={photo.url} alt="" loading="lazy" decoding="async" onError={() => setThumbFailed(true)} />
@@ -51,9 +61,25 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
             ×
           </button>
         </header>
+        {photo.path !== photo.name && (
+          <p class="file-path" title={displayText(photo.path, 1000)}>
+            <SafeText text={photo.path} max={255} expandable={false} />
+          </p>
+        )}
         {photo.status === 'pending' && (
-          <p class="pending-text">
-            <span class="spinner" aria-hidden="true" /> Classifying…
+          <p class="pending-text" data-waiting={photo.waiting}>
+            {photo.waiting ? (
+              WAITING_TEXT[photo.waiting]
+            ) : (
+              <>
+                <span class="spinner" aria-hidden="true" /> Classifying…
+              </>
+            )}
+          </p>
+        )}
+        {photo.otherModel && (
+          <p class="other-model" data-testid="other-model">
+            Classified by another model ({photo.otherModel}).
           </p>
         )}
         {photo.status === 'error' && (
@@ -70,34 +96,40 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
             )}
             <PredictionBars predictions={result.predictions} />
             <dl class="timings" aria-label="Timings">
-              <div>
-                <dt>Decode</dt>
-                <dd data-ms={result.timings.decodeMs}>{formatMs(result.timings.decodeMs)}</dd>
-              </div>
-              <div>
-                <dt>Preprocess</dt>
-                <dd data-ms={result.timings.preprocessMs}>{formatMs(result.timings.preprocessMs)}</dd>
-              </div>
-              <div>
-                <dt>Inference</dt>
-                <dd data-ms={result.timings.inferenceMs}>{formatMs(result.timings.inferenceMs)}</dd>
-              </div>
-              <div>
-                <dt>Total</dt>
-                <dd data-ms={result.timings.totalMs}>{formatMs(result.timings.totalMs)}</dd>
-              </div>
-              {(result.timings.queueMs ?? 0) >= WAIT_SHOWN_MS && (
+              {result.timings && (
+                <>
+                  <div>
+                    <dt>Decode</dt>
+                    <dd data-ms={result.timings.decodeMs}>{formatMs(result.timings.decodeMs)}</dd>
+                  </div>
+                  <div>
+                    <dt>Preprocess</dt>
+                    <dd data-ms={result.timings.preprocessMs}>{formatMs(result.timings.preprocessMs)}</dd>
+                  </div>
+                  <div>
+                    <dt>Inference</dt>
+                    <dd data-ms={result.timings.inferenceMs}>{formatMs(result.timings.inferenceMs)}</dd>
+                  </div>
+                  <div>
+                    <dt>Total</dt>
+                    <dd data-ms={result.timings.totalMs}>{formatMs(result.timings.totalMs)}</dd>
+                  </div>
+                  {(result.timings.queueMs ?? 0) >= WAIT_SHOWN_MS && (
+                    <div>
+                      <dt>Waited</dt>
+                      <dd data-ms={result.timings.queueMs}>{formatMs(result.timings.queueMs ?? 0)}</dd>
+                    </div>
+                  )}
+                </>
+              )}
+              {result.width !== undefined && (
                 <div>
-                  <dt>Waited</dt>
-                  <dd data-ms={result.timings.queueMs}>{formatMs(result.timings.queueMs ?? 0)}</dd>
+                  <dt>Size</dt>
+                  <dd>
+                    {result.width}×{result.height}
+                  </dd>
                 </div>
               )}
-              <div>
-                <dt>Size</dt>
-                <dd>
-                  {result.width}×{result.height}
-                </dd>
-              </div>
             </dl>
           </>
         )}

@@ -63,8 +63,16 @@ function Field({
  * settings under "Details". Each field shows its own error. Apply reloads the model with the corrections; if they do
  * not fit the model, the model panel says why and the model keeps running as before.
  */
-export function SpecEditor({ state, store, preview }: { state: AppState; store: AppStore; preview?: SpecPreviewer }) {
-  const { model, modelDetails, loadStatus, photos } = state;
+interface SpecEditorProps {
+  state: AppState;
+  store: AppStore;
+  preview?: SpecPreviewer;
+  /** A photo the user classified (its file still in memory), for the preview. */
+  sample?: File;
+}
+
+export function SpecEditor({ state, store, preview, sample }: SpecEditorProps) {
+  const { model, modelDetails, loadStatus } = state;
   const spec = model?.spec;
   const [draft, setDraft] = useState<Draft | undefined>(spec && toDraft(spec));
   const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
@@ -86,7 +94,6 @@ export function SpecEditor({ state, store, preview }: { state: AppState; store: 
   const errors: FieldErrors = read.errors ?? {};
   const shown = (k: DraftField) => (submitted || touched.has(k) ? errors[k] : undefined);
   const preset = matchingPreset(draft);
-  const sample = [...photos].reverse().find((photo) => photo.status === 'done' && photo.file)?.file;
 
   const edit = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });

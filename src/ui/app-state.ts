@@ -1,42 +1,23 @@
 /**
  * The UI's state and intents. Components render {@link AppState} and call the store's methods; everything else
- * (which model to load, per-photo classification, object-URL lifetimes, announcements) happens here. What the store
- * reaches outside itself comes in as an {@link AppEnvironment} (./services.ts).
+ * (which model to load, announcements) happens here, and the photos go to the batch store (./batch-store.ts). What
+ * the store reaches outside itself comes in as an {@link AppEnvironment} (./services.ts).
  */
+import type { IntakeItem } from '../batch';
 import type { ConversionProgress } from '../convert/conversion-protocol';
-import { errorMessage } from '../error-message';
-import {
-  ClassifyError,
-  type ClassifyResult,
-  type LoadedModel,
-  type ModelLoadStatus,
-  type ModelSource,
-} from '../inference/types';
+import type { LoadedModel, ModelLoadStatus, ModelSource } from '../inference/types';
 import type { LoadedUserModel, SavedUserModel } from '../model/model-store';
 import type { PartialModelSpec } from '../model/types';
-import { formatPercent } from './format';
+import { BatchStore } from './batch-store';
 import type { AppEnvironment } from './services';
 import { type ModelEntry, type ModelIndex, siteModelSource } from './site-models';
 import type { UrlOptions } from './url-options';
+import { userMessage } from './user-message';
 import { isCompanionFile, isModelFile, isTfjsModelPart, isTfjsModelSet, savedModelSource } from './user-model-files';
 import * as intents from './user-model-intents';
 
-/** Predictions shown per photo. */
-export const TOP_K = 5;
-
-export type PhotoStatus = 'pending' | 'done' | 'error';
-
-export interface Photo {
-  /** Unique per added photo (names may repeat). */
-  id: number;
-  name: string;
-  /** Object URL of the file, for the thumbnail; revoked when the photo is removed. */
-  url: string;
-  file?: File; // the spec editor's preview runs on it
-  status: PhotoStatus;
-  result?: ClassifyResult;
-  error?: string;
-}
+export { TOP_K } from './batch-store';
+export type { Photo, PhotoStatus } from './card-photo';
 
 export interface Announcement {
   id: number;
@@ -54,7 +35,6 @@ export interface AppState {
   modelError?: string;
   /** A non-fatal remark about the model choice (e.g. an unknown `?model=`). */
   modelNotice?: string;
-  photos: Photo[];
   /** Most recent first is not needed: the live region reads them in order. */
   announcements: Announcement[];
   /** Models the user brought and kept on this device, newest first. */
@@ -77,13 +57,24 @@ export class AppStore {
   private readonly env: AppEnvironment;
   private nextId = 1;
   private loadPromise: Promise<unknown> = Promise.resolve();
-  /** Abort controllers of photos still being classified, by photo id. */
-  private readonly inFlight = new Map<number, AbortController>();
   private unsubscribeLoad?: () => void;
+  /** The photos: results, progress, storage. */
+  readonly batch: BatchStore;
 
   constructor(env: AppEnvironment) {
     this.env = env;
-    this.state = { models: [], loadStatus: env.client.loadStatus, photos: [], announcements: [], userModels: [] };
+    this.state = { models: [], loadStatus: env.client.loadStatus, announcements: [], userModels: [] };
+    this.batch = new BatchStore({
+      classify: (photo, options) => env.client.classify(photo, options),
+      modelReady: () => this.loadPromise.catch(() => undefined).then(() => this.state.model),
+      currentModel: () => this.state.model,
+      announce: (text) => this.announce(text),
+      openResultsDb: env.openResultsDb,
+      makeThumbnail: env.makeThumbnail,
+      createObjectURL: env.createObjectURL,
+      revokeObjectURL: env.revokeObjectURL,
+      requestFrame: env.requestFrame,
+    });
     this.unsubscribeLoad = env.client.onLoadStatus((loadStatus) => {
       this.set({
         loadStatus,
@@ -105,24 +96,23 @@ export class AppStore {
   }
 
   private set(patch: Partial<AppState>): void {
+    const previousModel = this.state.model;
     this.state = { ...this.state, ...patch };
+    if (this.state.model && this.state.model !== previousModel) this.batch.modelChanged(this.state.model);
     for (const listener of this.listeners) listener(this.state);
   }
 
-  private updatePhoto(id: number, patch: Partial<Photo>): void {
-    if (!this.state.photos.some((photo) => photo.id === id)) return; // removed meanwhile
-    this.set({ photos: this.state.photos.map((photo) => (photo.id === id ? { ...photo, ...patch } : photo)) });
-  }
-
-  private announce(text: string): void {
+  announce(text: string): void {
     const announcements = [...this.state.announcements, { id: this.nextId++, text }].slice(-MAX_ANNOUNCEMENTS);
     this.set({ announcements });
   }
 
-  /** Reads the model list and loads the model chosen by `?model=` (or the deployment's default). */
+  /** Reads the model list and loads the model chosen by `?model=` (or the deployment's default); meanwhile puts back
+   * the results kept on this device. */
   async start(options: UrlOptions): Promise<void> {
+    const restoring = this.batch.start();
     this.loadPromise = this.chooseAndLoad(options);
-    await this.loadPromise;
+    await Promise.all([this.loadPromise, restoring]);
   }
 
   private async chooseAndLoad(options: UrlOptions): Promise<void> {
@@ -310,89 +300,34 @@ export class AppStore {
     this.announce(message);
   }
 
-  /**
-   * Adds files dropped, picked, pasted or captured. A set with an .onnx file in it brings a model: the model loads
-   * with its .txt/.json companions, and the photos among the files are classified once it runs. Otherwise every file
-   * is a photo, classified on its own.
-   */
+  /** Adds files picked, pasted, captured or shared: see {@link addItems}. */
   addFiles(files: Iterable<File>): void {
-    const all = [...files];
-    const isPart = isTfjsModelSet(all) ? isTfjsModelPart : (f: File) => isModelFile(f) || isCompanionFile(f);
-    if (all.some(isModelFile) || isTfjsModelSet(all)) {
-      void this.loadModelFiles(all.filter(isPart));
-      this.addPhotos(all.filter((f) => !isPart(f)));
+    this.addItems(files);
+  }
+
+  /**
+   * Adds what was dropped or chosen: files and folders (dropped entries, or a folder input's files). Chosen files with
+   * an .onnx among them bring a model: it loads with its .txt/.json companions; a TF.js model set (model.json with its
+   * weights, or a Teachable Machine .zip) is converted to ONNX first. The photos are classified once it runs.
+   * Everything else goes to the batch.
+   */
+  addItems(items: Iterable<IntakeItem>): void {
+    const all = [...items];
+    const chosen = all.filter((item): item is File => item instanceof File && !item.webkitRelativePath);
+    const isPart = isTfjsModelSet(chosen) ? isTfjsModelPart : (f: File) => isModelFile(f) || isCompanionFile(f);
+    if (chosen.some(isModelFile) || isTfjsModelSet(chosen)) {
+      const modelFiles = new Set(chosen.filter(isPart));
+      void this.loadModelFiles([...modelFiles]);
+      void this.batch.add(all.filter((item) => !modelFiles.has(item as File)));
       return;
     }
-    this.addPhotos(all);
-  }
-
-  private addPhotos(list: File[]): void {
-    if (list.length === 0) return;
-    const added = list.map(
-      (file): Photo => ({
-        id: this.nextId++,
-        name: file.name || 'photo',
-        url: this.env.createObjectURL(file),
-        file,
-        status: 'pending',
-      }),
-    );
-    this.set({ photos: [...this.state.photos, ...added] });
-    added.forEach((photo, i) => {
-      const file = list[i];
-      if (file) void this.classify(photo, file);
-    });
-  }
-
-  private async classify(photo: Photo, file: File): Promise<void> {
-    const controller = new AbortController();
-    this.inFlight.set(photo.id, controller);
-    try {
-      // A photo added while the model is still loading waits for it; a failed load surfaces as the client's
-      // own "no model" error on the card.
-      await this.loadPromise.catch(() => undefined);
-      const result = await this.env.client.classify(file, { signal: controller.signal, topK: TOP_K });
-      if (controller.signal.aborted) return;
-      this.updatePhoto(photo.id, { status: 'done', result, error: undefined });
-      const best = result.predictions[0];
-      this.announce(
-        best ? `${photo.name}: ${best.label} ${formatPercent(best.score)}` : `${photo.name}: no prediction`,
-      );
-    } catch (error) {
-      if (controller.signal.aborted) return; // removed by the user; nothing to report
-      const message = userMessage(error);
-      this.updatePhoto(photo.id, { status: 'error', error: message });
-      this.announce(`${photo.name}: ${message}`);
-    } finally {
-      this.inFlight.delete(photo.id);
-    }
-  }
-
-  removePhoto(id: number): void {
-    const photo = this.state.photos.find((p) => p.id === id);
-    if (!photo) return;
-    this.inFlight.get(id)?.abort();
-    this.env.revokeObjectURL(photo.url);
-    this.set({ photos: this.state.photos.filter((p) => p.id !== id) });
-  }
-
-  clearAll(): void {
-    for (const photo of this.state.photos) {
-      this.inFlight.get(photo.id)?.abort();
-      this.env.revokeObjectURL(photo.url);
-    }
-    this.set({ photos: [] });
+    void this.batch.add(all);
   }
 
   dispose(): void {
-    this.clearAll();
+    this.batch.dispose();
     this.unsubscribeLoad?.();
     this.env.client.dispose();
     this.listeners.clear();
   }
-}
-
-/** A ClassifyError's message is written for the user as it is; any other thrown value goes through errorMessage. */
-function userMessage(error: unknown): string {
-  return error instanceof ClassifyError ? error.message : errorMessage(error);
 }

@@ -18,7 +18,7 @@ export function offlineSign(online: boolean, offlineReady: boolean): string | un
 export function photoHint(touchOnly: boolean): string {
   return touchOnly
     ? 'From your gallery, your files or the camera. They never leave your device.'
-    : 'or drop them anywhere on this page, or paste one (Ctrl+V / ⌘V). They never leave your device.';
+    : 'or drop photos or folders anywhere on this page, or paste one (Ctrl+V / ⌘V). They never leave your device.';
 }
 
 /** True on devices with no fine pointer at all (a phone or tablet without a mouse). */

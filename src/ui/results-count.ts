@@ -17,11 +17,11 @@ export function countResults(photos: readonly { status: string }[]): ResultCount
   return { total: photos.length, pending, failed };
 }
 
-/** "(12, 3 in progress, 2 failed)"; empty when there are no photos. */
+/** "(1,200, 3 in progress, 2 failed)"; empty when there are no photos. */
 export function describeResultCounts({ total, pending, failed }: ResultCounts): string {
   if (total === 0) return '';
-  const parts = [String(total)];
-  if (pending > 0) parts.push(`${pending} in progress`);
-  if (failed > 0) parts.push(`${failed} failed`);
+  const parts = [total.toLocaleString('en')];
+  if (pending > 0) parts.push(`${pending.toLocaleString('en')} in progress`);
+  if (failed > 0) parts.push(`${failed.toLocaleString('en')} failed`);
   return `(${parts.join(', ')})`;
 }

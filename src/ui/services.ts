@@ -2,6 +2,8 @@
  * What the UI store needs from the world, as interfaces: the page hands in the real classifier, model list and
  * model store (src/main.tsx); tests hand in fakes and drive the store without a browser.
  */
+
+import type { ResultsDb } from '../batch';
 import type { ConvertedModelFile } from '../convert/conversion-client';
 import type { ConversionProgress } from '../convert/conversion-protocol';
 import type { ClassifyResult, LoadedModel, ModelLoadStatus, ModelSource } from '../inference/types';
@@ -46,4 +48,10 @@ export interface AppEnvironment {
   convertModel?: (files: readonly File[], onProgress: (p: ConversionProgress) => void) => Promise<ConvertedModelFile>;
   /** Keeps the chosen model in the address bar (`?model=`), so a reload comes back to it. */
   rememberModel?: (id: string | undefined) => void;
+  /** Where results are kept across reloads (IndexedDB); without it they last until the page closes. */
+  openResultsDb?: () => Promise<ResultsDb>;
+  /** A small thumbnail of a classified photo; without it cards show a placeholder. */
+  makeThumbnail?: (file: File, size: { width: number; height: number }) => Promise<Blob>;
+  /** Runs a callback before the next paint (requestAnimationFrame); renders are throttled to it. */
+  requestFrame?: (callback: () => void) => void;
 }

@@ -71,6 +71,17 @@ describe('ResultsDb', () => {
     expect((await db.getThumbnail('a'))?.size).toBe(50);
   });
 
+  it('putEach saves many photos in one go, each with its new thumbnail or keeping the old one', async () => {
+    const { db } = await freshDb();
+    await db.put(photo('a', { status: 'pending', top: [] }), thumb(120));
+    await db.putEach([{ photo: photo('a') }, { photo: photo('b'), thumbnail: thumb(40) }, { photo: photo('c') }]);
+    const byId = new Map((await db.loadAll()).map((stored) => [stored.id, stored]));
+    expect(byId.get('a')).toMatchObject({ status: 'done', thumbnailBytes: 120 });
+    expect(byId.get('b')).toMatchObject({ status: 'done', thumbnailBytes: 40 });
+    expect(byId.get('c')).toMatchObject({ thumbnailBytes: 0 });
+    expect((await db.getThumbnail('b'))?.size).toBe(40);
+  });
+
   it('loads in pages, each in its own transaction, so the caller can wait between them', async () => {
     const { db } = await freshDb();
     await db.putMany(Array.from({ length: 1234 }, (_, i) => photo(`p${String(i).padStart(5, '0')}`)));
@@ -101,6 +112,24 @@ describe('ResultsDb', () => {
     await db.clear();
     expect(await db.loadAll()).toEqual([]);
     expect(await db.getThumbnail('b')).toBeUndefined();
+  });
+
+  it('clearRecords keeps thumbnails for an undo (putStored); deleteThumbnails and orphanThumbnails finish it', async () => {
+    const { db } = await freshDb();
+    await db.put(photo('a'), thumb(10));
+    await db.put(photo('b'));
+    const saved = await db.loadAll();
+    await db.clearRecords();
+    expect(await db.loadAll()).toEqual([]);
+    expect(await db.orphanThumbnails()).toEqual(['a']);
+    await db.putStored(saved);
+    expect(await db.loadAll()).toEqual(saved);
+    expect(await db.orphanThumbnails()).toEqual([]);
+    expect((await db.getThumbnail('a'))?.size).toBe(10);
+    await db.clearRecords();
+    await db.deleteThumbnails(await db.orphanThumbnails());
+    expect(await db.getThumbnail('a')).toBeUndefined();
+    expect(await db.orphanThumbnails()).toEqual([]);
   });
 
   it('usage: thumbnail sizes plus an estimate per record', async () => {

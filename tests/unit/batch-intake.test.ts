@@ -120,7 +120,7 @@ describe('photoVerdict: which files are photos', () => {
 });
 
 describe('walkIntake: files from a folder input or a picker', () => {
-  it('keeps webkitRelativePath (root folder first), skips and counts the rest', async () => {
+  it('keeps webkitRelativePath (root folder first), in walk order, skips and counts the rest', async () => {
     const files = [
       pickedFile('Holiday/IMG_0001.jpg', 'image/jpeg'),
       pickedFile('Holiday/Day 2/IMG_0001.jpg', 'image/jpeg'),
@@ -132,20 +132,45 @@ describe('walkIntake: files from a folder input or a picker', () => {
       pickedFile('Holiday/shot.HEIC'),
     ];
     const { photos, skipped } = await collectIntake(files, { yieldToPage: noWait });
+    // As the entry walk goes: a folder's files (natural name order) before its sub-folders.
     expect(photos.map((p) => p.path)).toEqual([
       'Holiday/IMG_0001.jpg',
-      'Holiday/Day 2/IMG_0001.jpg',
       'Holiday/shot.HEIC',
+      'Holiday/Day 2/IMG_0001.jpg',
     ]);
     expect(photos[0]?.file).toBe(files[0]);
     expect(skipped.map(({ path, reason, kind }) => ({ path, reason, kind }))).toEqual([
       { path: 'Holiday/.DS_Store', reason: 'system', kind: 'file' },
-      { path: 'Holiday/Day 2/IMG_0001.jpg.json', reason: 'sidecar', kind: 'file' },
       // A hidden folder counts once, however many files it holds.
       { path: 'Holiday/.git/', reason: 'hidden', kind: 'folder' },
       { path: 'Holiday/__MACOSX/', reason: 'system', kind: 'folder' },
+      { path: 'Holiday/Day 2/IMG_0001.jpg.json', reason: 'sidecar', kind: 'file' },
     ]);
-    expect(skipped[1]?.file).toBe(files[3]);
+    expect(skipped[3]?.file).toBe(files[3]);
+  });
+
+  it('a folder input and the same folder dropped give the same order, whatever order the browser lists', async () => {
+    const paths = ['A/img10.jpg', 'A/b/x.jpg', 'A/img2.jpg', 'A/B2/y.jpg', 'A/a/z.jpg', 'A/IMG1.jpg'];
+    const picked = await collectIntake(
+      paths.map((path) => pickedFile(path, 'image/jpeg')),
+      { yieldToPage: noWait },
+    );
+    const dropped = await collectIntake(
+      [
+        folder('A', [
+          fileEntry('img10.jpg'),
+          folder('b', [fileEntry('x.jpg')]),
+          fileEntry('img2.jpg'),
+          folder('B2', [fileEntry('y.jpg')]),
+          folder('a', [fileEntry('z.jpg')]),
+          fileEntry('IMG1.jpg'),
+        ]),
+      ],
+      { yieldToPage: noWait },
+    );
+    const expected = ['A/IMG1.jpg', 'A/img2.jpg', 'A/img10.jpg', 'A/a/z.jpg', 'A/b/x.jpg', 'A/B2/y.jpg'];
+    expect(picked.photos.map((p) => p.path)).toEqual(expected);
+    expect(dropped.photos.map((p) => p.path)).toEqual(expected);
   });
 
   it('a plain picker file (no relative path) is its own name', async () => {
@@ -237,6 +262,18 @@ describe('walkIntake: dropped folders', () => {
       { kind: 'file', webkitGetAsEntry: () => null, getAsFile: () => null },
     ];
     expect(itemsFromDrop(items)).toEqual([entry, pasted]);
+  });
+
+  it('itemsFromDrop takes a file dropped by itself as its File (like a picked one), a folder as its entry', () => {
+    const album = folder('Album', []);
+    const dropped = new File(['x'], 'notes.txt', { type: 'text/plain' });
+    // Chromium hands out a 0-byte File for a dropped folder too: the entry must win there.
+    const folderAsFile = new File([], 'Album');
+    const items: DataTransferItemLike[] = [
+      { kind: 'file', webkitGetAsEntry: () => fileEntry('notes.txt'), getAsFile: () => dropped },
+      { kind: 'file', webkitGetAsEntry: () => album, getAsFile: () => folderAsFile },
+    ];
+    expect(itemsFromDrop(items)).toEqual([dropped, album]);
   });
 });
 

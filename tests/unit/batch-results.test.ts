@@ -235,6 +235,29 @@ describe('BatchResults.query: sorting', () => {
     ]);
   });
 
+  it('in the order added (a removal keeps the rest in place); desc reverses; filters apply', () => {
+    const added = ['b/img10.jpg', 'b/IMG2.jpg', 'a/img1.jpg', 'a/img3.jpg', 'c.jpg', 'd.jpg', 'e.jpg'];
+    expect(paths(results.query({ sort: 'added' }))).toEqual(added);
+    expect(paths(results.query({ sort: 'added', direction: 'desc' }))).toEqual([...added].reverse());
+    expect(paths(results.query({ sort: 'added', classes: ['dog'] }))).toEqual(['b/img10.jpg', 'a/img1.jpg']);
+    const live = batchOf({ 'z.jpg': ['x', 0.2], 'a.jpg': 'pending', 'm.jpg': ['x', 0.4] });
+    live.remove('a.jpg');
+    live.complete('z.jpg', [{ label: 'y', score: 0.5 }], 'm1');
+    live.add([{ id: 'b.jpg', path: 'b.jpg' }]);
+    expect(paths(live.query({ sort: 'added' }))).toEqual(['z.jpg', 'm.jpg', 'b.jpg']);
+  });
+
+  it('a failure without a loaded model names no model', () => {
+    const live = batchOf({ 'a.jpg': ['x', 0.2] });
+    expect(live.fail('a.jpg', 'No model is loaded.')).toEqual({
+      id: 'a.jpg',
+      path: 'a.jpg',
+      status: 'error',
+      top: [],
+      error: 'No model is loaded.',
+    });
+  });
+
   it('follows changes: a new result re-ranks, a new photo takes its place by name', () => {
     const live = batchOf({ 'a.jpg': ['x', 0.2], 'b.jpg': ['x', 0.4] });
     expect(paths(live.query({ sort: 'confidence' }))).toEqual(['a.jpg', 'b.jpg']);

@@ -1,4 +1,4 @@
-/** The UI store without a browser: per-photo independence, load ordering, announcements and object-URL lifetimes. */
+/** The UI store without a browser: per-photo independence, load ordering, announcements and thumbnail URL lifetimes. */
 import { describe, expect, it } from 'vitest';
 import { ClassifyError, type ClassifyResult, type LoadedModel, type ModelLoadStatus } from '../../src/inference/types';
 import { AppStore } from '../../src/ui/app-state';
@@ -91,8 +91,14 @@ function setup(client = new FakeClient()) {
       return url;
     },
     revokeObjectURL: (url) => revoked.push(url),
+    makeThumbnail: async (file) => new Blob([`thumbnail of ${file.name}`]),
   });
   return { store, client, created, revoked };
+}
+
+/** The batch's photos in the order added, as the cards show them. */
+function photos(store: AppStore) {
+  return store.batch.results.query({ sort: 'added' }).map((record) => store.batch.photo(record));
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -127,9 +133,9 @@ describe('AppStore', () => {
     const { store } = setup();
     await store.start({ backend: 'auto' });
     store.addFiles([new File(['dog'], 'dog.jpg'), new File(['bad'], 'notes.txt'), new File([], 'empty.jpg')]);
-    expect(store.current.photos.map((p) => p.status)).toEqual(['pending', 'pending', 'pending']);
-    await until(() => store.current.photos.every((p) => p.status !== 'pending'));
-    const [dog, notes, empty] = store.current.photos;
+    expect(photos(store).map((p) => p.status)).toEqual(['pending', 'pending', 'pending']);
+    await until(() => photos(store).every((p) => p.status !== 'pending'));
+    const [dog, notes, empty] = photos(store);
     expect(dog?.status).toBe('done');
     expect(dog?.result?.predictions[0]?.label).toBe('dog');
     expect(notes).toMatchObject({ status: 'error', error: 'This is not an image.' });
@@ -147,10 +153,10 @@ describe('AppStore', () => {
     await settle();
     store.addFiles([new File(['cat'], 'cat.jpg')]);
     await settle();
-    expect(store.current.photos[0]?.status).toBe('pending');
+    expect(photos(store)[0]?.status).toBe('pending');
     client.release();
     await started;
-    await until(() => store.current.photos[0]?.status === 'done');
+    await until(() => photos(store)[0]?.status === 'done');
   });
 
   it('a failed model load shows in the model state and on later cards, and the app keeps going', async () => {
@@ -160,23 +166,40 @@ describe('AppStore', () => {
     await store.start({ backend: 'auto' });
     expect(store.current.modelError).toContain('HTTP 404');
     store.addFiles([new File(['dog'], 'dog.jpg')]);
-    await until(() => store.current.photos[0]?.status === 'error');
-    expect(store.current.photos[0]?.error).toBe('No model is loaded.');
+    await until(() => photos(store)[0]?.status === 'error');
+    expect(photos(store)[0]?.error).toBe('No model is loaded.');
+    expect(store.batch.results.all()[0]?.modelId).toBeUndefined();
   });
 
-  it('revokes object URLs on removal and on "Clear all"', async () => {
+  it('makes a thumbnail URL per classified photo and revokes it on removal and on "Clear all"', async () => {
     const { store, created, revoked } = setup();
     await store.start({ backend: 'auto' });
     store.addFiles([new File(['a'], 'a.jpg'), new File(['b'], 'b.jpg'), new File(['c'], 'c.jpg')]);
-    const first = store.current.photos[0];
-    if (!first) throw new Error('no photo');
-    store.removePhoto(first.id);
+    await until(() => photos(store).every((p) => p.url !== undefined));
+    const first = photos(store)[0];
+    if (!first?.url) throw new Error('no photo');
+    store.batch.remove(first.id);
     expect(revoked).toEqual([first.url]);
-    store.clearAll();
-    expect(store.current.photos).toEqual([]);
+    store.batch.clearAll();
+    expect(photos(store)).toEqual([]);
     expect([...revoked].sort()).toEqual([...created].sort());
-    await settle(); // results arriving for removed photos are dropped quietly
-    expect(store.current.photos).toEqual([]);
+    await settle();
+    expect(photos(store)).toEqual([]);
+  });
+
+  it('removing or clearing photos while they are classified drops their results quietly', async () => {
+    const { store } = setup();
+    await store.start({ backend: 'auto' });
+    store.addFiles([new File(['a'], 'a.jpg'), new File(['b'], 'b.jpg'), new File(['c'], 'c.jpg')]);
+    const [a] = photos(store);
+    store.batch.remove(a?.id ?? '');
+    expect(photos(store).map((p) => p.name)).toEqual(['b.jpg', 'c.jpg']);
+    await until(() => photos(store).every((p) => p.status === 'done'));
+    store.addFiles([new File(['d'], 'd.jpg')]);
+    store.batch.clearAll();
+    await settle();
+    await settle();
+    expect(photos(store)).toEqual([]);
   });
 });
 

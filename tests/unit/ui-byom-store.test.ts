@@ -92,11 +92,11 @@ describe('AppStore: bring your own model', () => {
     const { client, store } = setup();
     await store.start({ backend: 'wasm' });
     store.addFiles([file('photo.jpg'), file('mine.onnx'), file('labels.txt'), file('config.json')]);
-    await vi_until(() => store.current.photos[0]?.status === 'done');
+    await vi_until(() => store.batch.results.all()[0]?.status === 'done');
     const last = client.sources.at(-1);
     expect(last?.kind).toBe('files');
     expect(last?.kind === 'files' && last.files.map((f) => f.name)).toEqual(['mine.onnx', 'labels.txt', 'config.json']);
-    expect(store.current.photos.map((p) => p.name)).toEqual(['photo.jpg']);
+    expect(store.batch.results.all().map((p) => p.path)).toEqual(['photo.jpg']);
     expect(client.log).toEqual(['load site', 'load mine', 'classify photo.jpg with mine']);
     expect(store.current.modelDetails?.specSummary).toContain('labels.txt');
   });

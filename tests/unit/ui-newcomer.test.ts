@@ -55,6 +55,6 @@ describe('connection status and hints', () => {
 
   it('does not talk about dropping or Ctrl+V where there is no mouse', () => {
     expect(photoHint(true)).not.toMatch(/drop|Ctrl|paste/i);
-    expect(photoHint(false)).toMatch(/drop them anywhere.*Ctrl\+V/);
+    expect(photoHint(false)).toMatch(/drop photos or folders anywhere.*Ctrl\+V/);
   });
 });

@@ -97,7 +97,10 @@ describe('AppStore with a Teachable Machine export', () => {
     const { client, store, states, userModels } = setup();
     await store.start({ backend: 'wasm' });
     store.addFiles([...tmFiles(), new File(['jpeg'], 'fern.jpg', { type: 'image/jpeg' })]);
-    await until(() => store.current.photos[0]?.status === 'done' && store.current.modelOrigin?.kind === 'user');
+    const photos = () => store.batch.results.all();
+    await until(() => photos()[0]?.status === 'done' && store.current.modelOrigin?.kind === 'user');
+    // Only the photo went to the batch: the model's files did not become results.
+    expect(photos().map((photo) => photo.path)).toEqual(['fern.jpg']);
 
     expect(client.log).toEqual(['load site', 'load plants', 'classify fern.jpg with plants']);
     const source = client.sources.at(-1);
