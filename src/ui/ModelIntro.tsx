@@ -1,6 +1,7 @@
 import type { AppState } from './app-state';
 import { FEATURES } from './features';
 import { creditLine, describeModel } from './model-intro-text';
+import { SafeText } from './safe-text';
 
 /**
  * The first thing a newcomer reads: which model runs, who made it and what it is for (and not for), from its spec;
@@ -16,16 +17,16 @@ export function ModelIntro({ state }: { state: AppState }) {
     <section class="model-intro" aria-labelledby="model-intro-name" data-testid="model-intro">
       <p class="model-intro-kicker">The model on this page</p>
       <h2 id="model-intro-name" class="model-intro-name" data-testid="model-intro-name">
-        {name}
+        <SafeText text={name} max={120} />
       </h2>
       {credit && (
         <p class="model-intro-credit muted small" data-testid="model-author">
-          {credit}
+          <SafeText text={credit} max={200} />
         </p>
       )}
       {spec && (
         <p class="model-intro-description" data-testid="model-description">
-          {describeModel(spec)}
+          <SafeText text={describeModel(spec)} max={400} />
         </p>
       )}
       <div class="model-intro-actions">

@@ -3,6 +3,7 @@ import { errorMessage } from '../error-message';
 import type { SpecPreview } from '../inference/types';
 import type { ModelSpec } from '../model/spec';
 import { formatPercent } from './format';
+import { SafeText } from './safe-text';
 
 /** Runs a photo through the loaded model with a draft spec (ClassifierClient.preview). */
 export type SpecPreviewer = (photo: Blob, spec: ModelSpec) => Promise<SpecPreview>;
@@ -87,7 +88,7 @@ export function SpecPreviewPanel({
         <p class="muted small">Add a photo to the page, or choose one here, to see it as the model gets it.</p>
       ) : (
         <p class="muted small">
-          {photo.name || 'The sample photo'}, prepared with the settings below
+          <SafeText text={photo.name || 'The sample photo'} max={80} />, prepared with the settings below
           {spec ? '' : ' (once the fields marked as wrong are fixed)'}.
         </p>
       )}
@@ -102,7 +103,7 @@ export function SpecPreviewPanel({
               <ol class="spec-preview-top" aria-label="Top 3 for the sample photo" data-testid="spec-preview-top">
                 {result.predictions.map((p) => (
                   <li key={p.index} data-label={p.label} data-score={p.score}>
-                    {p.label} <span class="muted">{formatPercent(p.score)}</span>
+                    <SafeText text={p.label} max={80} /> <span class="muted">{formatPercent(p.score)}</span>
                   </li>
                 ))}
               </ol>

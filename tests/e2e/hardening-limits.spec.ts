@@ -118,6 +118,9 @@ test('a model restored from the cache (a Blob of its entry) can be saved again o
   await expect(app).toHaveAttribute('data-model', 'model');
   await expect(app).toHaveAttribute('data-ready', 'true');
   const facts = page.getByTestId('model-panel').locator('dl.facts');
+  // The raw fields sit under the spec editor's "Details" (#13).
+  const details = page.getByTestId('spec-details');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
   await page.getByLabel('Resize').selectOption('squish');
   await page.getByRole('button', { name: 'Apply and reload the model' }).click();
   await expect(facts).toContainText('224×224, squish');
