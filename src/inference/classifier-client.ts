@@ -1,13 +1,18 @@
 /**
  * Main-thread client of the inference worker. The UI talks only to this class.
  *
- * - Calls (loadModel, classify) run one at a time, in order.
+ * - Calls start in the order they were made. A model load waits for every call before it to finish, and calls after
+ *   it wait for the load. Classify calls run on the model's own worker, and during a batch also on one-thread helper
+ *   workers ({@link LanePool} says which call runs where and why): a call that has to wait for a lane boots up to
+ *   `batchWorkers` helpers, which load the current model on WASM with one thread each and are let go after
+ *   `helperIdleMs` without calls, on a model load, or when they fail. Each worker runs one call at a time.
  * - Each model load gets a fresh worker (ORT cannot re-initialise a backend that failed, and a failed load must not
  *   disturb the model in use): on success the old worker is terminated, on failure it stays and keeps working.
  * - An aborted call terminates the worker; a worker that dies (error event) or does not answer within
  *   `callTimeoutMs` is terminated and the call rejects with `worker-crashed`. Either way the next call starts a fresh
  *   worker and reloads the current model (URLs are fetched again, normally from the HTTP/service-worker cache; picked
- *   files are kept as `File` references), and the queued calls continue.
+ *   files are kept as `File` references), and the queued calls continue. A helper that fails the same way is dropped,
+ *   not restarted; the next backlog boots a new one.
  * - Which backend, which fallbacks and how many threads is backend-choice's decision ({@link BackendChoice}); this
  *   class carries it out, one worker per attempt. `threads` (e.g. from `?threads=`) goes to the worker, which honours
  *   it where crossOriginIsolated allows. The reason for the backend is in `LoadedModel.backendReason`.
@@ -15,6 +20,7 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
+import { BatchHelpers } from './batch-helpers';
 import type {
   ClassifyOutcome,
   LoadOutcome,
@@ -33,6 +39,7 @@ import {
   type ModelSource,
 } from './types';
 import { guarded, WorkerHandle } from './worker-handle';
+import { LanePool, type Lease } from './worker-lanes';
 
 export interface ClassifierClientOptions {
   backend?: BackendPreference;
@@ -43,6 +50,13 @@ export interface ClassifierClientOptions {
   callTimeoutMs?: number;
   /** How long a model load may take, download included (default 5 min). */
   loadTimeoutMs?: number;
+  /**
+   * How many one-thread workers a batch may run on (WASM only; the model's own worker counts as one when it has a
+   * single thread). 0 or 1: the model's own worker only. Default: min(4, cores).
+   */
+  batchWorkers?: number;
+  /** Helpers without a call for this long are terminated, freeing their memory (default 30 s). */
+  helperIdleMs?: number;
 }
 
 export interface ModelDetails {
@@ -61,6 +75,11 @@ function defaultWorker(): Worker {
 
 const aborted = () => new ClassifyError('aborted', 'cancelled');
 
+function defaultBatchWorkers(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
+  return Math.min(4, cores || 1);
+}
+
 export class ClassifierClient {
   private readonly backendChoice: BackendChoice;
   private readonly createWorker: () => Worker;
@@ -76,12 +95,35 @@ export class ClassifierClient {
     | { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded }
     | undefined;
   private disposed = false;
+  private readonly batchWorkers: number;
+  private readonly lanes: LanePool<WorkerHandle>;
+  private readonly helpers: BatchHelpers;
 
   constructor(options: ClassifierClientOptions = {}) {
     this.backendChoice = new BackendChoice(options.backend ?? 'auto', options.threads);
     this.createWorker = options.createWorker ?? defaultWorker;
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
+    this.batchWorkers = Math.max(0, Math.floor(options.batchWorkers ?? defaultBatchWorkers()));
+    this.lanes = new LanePool<WorkerHandle>({
+      primaryIsSingleThreaded: () => (this.current?.model.threads ?? 1) <= 1,
+      onBacklog: () => this.helpers.boot(),
+      onIdle: () => this.helpers.scheduleRetire(),
+    });
+    this.helpers = new BatchHelpers({
+      lanes: this.lanes,
+      wanted: () => this.helpersWanted(),
+      start: () => this.startHelper(),
+      idleMs: options.helperIdleMs ?? 30_000,
+    });
+  }
+
+  /**
+   * How many classify calls a batch should keep in flight to keep every worker busy: one per worker it may use, plus
+   * one waiting so that a worker that finishes starts its next photo at once.
+   */
+  get concurrency(): number {
+    return Math.max(2, this.batchWorkers + 1);
   }
 
   onLoadStatus(listener: (status: ModelLoadStatus) => void): () => void {
@@ -129,6 +171,9 @@ export class ClassifierClient {
       source.kind === 'url' ? { ...source, url: absoluteUrl(source.url) } : { ...source, files: [...source.files] }
     ) as WorkerModelSource;
     return this.enqueue(async () => {
+      await this.lanes.whenIdle();
+      // Helpers hold the model being replaced; let them go before a new one takes memory.
+      this.helpers.reset();
       const previous = this.current?.model;
       this.setStatus({ phase: source.kind === 'url' ? 'downloading' : 'initialising', model: undefined });
       const onProgress = (p: LoadProgress) => {
@@ -158,9 +203,31 @@ export class ClassifierClient {
     const t0 = performance.now();
     if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
     if (signal?.aborted) return Promise.reject(aborted());
+    // The queue only hands out lanes, in order; the call itself runs outside it, beside calls on other lanes.
     const task = this.enqueue(async () => {
       if (signal?.aborted) throw aborted();
-      const handle = await this.ensureWorker();
+      this.helpers.keep();
+      return this.lanes.acquire(signal, aborted);
+    }).then((lease) => this.classifyOn(lease, photo, topK, t0, signal));
+    if (!signal) return task;
+    // A call still waiting in the queue rejects as soon as it is aborted (it will then not run).
+    return new Promise<ClassifyResult>((resolve, reject) => {
+      const onAbort = () => reject(aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async classifyOn(
+    lease: Lease<WorkerHandle>,
+    photo: Blob,
+    topK: number,
+    t0: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ClassifyResult> {
+    try {
+      if (signal?.aborted) throw aborted();
+      const handle = lease.lane.kind === 'helper' ? lease.lane.handle : await this.ensureWorker();
       const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
       const outcome = await guarded(handle, call, this.callTimeoutMs, signal);
       switch (outcome.kind) {
@@ -185,20 +252,16 @@ export class ClassifierClient {
             `the worker crashed (${outcome.error.message}); it has been restarted`,
           );
       }
-    });
-    if (!signal) return task;
-    // A call still waiting in the queue rejects as soon as it is aborted (it will then not run).
-    return new Promise<ClassifyResult>((resolve, reject) => {
-      const onAbort = () => reject(aborted());
-      signal.addEventListener('abort', onAbort, { once: true });
-      task.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    } finally {
+      lease.release();
+    }
   }
 
   dispose(): void {
     this.disposed = true;
     this.handle?.terminate();
     this.handle = undefined;
+    this.helpers.reset();
     this.listeners.clear();
   }
 
@@ -211,6 +274,26 @@ export class ClassifierClient {
   private drop(handle: WorkerHandle, why: string): void {
     handle.terminate(new Error(why));
     if (this.handle === handle) this.handle = undefined;
+    else this.lanes.removeHelper(handle);
+  }
+
+  /** Helpers the current model may use beside (or, with a multi-threaded primary, instead of) its own worker. */
+  private helpersWanted(): number {
+    const current = this.current;
+    if (current?.backend !== 'wasm' || this.batchWorkers <= 1) return 0;
+    return current.model.threads <= 1 ? this.batchWorkers - 1 : this.batchWorkers;
+  }
+
+  /** A helper: a fresh worker with the current model on WASM, one thread. */
+  private async startHelper(): Promise<WorkerHandle> {
+    const current = this.current;
+    if (!current || this.disposed) throw new Error('no model to load');
+    const { handle } = await this.startOn(current.source, {
+      backend: 'wasm',
+      reason: current.model.backendReason,
+      threads: 1,
+    });
+    return handle;
   }
 
   /** The live worker with the current model, restarting and reloading it if needed. */

@@ -105,6 +105,8 @@ function setup(
     createWorker,
     callTimeoutMs: options.callTimeoutMs ?? 2000,
     threads: options.threads,
+    // One worker, as these tests script it; batches on helper workers: pipeline-client-batch.test.ts.
+    batchWorkers: 0,
   });
   const statuses: ModelLoadStatus[] = [];
   client.onLoadStatus((s) => statuses.push(s));
