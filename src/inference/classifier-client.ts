@@ -106,7 +106,7 @@ export class ClassifierClient {
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
     this.batchWorkers = Math.max(0, Math.floor(options.batchWorkers ?? defaultBatchWorkers()));
     this.lanes = new LanePool<WorkerHandle>({
-      primaryIsSingleThreaded: () => (this.current?.model.threads ?? 1) <= 1,
+      primaryMayJoin: () => (this.current?.model.threads ?? 1) <= 1 || this.lanes.helperCount < this.helpersWanted(),
       onBacklog: () => this.helpers.boot(),
       onIdle: () => this.helpers.scheduleRetire(),
     });

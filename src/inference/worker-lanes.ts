@@ -9,9 +9,10 @@
  *
  * Rules:
  * - Nothing running: the primary (lowest latency for a lone photo).
- * - Otherwise an idle helper; else the primary when it is idle and either has one thread (it is then a helper like
- *   the others) or no helper is ready yet. A multi-threaded primary never runs beside a busy helper it would slow down
- *   beyond that: a batch's first call may take it, later ones wait for a helper.
+ * - Otherwise an idle helper; else the primary when it is idle and may join the helpers: when it has one thread (it is
+ *   then a helper like the others), or while the helpers are not all up (starting, or one was lost), or when there
+ *   are none. A multi-threaded primary beside a full set of busy helpers would only slow them down (more threads
+ *   than cores): then a call waits for a helper.
  * - A call that has to wait reports a backlog (the client boots helpers then). Waiting calls are served in order.
  *
  * Pure: lanes are tokens holding whatever handle the client gives them; no workers are created here.
@@ -26,8 +27,8 @@ export interface Lease<H> {
 }
 
 export interface LanePoolOptions {
-  /** Whether the primary has a single thread, so that it may run beside helpers without slowing them. */
-  primaryIsSingleThreaded(): boolean;
+  /** Whether the primary may run beside busy helpers (it has one thread, or the helpers are not all up). */
+  primaryMayJoin(): boolean;
   /** A call had to wait for a lane. */
   onBacklog?(): void;
   /** Nothing is running and nothing waits. */
@@ -127,7 +128,7 @@ export class LanePool<H> {
         },
       };
     }
-    if (!this.primaryBusy && (this.helpers.length === 0 || this.options.primaryIsSingleThreaded())) {
+    if (!this.primaryBusy && (this.helpers.length === 0 || this.options.primaryMayJoin())) {
       return this.leasePrimary();
     }
     return undefined;

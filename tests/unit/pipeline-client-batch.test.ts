@@ -37,8 +37,8 @@ class ScriptedWorker extends EventTarget {
 }
 
 interface Script {
-  /** Load outcome per request (default ok); 'slow' answers after 50 ms. */
-  load?: (req: WorkerLoadRequest, workerNo: number) => LoadOutcome | 'slow';
+  /** Load outcome per request (default ok); 'slow' answers after 50 ms, 'never' does not answer. */
+  load?: (req: WorkerLoadRequest, workerNo: number) => LoadOutcome | 'slow' | 'never';
 }
 
 /** Photos are text blobs: `hang`, `crash`, `wait:<ms>` (answer after that long; default 20 ms), anything else. */
@@ -50,6 +50,8 @@ function setup(options: Partial<ClassifierClientOptions> = {}, script: Script = 
   const running: number[] = [];
   let maxPerWorker = 0;
   let maxTotal = 0;
+  /** `gate:<id>` photos answer when the test opens their gate. */
+  const gates = new Map<string, () => void>();
   const createWorker = () => {
     const no = workers.length;
     running[no] = 0;
@@ -60,6 +62,7 @@ function setup(options: Partial<ClassifierClientOptions> = {}, script: Script = 
       async loadModel(req) {
         requests.push({ no, req });
         const outcome = script.load?.(req, no) ?? { ok: true, model: loaded(req) };
+        if (outcome === 'never') return new Promise<LoadOutcome>(() => undefined);
         if (outcome === 'slow') {
           await new Promise((r) => setTimeout(r, 50));
           return { ok: true, model: loaded(req) };
@@ -81,7 +84,8 @@ function setup(options: Partial<ClassifierClientOptions> = {}, script: Script = 
             setTimeout(() => workers[no]?.crash(), 5);
             return await new Promise<ClassifyOutcome>(() => undefined);
           }
-          const ms = text.startsWith('wait:') ? Number(text.split(':')[1]) : 20;
+          if (text.startsWith('gate:')) await new Promise<void>((open) => gates.set(text.slice(5), open));
+          const ms = text.startsWith('gate:') ? 0 : text.startsWith('wait:') ? Number.parseInt(text.slice(5), 10) : 20;
           await new Promise((r) => setTimeout(r, ms));
           return {
             ok: true,
@@ -111,6 +115,7 @@ function setup(options: Partial<ClassifierClientOptions> = {}, script: Script = 
     started,
     maxPerWorker: () => maxPerWorker,
     maxTotal: () => maxTotal,
+    open: (id: string) => gates.get(id)?.(),
     /** Thread counts asked for by helper loads (every load after the first, on the model's own worker). */
     helperThreads: () => requests.slice(1).map((r) => r.req.threads),
   };
@@ -146,6 +151,11 @@ const codeOf = async (p: Promise<unknown>) =>
 const url = { kind: 'url', url: 'http://x/model.onnx' } as const;
 const batchOf = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const workerOf = (l: string) => l.split('@')[1];
+/** Waits (up to 2 s) until `ready()` holds. */
+async function until(ready: () => boolean) {
+  for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(ready()).toBe(true);
+}
 
 describe('ClassifierClient batches', () => {
   it('a backlog starts one-thread helpers; every photo gets its own result; one call per worker at a time', async () => {
@@ -161,6 +171,25 @@ describe('ClassifierClient batches', () => {
     expect(t.maxPerWorker()).toBe(1);
     expect(t.started).toEqual(names); // started in the order asked
     expect(t.client.concurrency).toBe(3);
+  });
+
+  it('while the helpers are not all up, the model’s own worker keeps taking calls beside them', async () => {
+    // The second helper never finishes loading: the first helper and the model's own worker share the batch.
+    const t = setup(
+      { batchWorkers: 2 },
+      { load: (req, no) => (no === 2 ? 'never' : { ok: true, model: loaded(req) }) },
+    );
+    await t.client.loadModel(url);
+    const calls = ['gate:a', 'gate:b', 'gate:c', 'gate:d'].map((n) => label(t.client.classify(photo(n))));
+    await until(() => t.started.length === 2);
+    t.open('a'); // the model's worker is free while the helper still runs `b`: it takes `c` at once
+    await until(() => t.started.length === 3);
+    expect(t.started).toEqual(['gate:a', 'gate:b', 'gate:c']);
+    t.open('b');
+    await until(() => t.started.length === 4);
+    t.open('c');
+    t.open('d');
+    expect((await Promise.all(calls)).map(workerOf)).toEqual(['w0', 'w1', 'w0', 'w1']);
   });
 
   it('a lone photo after a batch goes to the model’s own worker', async () => {

@@ -64,7 +64,7 @@ describe.skipIf(!haveShared)('lanes: a batch over several sessions equals one ph
       serial.push((await classifyPixels(primary.session, primary.spec, px, classes)).predictions);
 
     // A batch: every photo asked for at once, each run on whichever lane the pool hands out.
-    const pool = new LanePool<NodeModel>({ primaryIsSingleThreaded: () => false });
+    const pool = new LanePool<NodeModel>({ primaryMayJoin: () => false });
     for (const h of helpers) pool.addHelper(h);
     const used = new Set<NodeModel>();
     let inFlight = 0;

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Lane, LanePool, type Lease } from '../../src/inference/worker-lanes';
 
-function pool(singleThreaded = false) {
+function pool(mayJoin = false) {
   const events: string[] = [];
   const lanes = new LanePool<string>({
-    primaryIsSingleThreaded: () => singleThreaded,
+    primaryMayJoin: () => mayJoin,
     onBacklog: () => events.push('backlog'),
     onIdle: () => events.push('idle'),
   });
@@ -67,7 +67,7 @@ describe('LanePool', () => {
     expect(lanes.running).toBe(2);
   });
 
-  it('a single-threaded primary runs beside the helpers like one of them', async () => {
+  it('a primary that may join (one thread, or helpers still starting) runs beside the helpers', async () => {
     const { lanes } = pool(true);
     lanes.addHelper('h1');
     const leases = [await lanes.acquire(), await lanes.acquire()];
