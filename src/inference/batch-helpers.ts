@@ -65,16 +65,22 @@ export class BatchHelpers {
     clearTimeout(this.retireTimer);
   }
 
-  /** Terminates the idle helpers now. */
-  retire(): void {
-    for (const handle of this.options.lanes.takeIdleHelpers()) handle.terminate();
+  /** Terminates the idle helpers now (with `busyToo`, also those running a call: their calls fail). */
+  retire(busyToo = false): void {
+    for (const handle of this.options.lanes.takeHelpers(busyToo)) handle.terminate();
   }
 
-  /** The model is about to change (or the client is disposed): helpers of the old one go, new ones may be tried. */
+  /** The model is about to change: helpers of the old one go, new ones may be tried. */
   reset(): void {
     this.generation++;
     this.failed = false;
     this.keep();
     this.retire();
+  }
+
+  /** The client is disposed: every helper goes, and none that is still starting joins. */
+  dispose(): void {
+    this.reset();
+    this.retire(true);
   }
 }

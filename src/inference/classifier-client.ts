@@ -261,7 +261,7 @@ export class ClassifierClient {
     this.disposed = true;
     this.handle?.terminate();
     this.handle = undefined;
-    this.helpers.reset();
+    this.helpers.dispose();
     this.listeners.clear();
   }
 

@@ -94,11 +94,11 @@ export class LanePool<H> {
     this.dispatch();
   }
 
-  /** Removes every idle helper and returns their handles (to terminate them). */
-  takeIdleHelpers(): H[] {
-    const idle = this.helpers.filter((h) => !h.busy);
-    for (const h of idle) this.helpers.splice(this.helpers.indexOf(h), 1);
-    return idle.map((h) => h.handle);
+  /** Removes the idle helpers (or, with `busyToo`, all of them) and returns their handles (to terminate them). */
+  takeHelpers(busyToo = false): H[] {
+    const taken = this.helpers.filter((h) => busyToo || !h.busy);
+    for (const h of taken) this.helpers.splice(this.helpers.indexOf(h), 1);
+    return taken.map((h) => h.handle);
   }
 
   /** Resolves once nothing runs and nothing waits. */

@@ -305,12 +305,15 @@ describe('ClassifierClient batches', () => {
     );
   });
 
-  it('dispose terminates the helpers too', async () => {
+  it('dispose terminates the helpers too, busy ones included', async () => {
     const t = setup({ batchWorkers: 3 });
     await t.client.loadModel(url);
     await Promise.all(batchOf(8).map((n) => t.client.classify(photo(n))));
     expect(t.workers.length).toBeGreaterThan(1);
+    const busy = ['hang', 'hang', 'hang'].map((n) => codeOf(t.client.classify(photo(n))));
+    await until(() => t.started.filter((s) => s === 'hang').length === 3);
     t.client.dispose();
     expect(t.workers.every((w) => w.terminated)).toBe(true);
+    expect(await Promise.all(busy)).toEqual(['worker-crashed', 'worker-crashed', 'worker-crashed']);
   });
 });

@@ -113,20 +113,25 @@ describe('LanePool', () => {
     expect(lanes.running).toBe(1);
   });
 
-  it('takeIdleHelpers removes only idle helpers; whenIdle waits for every call', async () => {
+  it('takeHelpers removes only idle helpers; whenIdle waits for every call', async () => {
     const { lanes } = pool();
     lanes.addHelper('h1');
     lanes.addHelper('h2');
     const a = await lanes.acquire(); // primary
     const b = await lanes.acquire(); // h1
-    expect(lanes.takeIdleHelpers()).toEqual(['h2']);
+    expect(lanes.takeHelpers()).toEqual(['h2']);
     expect(lanes.helperCount).toBe(1);
     const idle = lanes.whenIdle();
     a.release();
     expect(await settled(idle)).toBe(false);
     b.release();
     await idle;
-    expect(lanes.takeIdleHelpers()).toEqual(['h1']);
+    expect(lanes.takeHelpers()).toEqual(['h1']);
     await lanes.whenIdle();
+    lanes.addHelper('h3');
+    await lanes.acquire(); // primary
+    await lanes.acquire(); // h3, busy
+    expect(lanes.takeHelpers()).toEqual([]);
+    expect(lanes.takeHelpers(true)).toEqual(['h3']);
   });
 });
