@@ -28,10 +28,10 @@ export async function batchScale(ctx) {
   const n = ctx.opts.batchScale ?? 1000;
   const out = emptyFigures();
   const ids = {
-    rate: `app.batch_${n}`,
-    rss: `app.batch_${n}.peak_rss`,
-    pss: `app.batch_${n}.peak_pss`,
-    page: `app.batch_${n}.page_memory`,
+    rate: 'app.batch_large',
+    rss: 'app.batch_large.peak_rss',
+    pss: 'app.batch_large.peak_pss',
+    page: 'app.batch_large.page_memory',
   };
   const what = `${n.toLocaleString('en')} photos at once`;
   /** @type {Record<string, import('../lib/figures.mjs').Row>} */
@@ -89,7 +89,15 @@ export async function batchScale(ctx) {
     rows.pss = peakRow(ids.pss, `Whole browser, peak proportional memory (sum of PSS) during the ${what}`, peak.pss, {
       note: `idle with the model loaded: ${(idle.pss / MB).toFixed(0)} MB; ${perPhoto(peak.pss - idle.pss)}; shared pages divided among their processes`,
     });
-    rows.page = await pageMemory(page, ids.page, what);
+    rows.page = ctx.opts.quick
+      ? nullRow(
+          ids.page,
+          'batch',
+          `Page memory after the ${what}`,
+          'bytes',
+          'not measured with --quick (it waits about a minute)',
+        )
+      : await pageMemory(page, ids.page, what);
     out.details.batch_scale = { photos: n, seconds: run.ms / 1000, idle, peak, workers_seen: workers };
   });
   sampler?.stop();
