@@ -5,8 +5,19 @@
  * model; a helper that dies between calls leaves the pool at once, so no call is sent to a dead worker.
  */
 import { errorMessage } from '../error-message';
+import type { Backend } from './types';
 import type { WorkerHandle } from './worker-handle';
 import type { LanePool } from './worker-lanes';
+
+/**
+ * How many helpers a model gets: none off WASM or with `batchWorkers` ≤ 1; a single-threaded model worker counts as one
+ * of the `batchWorkers` (it runs beside the helpers), a multi-threaded one does not (beside a full set of helpers it
+ * would have more threads than cores).
+ */
+export function helpersFor(model: { backend: Backend; threads: number } | undefined, batchWorkers: number): number {
+  if (model?.backend !== 'wasm' || batchWorkers <= 1) return 0;
+  return model.threads <= 1 ? batchWorkers - 1 : batchWorkers;
+}
 
 export interface BatchHelpersOptions {
   lanes: LanePool<WorkerHandle>;

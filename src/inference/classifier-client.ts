@@ -3,8 +3,8 @@
  *
  * - Calls start in the order they were made. A model load waits for every call before it to finish, and calls after
  *   it wait for the load. Classify calls run on the model's own worker, and during a batch also on one-thread helper
- *   workers ({@link LanePool} says which call runs where and why): a call that has to wait for a lane boots up to
- *   `batchWorkers` helpers, which load the current model on WASM with one thread each and are let go after
+ *   workers ({@link LanePool} says which call runs where and why): a call that has to wait for a lane while another
+ *   is queued behind it boots up to `batchWorkers` helpers, which load the current model on WASM with one thread each and are let go after
  *   `helperIdleMs` without calls, on a model load, or when they fail. Each worker runs one call at a time.
  * - Each model load gets a fresh worker (ORT cannot re-initialise a backend that failed, and a failed load must not
  *   disturb the model in use): on success the old worker is terminated, on failure it stays and keeps working.
@@ -20,7 +20,7 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
-import { BatchHelpers } from './batch-helpers';
+import { BatchHelpers, helpersFor } from './batch-helpers';
 import type {
   ClassifyOutcome,
   LoadOutcome,
@@ -98,6 +98,8 @@ export class ClassifierClient {
   private readonly batchWorkers: number;
   private readonly lanes: LanePool<WorkerHandle>;
   private readonly helpers: BatchHelpers;
+  /** Classify calls that have no lane yet (waiting in the queue or for a lane). */
+  private queuedCalls = 0;
 
   constructor(options: ClassifierClientOptions = {}) {
     this.backendChoice = new BackendChoice(options.backend ?? 'auto', options.threads);
@@ -107,7 +109,11 @@ export class ClassifierClient {
     this.batchWorkers = Math.max(0, Math.floor(options.batchWorkers ?? defaultBatchWorkers()));
     this.lanes = new LanePool<WorkerHandle>({
       primaryMayJoin: () => (this.current?.model.threads ?? 1) <= 1 || this.lanes.helperCount < this.helpersWanted(),
-      onBacklog: () => this.helpers.boot(),
+      // A batch: a call waits for a lane with more queued behind it. Two photos at once are not one (the second just
+      // waits for the first), so a small drop starts no worker and fetches nothing.
+      onBacklog: () => {
+        if (this.queuedCalls >= 2) this.helpers.boot();
+      },
       onIdle: () => this.helpers.scheduleRetire(),
     });
     this.helpers = new BatchHelpers({
@@ -120,7 +126,7 @@ export class ClassifierClient {
 
   /**
    * How many classify calls a batch should keep in flight to keep every worker busy: one per worker it may use, plus
-   * one waiting so that a worker that finishes starts its next photo at once.
+   * one waiting so that a worker that finishes starts its next photo at once. Fewer than 3 never starts the helpers.
    */
   get concurrency(): number {
     return Math.max(2, this.batchWorkers + 1);
@@ -204,10 +210,15 @@ export class ClassifierClient {
     if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
     if (signal?.aborted) return Promise.reject(aborted());
     // The queue only hands out lanes, in order; the call itself runs outside it, beside calls on other lanes.
+    this.queuedCalls++;
     const task = this.enqueue(async () => {
-      if (signal?.aborted) throw aborted();
-      this.helpers.keep();
-      return this.lanes.acquire(signal, aborted);
+      try {
+        if (signal?.aborted) throw aborted();
+        this.helpers.keep();
+        return await this.lanes.acquire(signal, aborted);
+      } finally {
+        this.queuedCalls--;
+      }
     }).then((lease) => this.classifyOn(lease, photo, topK, t0, signal));
     if (!signal) return task;
     // A call still waiting in the queue rejects as soon as it is aborted (it will then not run).
@@ -277,11 +288,8 @@ export class ClassifierClient {
     else this.lanes.removeHelper(handle);
   }
 
-  /** Helpers the current model may use beside (or, with a multi-threaded primary, instead of) its own worker. */
   private helpersWanted(): number {
-    const current = this.current;
-    if (current?.backend !== 'wasm' || this.batchWorkers <= 1) return 0;
-    return current.model.threads <= 1 ? this.batchWorkers - 1 : this.batchWorkers;
+    return helpersFor(this.current?.model, this.batchWorkers);
   }
 
   /** A helper: a fresh worker with the current model on WASM, one thread. */

@@ -1,5 +1,7 @@
 /** LanePool's rules: which worker a classify call gets, in what order, and when it has to wait. Pure, no workers. */
+
 import { describe, expect, it } from 'vitest';
+import { helpersFor } from '../../src/inference/batch-helpers';
 import { type Lane, LanePool, type Lease } from '../../src/inference/worker-lanes';
 
 function pool(mayJoin = false) {
@@ -133,5 +135,18 @@ describe('LanePool', () => {
     await lanes.acquire(); // h3, busy
     expect(lanes.takeHelpers()).toEqual([]);
     expect(lanes.takeHelpers(true)).toEqual(['h3']);
+  });
+});
+
+describe('helpersFor', () => {
+  it('gives WASM models batchWorkers helpers, one fewer when the model worker has one thread, none elsewhere', () => {
+    expect(helpersFor({ backend: 'wasm', threads: 2 }, 2)).toBe(2);
+    expect(helpersFor({ backend: 'wasm', threads: 4 }, 4)).toBe(4);
+    expect(helpersFor({ backend: 'wasm', threads: 1 }, 2)).toBe(1);
+    expect(helpersFor({ backend: 'wasm', threads: 1 }, 1)).toBe(0);
+    expect(helpersFor({ backend: 'wasm', threads: 2 }, 1)).toBe(0);
+    expect(helpersFor({ backend: 'wasm', threads: 2 }, 0)).toBe(0);
+    expect(helpersFor({ backend: 'webgpu', threads: 1 }, 4)).toBe(0);
+    expect(helpersFor(undefined, 4)).toBe(0);
   });
 });
