@@ -4,8 +4,9 @@
  * - Calls start in the order they were made. A model load waits for every call before it to finish, and calls after
  *   it wait for the load. Classify calls run on the model's own worker, and during a batch also on one-thread helper
  *   workers ({@link LanePool} says which call runs where and why): a call that has to wait for a lane while another
- *   is queued behind it boots up to `batchWorkers` helpers, which load the current model on WASM with one thread each and are let go after
- *   `helperIdleMs` without calls, on a model load, or when they fail. Each worker runs one call at a time.
+ *   is queued behind it boots up to `batchWorkers` helpers ({@link BatchHelpers}), which load the current model on
+ *   WASM with one thread each and are let go after `helperIdleMs` without calls, on a model load, or when they fail.
+ *   Each worker runs one call at a time.
  * - Each model load gets a fresh worker (ORT cannot re-initialise a backend that failed, and a failed load must not
  *   disturb the model in use): on success the old worker is terminated, on failure it stays and keeps working.
  * - An aborted call terminates the worker; a worker that dies (error event) or does not answer within
