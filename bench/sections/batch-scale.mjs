@@ -83,11 +83,16 @@ export async function batchScale(ctx) {
       n: 1,
       note: `${(run.ms / 1000).toFixed(1)} s; up to ${workers} workers seen on the page`,
     };
+    const mb = (/** @type {number} */ bytes) => `${(bytes / MB).toFixed(0)} MB`;
     rows.rss = peakRow(ids.rss, `Whole browser, peak resident memory (sum of RSS) during the ${what}`, peak.rss, {
-      note: `${peak.processes} processes, ${peak.samples} samples; idle with the model loaded: ${(idle.rss / MB).toFixed(0)} MB; ${perPhoto(peak.rss - idle.rss)}; RSS counts shared pages once per process`,
+      note:
+        `${peak.processes} processes, ${peak.samples} samples; idle with the model loaded: ${mb(idle.rss)}; ` +
+        `${perPhoto(peak.rss - idle.rss)}; RSS counts shared pages once per process`,
     });
     rows.pss = peakRow(ids.pss, `Whole browser, peak proportional memory (sum of PSS) during the ${what}`, peak.pss, {
-      note: `idle with the model loaded: ${(idle.pss / MB).toFixed(0)} MB; ${perPhoto(peak.pss - idle.pss)}; shared pages divided among their processes`,
+      note:
+        `idle with the model loaded: ${mb(idle.pss)}; ${perPhoto(peak.pss - idle.pss)}; ` +
+        'shared pages divided among their processes',
     });
     rows.page = ctx.opts.quick
       ? nullRow(

@@ -1,6 +1,7 @@
 /**
  * Feeds a batch to the classifier a few photos at a time, with pause, resume and cancel. Handing the classifier
- * 3,000 calls at once would leave no way to pause, and would hold every photo's decode request in memory. Pure: the work is the injected `run`.
+ * 3,000 calls at once would leave no way to pause, and would hold every photo's decode request in memory. Pure: the
+ * work is the injected `run`.
  */
 
 export interface BatchQueueOptions<T> {
