@@ -11,8 +11,9 @@ export interface BatchQueueOptions<T> {
    */
   run(task: T, signal: AbortSignal): Promise<void>;
   /**
-   * Tasks in flight at once (default 3). The classifier starts its batch helper workers only when calls queue up behind
-   * a waiting one, so pass `ClassifierClient.concurrency` (one per worker it may use, plus one).
+   * Tasks in flight at once (default 2: one photo runs while the next is read and sent). For classifying, pass
+   * `ClassifierClient.concurrency`: the client starts its batch helper workers only when calls queue up behind a
+   * waiting one, which 2 never do.
    */
   concurrency?: number;
   onError?(task: T, error: unknown): void;
@@ -30,7 +31,7 @@ export class BatchQueue<T> {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: BatchQueueOptions<T>) {
-    this.concurrency = Math.max(1, options.concurrency ?? 3);
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
   }
 
   /** Adds tasks to the end; they start at once unless paused. */
