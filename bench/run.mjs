@@ -7,7 +7,8 @@
  *   npm run bench -- --quick --iterations 1    smoke mode (1 photo, 3-photo batch, 1 cold start)
  *
  * Options: --iterations N (timed runs per photo, default 10), --warmup N (default 2), --cold N (cold starts,
- * default 5), --batch N (photos in the batch, default 100), --quick, --build (rebuild the app's dist/ first),
+ * default 5), --batch N (photos in the batch, default 100), --batch-scale N (photos in the large batch whose memory
+ * is measured, default 1000), --quick, --build (rebuild the app's dist/ first),
  * --out FILE (default bench/results/latest.json), --dist DIR (the app build to measure, default dist/).
  * Env: BENCH_ITERATIONS, BENCH_QUICK=1. See bench/README.md for what each figure means.
  *
@@ -25,6 +26,7 @@ import { createServers } from './lib/servers.mjs';
 import { buildPages, choosePhotos, ensurePeers, loadAverage, machine, prepareSites } from './lib/setup.mjs';
 import { appThreads } from './sections/app-threads.mjs';
 import { batch } from './sections/batch.mjs';
+import { batchScale } from './sections/batch-scale.mjs';
 import { coldStarts } from './sections/cold-starts.mjs';
 import { perPhotoLatency } from './sections/per-photo.mjs';
 
@@ -35,6 +37,7 @@ function parseArgs(argv) {
     warmup: 2,
     cold: 5,
     batch: 100,
+    batchScale: 1000,
     quick: process.env.BENCH_QUICK === '1',
     build: false,
     out: join(BENCH, 'results', 'latest.json'),
@@ -43,6 +46,7 @@ function parseArgs(argv) {
   let coldSet = false;
   let warmupSet = false;
   let batchSet = false;
+  let batchScaleSet = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.split('=', 2);
@@ -57,13 +61,16 @@ function parseArgs(argv) {
     } else if (flag === '--batch') {
       o.batch = Number(value());
       batchSet = true;
+    } else if (flag === '--batch-scale') {
+      o.batchScale = Number(value());
+      batchScaleSet = true;
     } else if (flag === '--quick') o.quick = true;
     else if (flag === '--build') o.build = true;
     else if (flag === '--out') o.out = resolve(value());
     else if (flag === '--dist') o.dist = resolve(value());
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--quick] [--build] [--out FILE] [--dist DIR]',
+        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--batch-scale N] [--quick] [--build] [--out FILE] [--dist DIR]',
       );
       process.exit(0);
     } else throw new Error(`bench: unknown option ${arg}`);
@@ -73,9 +80,11 @@ function parseArgs(argv) {
     if (!coldSet) o.cold = 1;
     if (!warmupSet) o.warmup = 1;
     if (!batchSet) o.batch = 3;
+    if (!batchScaleSet) o.batchScale = 10;
   }
-  for (const k of /** @type {const} */ (['iterations', 'cold', 'batch'])) {
-    if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`bench: --${k} needs a whole number ≥ 1`);
+  for (const k of /** @type {const} */ (['iterations', 'cold', 'batch', 'batchScale'])) {
+    const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`bench: --${flag} needs a whole number ≥ 1`);
   }
   return o;
 }
@@ -114,6 +123,8 @@ try {
   mergeFigures(figures, await perPhotoLatency(ctx));
   mergeFigures(figures, await batch(ctx, figures.rows));
   await pages.closeAll();
+  // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
+  mergeFigures(figures, await batchScale(ctx));
 } catch (error) {
   figures.notes.push(`Setup failed: ${error instanceof Error ? error.message : String(error)}`);
   console.error(error);

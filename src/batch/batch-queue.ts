@@ -1,7 +1,7 @@
 /**
- * Feeds a batch to the classifier a few photos at a time, with pause, resume and cancel. The classifier client
- * already runs its calls one after another; handing it 3,000 calls at once would leave no way to pause, and would
- * hold every photo's decode request in memory. Pure: the work is the injected `run`.
+ * Feeds a batch to the classifier a few photos at a time, with pause, resume and cancel. Handing the classifier
+ * 3,000 calls at once would leave no way to pause, and would hold every photo's decode request in memory. Pure: the
+ * work is the injected `run`.
  */
 
 export interface BatchQueueOptions<T> {
@@ -10,7 +10,11 @@ export interface BatchQueueOptions<T> {
    * the queue is cancelled. A rejection is handed to `onError` and does not stop the queue.
    */
   run(task: T, signal: AbortSignal): Promise<void>;
-  /** Tasks in flight at once. 2 keeps the worker busy: one photo runs while the next is read and sent. */
+  /**
+   * Tasks in flight at once (default 2: one photo runs while the next is read and sent). For classifying, pass
+   * `ClassifierClient.concurrency`: the client starts its batch helper workers only when calls queue up behind a
+   * waiting one, which 2 never do.
+   */
   concurrency?: number;
   onError?(task: T, error: unknown): void;
   /** Called when the queue has nothing waiting or running (after a run, a cancel, or adding nothing). */

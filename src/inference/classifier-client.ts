@@ -1,15 +1,21 @@
 /**
  * Main-thread client of the inference worker. The UI talks only to this class.
  *
- * - Calls (loadModel, classify) run one at a time, in order.
+ * - Calls start in the order they were made. A model load waits for every call before it to finish, and calls after
+ *   it wait for the load. Classify calls run on the model's own worker, and during a batch also on one-thread helper
+ *   workers ({@link LanePool} says which call runs where and why): a call that has to wait for a lane while another
+ *   is queued behind it boots up to `batchWorkers` helpers ({@link BatchHelpers}), which load the current model on
+ *   WASM with one thread each and are let go after `helperIdleMs` without calls, on a model load, or when they fail.
+ *   Each worker runs one call at a time.
  * - Each model load gets a fresh worker (ORT cannot re-initialise a backend that failed, and a failed load must not
  *   disturb the model in use): on success the old worker is terminated, on failure it stays and keeps working.
  * - An aborted call terminates the worker; a worker that does not answer within `callTimeoutMs` is terminated and
  *   the call rejects with `worker-crashed`. A worker that dies, with an error event or silently (`self.close()`, the
  *   browser ending it: its life lock tells, see life-lock.ts), is replaced and the photo in flight is tried once more
- *   on the fresh worker before it fails with `worker-crashed`. Either way the next call starts a fresh worker and
+ *   (on the next free lane) before it fails with `worker-crashed`. Either way the next call starts a fresh worker and
  *   reloads the current model (URLs are fetched again, normally from the HTTP/service-worker cache; picked files and
- *   restored models are kept as `Blob` references, never copied), and the queued calls continue.
+ *   restored models are kept as `Blob` references, never copied), and the queued calls continue. A helper that fails
+ *   the same way is dropped, not restarted; the next backlog boots a new one.
  * - Which backend, which fallbacks and how many threads is backend-choice's decision ({@link BackendChoice}); this
  *   class carries it out, one worker per attempt. `threads` (e.g. from `?threads=`) goes to the worker, which honours
  *   it where crossOriginIsolated allows. The reason for the backend is in `LoadedModel.backendReason`.
@@ -18,6 +24,7 @@ import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import type { ModelSpec } from '../model/spec';
 import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
+import { BatchHelpers, helpersFor } from './batch-helpers';
 import type { LockManagerLike } from './life-lock';
 import type {
   ClassifyOutcome,
@@ -38,6 +45,7 @@ import {
   type SpecPreview,
 } from './types';
 import { guarded, WorkerHandle } from './worker-handle';
+import { LanePool, type Lease } from './worker-lanes';
 
 export interface ClassifierClientOptions {
   backend?: BackendPreference;
@@ -52,6 +60,13 @@ export interface ClassifierClientOptions {
   maxModelBytes?: number;
   /** Web Locks for the watchdog that notices a worker gone without an error; default `navigator.locks`, null: none. */
   locks?: LockManagerLike | null;
+  /**
+   * How many one-thread workers a batch may run on (WASM only; the model's own worker counts as one when it has a
+   * single thread). 0 or 1: the model's own worker only. Default: min(4, cores).
+   */
+  batchWorkers?: number;
+  /** Helpers without a call for this long are terminated, freeing their memory (default 30 s). */
+  helperIdleMs?: number;
 }
 
 export interface ModelDetails {
@@ -70,6 +85,11 @@ function defaultWorker(): Worker {
 
 const aborted = () => new ClassifyError('aborted', 'cancelled');
 
+function defaultBatchWorkers(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
+  return Math.min(4, cores || 1);
+}
+
 export class ClassifierClient {
   private readonly backendChoice: BackendChoice;
   private readonly createWorker: () => Worker;
@@ -87,6 +107,11 @@ export class ClassifierClient {
     | { source: WorkerModelSource; backend: Backend; model: LoadedModel; details: WorkerLoaded }
     | undefined;
   private disposed = false;
+  private readonly batchWorkers: number;
+  private readonly lanes: LanePool<WorkerHandle>;
+  private readonly helpers: BatchHelpers;
+  /** Classify calls that have no lane yet (waiting in the queue or for a lane). */
+  private queuedCalls = 0;
 
   constructor(options: ClassifierClientOptions = {}) {
     this.backendChoice = new BackendChoice(options.backend ?? 'auto', options.threads);
@@ -95,6 +120,30 @@ export class ClassifierClient {
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
     this.maxModelBytes = options.maxModelBytes;
     this.locks = options.locks;
+    this.batchWorkers = Math.max(0, Math.floor(options.batchWorkers ?? defaultBatchWorkers()));
+    this.lanes = new LanePool<WorkerHandle>({
+      primaryMayJoin: () => (this.current?.model.threads ?? 1) <= 1 || this.lanes.helperCount < this.helpersWanted(),
+      // A batch: a call waits for a lane with more queued behind it. Two photos at once are not one (the second just
+      // waits for the first), so a small drop starts no worker and fetches nothing.
+      onBacklog: () => {
+        if (this.queuedCalls >= 2) this.helpers.boot();
+      },
+      onIdle: () => this.helpers.scheduleRetire(),
+    });
+    this.helpers = new BatchHelpers({
+      lanes: this.lanes,
+      wanted: () => this.helpersWanted(),
+      start: () => this.startHelper(),
+      idleMs: options.helperIdleMs ?? 30_000,
+    });
+  }
+
+  /**
+   * How many classify calls a batch should keep in flight to keep every worker busy: one per worker it may use, plus
+   * one waiting so that a worker that finishes starts its next photo at once. Fewer than 3 never starts the helpers.
+   */
+  get concurrency(): number {
+    return Math.max(2, this.batchWorkers + 1);
   }
 
   onLoadStatus(listener: (status: ModelLoadStatus) => void): () => void {
@@ -142,6 +191,9 @@ export class ClassifierClient {
       source.kind === 'url' ? { ...source, url: absoluteUrl(source.url) } : { ...source, files: [...source.files] }
     ) as WorkerModelSource;
     return this.enqueue(async () => {
+      await this.lanes.whenIdle();
+      // Helpers hold the model being replaced; let them go before a new one takes memory.
+      this.helpers.reset();
       const previous = this.current?.model;
       this.setStatus({ phase: source.kind === 'url' ? 'downloading' : 'initialising', model: undefined });
       const onProgress = (p: LoadProgress) => {
@@ -171,12 +223,40 @@ export class ClassifierClient {
     const t0 = performance.now();
     if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
     if (signal?.aborted) return Promise.reject(aborted());
+    // The queue only hands out lanes, in order; the call itself runs outside it, beside calls on other lanes.
+    this.queuedCalls++;
     const task = this.enqueue(async () => {
+      try {
+        if (signal?.aborted) throw aborted();
+        this.helpers.keep();
+        return await this.lanes.acquire(signal, aborted);
+      } finally {
+        this.queuedCalls--;
+      }
+    }).then((lease) => this.classifyOn(lease, photo, topK, t0, signal));
+    if (!signal) return task;
+    // A call still waiting in the queue rejects as soon as it is aborted (it will then not run).
+    return new Promise<ClassifyResult>((resolve, reject) => {
+      const onAbort = () => reject(aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async classifyOn(
+    lease: Lease<WorkerHandle>,
+    photo: Blob,
+    topK: number,
+    t0: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ClassifyResult> {
+    let held = lease;
+    try {
       // A worker that dies mid-call (crash, self.close(), killed by the browser) gets the photo once more: the death
       // may have nothing to do with the photo. A second death on the same photo is reported.
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw aborted();
-        const handle = await this.ensureWorker();
+        const handle = held.lane.kind === 'helper' ? held.lane.handle : await this.ensureWorker();
         // The work starts here: what came before was waiting (earlier photos, a restart), reported apart.
         const started = performance.now();
         const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
@@ -199,21 +279,25 @@ export class ClassifierClient {
             );
           case 'dead':
             this.drop(handle, 'crash');
-            if (attempt < 2) continue;
-            throw new ClassifyError(
-              'worker-crashed',
-              `the worker stopped twice on this photo (${outcome.error.message}); it has been restarted`,
-            );
+            if (this.disposed) {
+              throw new ClassifyError('worker-crashed', `the worker stopped (${outcome.error.message})`);
+            }
+            if (attempt >= 2) {
+              throw new ClassifyError(
+                'worker-crashed',
+                `the worker stopped twice on this photo (${outcome.error.message}); it has been restarted`,
+              );
+            }
+            // A dead helper is gone for good: the retry waits for the next free lane. The primary restarts in place.
+            if (held.lane.kind === 'helper') {
+              held.release();
+              held = await this.lanes.acquire(signal, aborted);
+            }
         }
       }
-    });
-    if (!signal) return task;
-    // A call still waiting in the queue rejects as soon as it is aborted (it will then not run).
-    return new Promise<ClassifyResult>((resolve, reject) => {
-      const onAbort = () => reject(aborted());
-      signal.addEventListener('abort', onAbort, { once: true });
-      task.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    } finally {
+      held.release();
+    }
   }
 
   /**
@@ -222,15 +306,20 @@ export class ClassifierClient {
    */
   preview(photo: Blob, spec: ModelSpec, topK = 3): Promise<SpecPreview> {
     if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
-    return this.enqueue(async () => {
-      const handle = await this.ensureWorker();
-      const outcome = await guarded(handle, handle.api.preview(photo, spec, topK), this.callTimeoutMs);
-      if (outcome.kind === 'ok') return outcome.value;
-      this.drop(handle, outcome.kind === 'dead' ? 'crash' : outcome.kind);
-      throw new ClassifyError(
-        'worker-crashed',
-        'the worker stopped while checking the settings; it has been restarted',
-      );
+    // In turn with the photos: the preview takes a lane like a classify call, so no worker runs two calls at once.
+    return this.enqueue(() => this.lanes.acquire()).then(async (lease) => {
+      try {
+        const handle = lease.lane.kind === 'helper' ? lease.lane.handle : await this.ensureWorker();
+        const outcome = await guarded(handle, handle.api.preview(photo, spec, topK), this.callTimeoutMs);
+        if (outcome.kind === 'ok') return outcome.value;
+        this.drop(handle, outcome.kind === 'dead' ? 'crash' : outcome.kind);
+        throw new ClassifyError(
+          'worker-crashed',
+          'the worker stopped while checking the settings; it has been restarted',
+        );
+      } finally {
+        lease.release();
+      }
     });
   }
 
@@ -238,6 +327,7 @@ export class ClassifierClient {
     this.disposed = true;
     this.handle?.terminate();
     this.handle = undefined;
+    this.helpers.dispose();
     this.listeners.clear();
   }
 
@@ -254,6 +344,23 @@ export class ClassifierClient {
   private drop(handle: WorkerHandle, why: string): void {
     handle.terminate(new Error(why));
     if (this.handle === handle) this.handle = undefined;
+    else this.lanes.removeHelper(handle);
+  }
+
+  private helpersWanted(): number {
+    return helpersFor(this.current?.model, this.batchWorkers);
+  }
+
+  /** A helper: a fresh worker with the current model on WASM, one thread. */
+  private async startHelper(): Promise<WorkerHandle> {
+    const current = this.current;
+    if (!current || this.disposed) throw new Error('no model to load');
+    const { handle } = await this.startOn(current.source, {
+      backend: 'wasm',
+      reason: current.model.backendReason,
+      threads: 1,
+    });
+    return handle;
   }
 
   /** The live worker with the current model, restarting and reloading it if needed. */

@@ -66,6 +66,7 @@ export class AppStore {
     this.state = { models: [], loadStatus: env.client.loadStatus, announcements: [], userModels: [] };
     this.batch = new BatchStore({
       classify: (photo, options) => env.client.classify(photo, options),
+      concurrency: env.client.concurrency,
       modelReady: () => this.loadPromise.catch(() => undefined).then(() => this.state.model),
       currentModel: () => this.state.model,
       announce: (text) => this.announce(text),

@@ -61,6 +61,8 @@ export class BatchRunner {
     this.queue = new BatchQueue<string>({
       run: (id, signal) => this.classifyOne(id, signal),
       onIdle: () => this.ended(),
+      // Enough calls in flight for the client's batch helper workers (fewer than 3 never starts them).
+      concurrency: deps.env.concurrency,
     });
     this.thumbnailQueue = new BatchQueue<ThumbnailTask>({ run: (task) => this.thumbnailOne(task), concurrency: 1 });
   }

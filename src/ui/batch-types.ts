@@ -6,6 +6,8 @@ import type { StorageStatus } from './batch-storage';
 
 export interface BatchEnvironment {
   classify(photo: Blob, options: { signal: AbortSignal; topK: number }): Promise<ClassifyResult>;
+  /** Classify calls to keep in flight (the classifier's `concurrency`; default 2). */
+  concurrency?: number;
   /** Resolves once a model load in progress is over, with the model then loaded (if any). */
   modelReady(): Promise<LoadedModel | undefined>;
   currentModel(): LoadedModel | undefined;

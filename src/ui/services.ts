@@ -16,6 +16,8 @@ export interface ClassifierLike {
   readonly loadStatus: ModelLoadStatus;
   loadModel(source: ModelSource): Promise<LoadedModel>;
   classify(photo: Blob, options?: { signal?: AbortSignal; topK?: number }): Promise<ClassifyResult>;
+  /** How many classify calls a batch should keep in flight (ClassifierClient: its workers plus one waiting). */
+  readonly concurrency?: number;
   dispose(): void;
   /** How the loaded model's spec was found (ClassifierClient has it). */
   readonly modelDetails?: { specSummary: string; warnings: string[] };

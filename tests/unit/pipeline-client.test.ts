@@ -175,6 +175,8 @@ function setup(
     callTimeoutMs: options.callTimeoutMs ?? 2000,
     threads: options.threads,
     locks,
+    // One worker, as these tests script it; batches on helper workers: pipeline-client-batch.test.ts.
+    batchWorkers: 0,
   });
   const statuses: ModelLoadStatus[] = [];
   client.onLoadStatus((s) => statuses.push(s));
