@@ -99,14 +99,15 @@ test('a card’s Total is decode + preprocess + inference (+ small overheads), w
     const work = (t.decode ?? 0) + (t.preprocess ?? 0) + (t.inference ?? 0);
     const total = t.total ?? Number.NaN;
     expect(total, `card ${i}: total ≥ its parts ${JSON.stringify(t)}`).toBeGreaterThanOrEqual(work - 0.01);
-    // Overheads: postprocessing, and the photo's and the answer's trips between page and worker.
-    expect(total - work, `card ${i}: overhead ${JSON.stringify(t)}`).toBeLessThanOrEqual(100 + 0.5 * work);
+    // Overheads: postprocessing, and the photo's and the answer's trips between page and worker. Loose on purpose
+    // (a loaded machine, helper workers starting): what it rules out is the queue wait counted in, seconds here.
+    expect(total - work, `card ${i}: overhead ${JSON.stringify(t)}`).toBeLessThanOrEqual(300 + work);
   }
-  // The last photo waited for all the others: that wait is shown apart ("Waited"), and at least their work long.
+  // The last photo waited until a worker was free: at least one other photo's whole work, shown apart ("Waited").
+  // (During a batch photos run side by side on helper workers, so it need not wait for all of them.)
   const last = cards[count - 1] ?? {};
-  const othersWork = cards.slice(0, -1).reduce((sum, t) => sum + (t.total ?? 0), 0);
-  expect(last.waited, `last card: ${JSON.stringify(last)}`).toBeGreaterThanOrEqual(othersWork - 1);
-  expect(last.total ?? Number.POSITIVE_INFINITY).toBeLessThan(last.waited ?? 0);
+  const shortestOther = Math.min(...cards.slice(0, -1).map((t) => t.total ?? Number.POSITIVE_INFINITY));
+  expect(last.waited, `last card: ${JSON.stringify(last)}`).toBeGreaterThanOrEqual(shortestOther - 1);
 });
 
 /** A small real JPEG, cut off before its end. */
@@ -127,6 +128,8 @@ async function pngOfSize(name: string, width: number, height: number): Promise<F
 test('bad files say what they are in plain words; tiny and thin photos keep their result with a warning', async ({
   page,
 }) => {
+  // Tall enough for all eight cards: the results grid only keeps the cards in and near view in the DOM.
+  await page.setViewportSize({ width: 1280, height: 2400 });
   await openApp(page);
   await page.setInputFiles(PHOTO_INPUT, [
     { name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) },
