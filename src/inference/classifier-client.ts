@@ -275,17 +275,17 @@ export class ClassifierClient {
             this.drop(handle, 'timeout');
             throw new ClassifyError(
               'worker-crashed',
-              `the worker did not answer within ${Math.round(this.callTimeoutMs / 1000)} s; it has been restarted`,
+              `The worker did not answer within ${Math.round(this.callTimeoutMs / 1000)} s; it has been restarted`,
             );
           case 'dead':
             this.drop(handle, 'crash');
             if (this.disposed) {
-              throw new ClassifyError('worker-crashed', `the worker stopped (${outcome.error.message})`);
+              throw new ClassifyError('worker-crashed', `The worker stopped (${outcome.error.message})`);
             }
             if (attempt >= 2) {
               throw new ClassifyError(
                 'worker-crashed',
-                `the worker stopped twice on this photo (${outcome.error.message}); it has been restarted`,
+                `The worker stopped twice on this photo (${outcome.error.message}); it has been restarted`,
               );
             }
             // A dead helper is gone for good: the retry waits for the next free lane. The primary restarts in place.
@@ -315,7 +315,7 @@ export class ClassifierClient {
         this.drop(handle, outcome.kind === 'dead' ? 'crash' : outcome.kind);
         throw new ClassifyError(
           'worker-crashed',
-          'the worker stopped while checking the settings; it has been restarted',
+          'The worker stopped while checking the settings; it has been restarted',
         );
       } finally {
         lease.release();
@@ -369,14 +369,14 @@ export class ClassifierClient {
     if (this.handle?.isAlive) return this.handle;
     this.handle = undefined;
     const current = this.current;
-    if (!current) throw new ClassifyError('no-model', 'no model is loaded');
+    if (!current) throw new ClassifyError('no-model', 'No model is loaded');
     try {
       const attempt = this.backendChoice.reloadAttempt(current.backend, current.model.backendReason);
       const { handle } = await this.startOn(current.source, attempt);
       this.handle = handle;
       return handle;
     } catch (e) {
-      throw new ClassifyError('worker-crashed', `the worker could not be restarted: ${errorMessage(e)}`);
+      throw new ClassifyError('worker-crashed', `The worker could not be restarted: ${errorMessage(e)}`);
     }
   }
 

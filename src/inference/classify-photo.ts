@@ -16,7 +16,7 @@ export async function classifyPhoto(
   const decoded = await decodePhoto(photo);
   if (!decoded.ok) return decoded;
   const decodeMs = performance.now() - t0;
-  if (!model) return { ok: false, code: 'no-model', message: 'no model is loaded' };
+  if (!model) return { ok: false, code: 'no-model', message: 'No model is loaded' };
   const { pixels } = decoded;
   try {
     const r = await classifyPixels(model.session, model.spec, pixels, topK);
@@ -32,6 +32,6 @@ export async function classifyPhoto(
       },
     };
   } catch (e) {
-    return { ok: false, code: 'inference-failed', message: `the model failed on this photo: ${errorMessage(e)}` };
+    return { ok: false, code: 'inference-failed', message: `The model failed on this photo: ${errorMessage(e)}` };
   }
 }

@@ -263,7 +263,7 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
     expect(await classifyPhoto(undefined, photo, 3)).toEqual({
       ok: false,
       code: 'no-model',
-      message: 'no model is loaded',
+      message: 'No model is loaded',
     });
     const outcome = await classifyPhoto(loaded.active, photo, 3);
     if (!outcome.ok) throw new Error(outcome.message);
