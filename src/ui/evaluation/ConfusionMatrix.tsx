@@ -66,6 +66,8 @@ export function ConfusionMatrix({ evaluation, onSelect }: ConfusionMatrixProps) 
                   if (!cell) return <td key={predicted} class="empty-cell" />;
                   const strength = normalised ? cell.share : cell.count / most;
                   const diagonal = actual === predicted;
+                  // The accessible name starts with the visible text (WCAG 2.5.3).
+                  const shown = normalised ? percent(cell.share) : cell.count.toLocaleString('en');
                   return (
                     <td key={predicted}>
                       <button
@@ -77,10 +79,10 @@ export function ConfusionMatrix({ evaluation, onSelect }: ConfusionMatrixProps) 
                         data-count={cell.count}
                         data-share={cell.share}
                         style={{ '--strength': strength.toFixed(3) }}
-                        aria-label={`${cell.count} ${cell.count === 1 ? 'photo' : 'photos'} of ${actual} predicted as ${predicted} (${percent(cell.share)} of ${actual}): show them`}
+                        aria-label={`${shown}${normalised ? ` of ${actual}: ${cell.count}` : ''} ${cell.count === 1 ? 'photo' : 'photos'} of ${actual} predicted as ${predicted}; show them`}
                         onClick={() => onSelect({ kind: 'cell', actual, predicted })}
                       >
-                        {normalised ? percent(cell.share) : cell.count.toLocaleString('en')}
+                        {shown}
                       </button>
                     </td>
                   );
