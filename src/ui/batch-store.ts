@@ -18,12 +18,13 @@ import {
   walkIntake,
 } from '../batch';
 import { errorMessage } from '../error-message';
-import { actualResolver, EMPTY_MAPPING, type LabelMapping } from '../evaluate';
+import { actualResolver, type LabelMapping } from '../evaluate';
 import type { LoadedModel } from '../inference/types';
 import { BatchRunner, count, TOP_K } from './batch-runner';
 import { BatchStorage, type ClearedStorage } from './batch-storage';
 import type { BatchEnvironment, BatchProgress } from './batch-types';
 import { type Photo, toPhoto } from './card-photo';
+import { loadLabelMapping, saveLabelMapping } from './evaluation/mapping-storage';
 import { PhotoIds, RestoredPhotos } from './photo-identity';
 import { ThumbnailCache } from './thumbnail-cache';
 
@@ -61,7 +62,7 @@ export class BatchStore {
   private sampleId?: string;
   private staleMemo?: { version: number; model: string | undefined; count: number; rerunnable: number };
   /** The user's folder-to-label choices (#15): true classes come from folder names through it. */
-  private labelMapping: LabelMapping = EMPTY_MAPPING;
+  private labelMapping: LabelMapping = loadLabelMapping();
 
   constructor(private readonly env: BatchEnvironment) {
     this.storage = new BatchStorage(env.openResultsDb, () => this.changed(), env.storageBudget);
@@ -260,6 +261,7 @@ export class BatchStore {
   /** The user mapped a folder to a label (or ignored it): every photo's true class is read again. */
   setMapping(mapping: LabelMapping): void {
     this.labelMapping = mapping;
+    saveLabelMapping(mapping);
     const labels = this.env.currentModel()?.spec.labels;
     if (labels) this.results.assignActuals(actualResolver(labels, mapping));
   }
@@ -286,10 +288,12 @@ export class BatchStore {
   rerunOtherModel(): number {
     const model = this.env.currentModel()?.id;
     if (model === undefined) return 0;
-    const ids = this.results
-      .query({ sort: 'added', otherThanModel: model })
-      .filter((record) => this.files.has(record.id))
-      .map((record) => record.id);
+    return this.rerun(this.results.query({ sort: 'added', otherThanModel: model }).map((record) => record.id));
+  }
+
+  /** Classifies these photos again, where their file is still here (e.g. an evaluation's photos without a loss). */
+  rerun(candidates: readonly string[]): number {
+    const ids = candidates.filter((id) => this.results.has(id) && this.files.has(id));
     const reset = ids.map((id) => this.results.reset(id));
     this.storage.saveNew(reset);
     this.runner.enqueue(ids);

@@ -13,6 +13,8 @@ import { EMPTY_MAPPING, mapFolder } from '../../src/evaluate';
 import type { ClassifyResult, LoadedModel } from '../../src/inference/types';
 import { BatchStore } from '../../src/ui/batch-store';
 import { CleanerSession, cleanerSessionFor } from '../../src/ui/evaluation/cleaner-session';
+import { deriveEvaluationView } from '../../src/ui/evaluation/evaluation-view';
+import { mappingFromJson, mappingToJson } from '../../src/ui/evaluation/mapping-storage';
 import { tinySpec } from '../helpers/ui-fixtures';
 
 const shared = process.env.ONSIGHT_SHARED ?? fileURLToPath(new URL('../../../shared', import.meta.url));
@@ -126,6 +128,12 @@ describe('BatchStore and the folder mapping', () => {
     store.setMapping(mapFolder(EMPTY_MAPPING, 'salamander', 'newt'));
     expect(store.mapping.choices.get('salamander')).toBe('newt');
     expect(actualOf('Set/salamander/1.jpg')).toBe('newt');
+    // Classified before it had a class, with the top 5 only: its loss is unknown until it is classified again.
+    const unknown = deriveEvaluationView(store.results, labels, store.mapping).evaluation.lossUnknown;
+    expect(unknown).toHaveLength(1);
+    expect(store.rerun(unknown)).toBe(1);
+    await settled();
+    expect(deriveEvaluationView(store.results, labels, store.mapping).evaluation.lossUnknown).toEqual([]);
 
     await store.add([picked('Set/salamander/2.jpg')]);
     await settled();
@@ -133,9 +141,23 @@ describe('BatchStore and the folder mapping', () => {
     expect(later?.actual).toBe('newt');
     // p(newt) is past the top 5, and kept: the photo was classified with every prediction.
     expect(later?.actualScore).toEqual({ label: 'newt', score: 1 / 21 });
-    // Two photos with a class (cat/1, salamander/2): every prediction; the others the top 5.
-    expect(topKs.sort()).toEqual([0, 0, 5, 5]);
+    // Photos with a class (cat/1, salamander/1 again, salamander/2): every prediction; the others the top 5.
+    expect(topKs.sort()).toEqual([0, 0, 0, 5, 5]);
     expect(store.fileOf(later?.id as string)?.name).toBe('2.jpg');
     store.dispose();
+  });
+});
+
+describe('the stored mapping', () => {
+  it('round-trips, and a malformed value gives what can be read (never throws)', () => {
+    const mapping = mapFolder(mapFolder(EMPTY_MAPPING, 'kitten', 'cat'), 'misc', null);
+    expect(mappingFromJson(mappingToJson(mapping)).choices).toEqual(mapping.choices);
+    expect(mappingFromJson(null)).toBe(EMPTY_MAPPING);
+    expect(mappingFromJson('{not json')).toBe(EMPTY_MAPPING);
+    expect(mappingFromJson('{"a":1}')).toBe(EMPTY_MAPPING);
+    expect([...mappingFromJson('[["a","cat"],["b",3],["c"],"d",["e",null]]').choices]).toEqual([
+      ['a', 'cat'],
+      ['e', null],
+    ]);
   });
 });

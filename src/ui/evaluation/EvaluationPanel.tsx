@@ -78,9 +78,12 @@ export function EvaluationPanel({ batch, labels, running, onSelect }: Evaluation
         </div>
       )}
       {evaluation.lossUnknown.length > 0 && (
-        <p class="muted small">
-          {evaluation.lossUnknown.length.toLocaleString('en')} photos have no loss: their class was chosen after they
-          were classified. Classify them again to see their loss.
+        <p class="muted small" data-testid="loss-unknown">
+          {evaluation.lossUnknown.length.toLocaleString('en')} photos have no loss yet: their class was chosen after
+          they were classified, and the model’s probability for it was not kept.{' '}
+          <button type="button" class="link-button" onClick={() => batch.rerun(evaluation.lossUnknown)}>
+            Classify them again
+          </button>
         </p>
       )}
       <TopLosses losses={evaluation.losses} batch={batch} />
