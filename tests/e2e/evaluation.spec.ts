@@ -97,6 +97,30 @@ async function expectEvaluation(page: Page, expected: Expected[]) {
   });
 }
 
+/** Bears through the folder input, grizzly mapped to Neutral and black to Drawing (no folder names a label of the
+ * content filter, so the page offers to map them), the cleaner open on Neutral. Returns a locator per grizzly. */
+async function openBearsCleaner(page: Page) {
+  await page.setInputFiles(FOLDER_INPUT, BEARS);
+  await waitForBatch(page, 26, 5 * 60_000);
+  await page.getByTestId('evaluation-offer').locator('summary').click();
+  await page.locator('[data-testid="folder-choice"][data-folder="grizzly"] select').selectOption('Neutral');
+  await page.locator('[data-testid="folder-choice"][data-folder="black"] select').selectOption('Drawing');
+  await expect(page.getByTestId('evaluation')).toHaveAttribute('data-n', '18');
+  await page.getByTestId('cleaner').locator('summary').click();
+  await page.getByTestId('cleaner-class').selectOption('Neutral');
+  return (name: string) => page.locator(`[data-testid="cleaner-item"][data-path="bears/grizzly/${name}"]`);
+}
+
+/** The copies deleted, 00000002.jpg moved to Drawing (black/), 00000000.jpg kept. */
+async function decideBears(page: Page, item: (name: string) => ReturnType<Page['locator']>) {
+  await page.getByTestId('cleaner-delete-copies').click();
+  await expect(page.getByTestId('cleaner-status')).toHaveText('3 exact copies marked for deletion.');
+  await item('00000002.jpg').getByTestId('cleaner-decision').selectOption('move:Drawing');
+  await expect(page.getByTestId('cleaner-status')).toHaveText('bears/grizzly/00000002.jpg: move to Drawing.');
+  await item('00000000.jpg').getByTestId('cleaner-decision').selectOption('keep');
+  await expect(page.getByTestId('cleaner-counts')).toHaveAttribute('data-delete', '3');
+}
+
 test.describe('evaluation', () => {
   test.skip(!existsSync(BEARS) || !existsSync(PETS), 'needs ../shared/datasets');
   let dir: string;
@@ -167,17 +191,7 @@ test.describe('evaluation', () => {
   test('bears: exact duplicates flagged; decisions export as CSV and as a script that does them', async ({ page }) => {
     test.setTimeout(6 * 60_000);
     await openApp(page);
-    await page.setInputFiles(FOLDER_INPUT, BEARS);
-    await waitForBatch(page, 26, 5 * 60_000);
-    // No folder names a label of the content filter: the page offers to map them.
-    await page.getByTestId('evaluation-offer').locator('summary').click();
-    await page.locator('[data-testid="folder-choice"][data-folder="grizzly"] select').selectOption('Neutral');
-    await page.locator('[data-testid="folder-choice"][data-folder="black"] select').selectOption('Drawing');
-    await expect(page.getByTestId('evaluation')).toHaveAttribute('data-n', '18');
-
-    await page.getByTestId('cleaner').locator('summary').click();
-    await page.getByTestId('cleaner-class').selectOption('Neutral');
-    const item = (name: string) => page.locator(`[data-testid="cleaner-item"][data-path="bears/grizzly/${name}"]`);
+    const item = await openBearsCleaner(page);
     await expect(item('00000001-Copy1.jpg')).toHaveAttribute('data-duplicate', 'exact');
     await expect(item('00000001-Copy1.jpg')).toHaveAttribute('data-duplicate-of', 'bears/grizzly/00000001.jpg');
     await expect(item('00000001-Copy2.jpg')).toHaveAttribute('data-duplicate-of', 'bears/grizzly/00000001.jpg');
@@ -192,10 +206,7 @@ test.describe('evaluation', () => {
       .evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-loss'))));
     expect(losses).toEqual([...losses].sort((a, b) => b - a));
 
-    await page.getByTestId('cleaner-delete-copies').click();
-    await item('00000002.jpg').getByTestId('cleaner-decision').selectOption('move:Drawing');
-    await item('00000000.jpg').getByTestId('cleaner-decision').selectOption('keep');
-    await expect(page.getByTestId('cleaner-counts')).toHaveAttribute('data-delete', '3');
+    await decideBears(page, item);
 
     const download = async (testId: string) => {
       const waiting = page.waitForEvent('download');
@@ -230,5 +241,74 @@ test.describe('evaluation', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  test('Apply: confirmation lists the changes, then File System Access moves and deletes for real', async ({
+    page,
+  }) => {
+    test.setTimeout(6 * 60_000);
+    // The folder the user would pick: the origin-private file system holds a copy of bears/ (a real directory
+    // handle, the same API); only the native picker is replaced, since a test cannot click through it.
+    await page.addInitScript(() => {
+      (window as unknown as { showDirectoryPicker: () => Promise<unknown> }).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle('bears');
+    });
+    await openApp(page);
+    const files = ['grizzly', 'black'].flatMap((folder) =>
+      readdirSync(join(BEARS, folder)).map((name) => ({
+        path: `${folder}/${name}`,
+        base64: readFileSync(join(BEARS, folder, name)).toString('base64'),
+      })),
+    );
+    await page.evaluate(async (entries) => {
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('bears', { create: true });
+      for (const { path, base64 } of entries) {
+        const [folder, name] = path.split('/') as [string, string];
+        const dir = await root.getDirectoryHandle(folder, { create: true });
+        const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+        await writable.write(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+        await writable.close();
+      }
+    }, files);
+
+    const item = await openBearsCleaner(page);
+    await decideBears(page, item);
+    await page.getByTestId('cleaner-apply').click();
+    const dialog = page.getByTestId('apply-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('apply-operations').locator('li')).toHaveText([
+      'delete grizzly/00000001-Copy1.jpg',
+      'delete grizzly/00000001-Copy2.jpg',
+      'move grizzly/00000002.jpg → black/00000002 (2).jpg (renamed: "black/00000002.jpg" is taken)',
+      'delete grizzly/00000009-Copy1.jpg',
+    ]);
+    await dialog.getByTestId('apply-confirm').click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByTestId('cleaner-status')).toContainText('4 of 4 changes made.');
+
+    const listing = await page.evaluate(async () => {
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('bears');
+      const out: Record<string, { name: string; size: number }[]> = {};
+      for (const folder of ['grizzly', 'black']) {
+        const dir = await root.getDirectoryHandle(folder);
+        const names: { name: string; size: number }[] = [];
+        for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemFileHandle]>) {
+          names.push({ name, size: (await handle.getFile()).size });
+        }
+        out[folder] = names.sort((a, b) => (a.name < b.name ? -1 : 1));
+      }
+      return out;
+    });
+    const sizeOf = (path: string) => readFileSync(join(BEARS, path)).length;
+    expect(listing.grizzly?.map((f) => f.name)).toEqual([
+      '00000000.jpg',
+      '00000001.jpg',
+      '00000005.jpg',
+      '00000006.jpg',
+      '00000007.jpg',
+      '00000009.jpg',
+    ]);
+    expect(listing.black?.find((f) => f.name === '00000002 (2).jpg')?.size).toBe(sizeOf('grizzly/00000002.jpg'));
+    expect(listing.black?.find((f) => f.name === '00000002.jpg')?.size).toBe(sizeOf('black/00000002.jpg'));
   });
 });

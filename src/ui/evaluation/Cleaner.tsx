@@ -203,7 +203,7 @@ export function Cleaner({ batch, view }: { batch: BatchStore; view: EvaluationVi
           }}
         />
       )}
-      <p class="visually-hidden" role="status" aria-live="polite">
+      <p class="small cleaner-status" role="status" aria-live="polite" data-testid="cleaner-status">
         {said}
       </p>
     </details>
