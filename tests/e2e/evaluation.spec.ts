@@ -285,6 +285,9 @@ test.describe('evaluation', () => {
     await dialog.getByTestId('apply-confirm').click();
     await expect(dialog).toHaveCount(0);
     await expect(page.getByTestId('cleaner-status')).toContainText('4 of 4 changes made.');
+    // The three deleted copies left the results and the evaluation.
+    await expect(page.getByTestId('evaluation')).toHaveAttribute('data-n', '15');
+    await expect(page.getByTestId('summary')).toHaveAttribute('data-total', '23');
 
     const listing = await page.evaluate(async () => {
       const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('bears');

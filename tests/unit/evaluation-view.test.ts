@@ -9,6 +9,7 @@ import { BatchResults } from '../../src/batch/batch-results';
 import { EMPTY_MAPPING, mapFolder, selectionFilter } from '../../src/evaluate';
 import {
   decisionValue,
+  deletedIds,
   describeOutcomes,
   duplicatesToDelete,
   parseDecisionValue,
@@ -213,6 +214,21 @@ describe('cleaner helpers', () => {
         3,
       ),
     ).toBe('1 of 3 changes made, 1 failed, 1 not tried.');
+  });
+
+  it('the photos an Apply deleted: done deletions only, paths under the root', () => {
+    const results = batchOf({
+      'bears/g/1.jpg': ['cat', 0.9],
+      'bears/g/2.jpg': ['cat', 0.9],
+      'bears/g/3.jpg': ['cat', 0.9],
+    });
+    const outcomes = [
+      { operation: { kind: 'delete' as const, path: 'g/1.jpg' }, status: 'done' as const },
+      { operation: { kind: 'delete' as const, path: 'g/2.jpg' }, status: 'failed' as const, reason: 'gone' },
+      { operation: { kind: 'move' as const, from: 'g/3.jpg', to: 'h/3.jpg', label: 'dog' }, status: 'done' as const },
+    ];
+    expect(deletedIds(outcomes, results.all(), 'bears')).toEqual(['p0']);
+    expect(deletedIds(outcomes, results.all(), undefined)).toEqual([]);
   });
 
   it('commonRoot and percent', () => {

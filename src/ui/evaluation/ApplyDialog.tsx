@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../../error-message';
-import { applyPlan, type ChangePlan, type DirectoryHandleLike, describeOperation } from '../../evaluate';
+import {
+  applyPlan,
+  type ChangePlan,
+  type DirectoryHandleLike,
+  describeOperation,
+  type OperationOutcome,
+} from '../../evaluate';
 import { SafeText } from '../safe-text';
 import { describeOutcomes } from './cleaner-view';
 
@@ -18,7 +24,7 @@ export function ApplyDialog({
   onClose,
 }: {
   plan: ChangePlan;
-  onClose: (outcome?: { applied: boolean; message: string }) => void;
+  onClose: (outcome?: { outcomes: OperationOutcome[]; message: string }) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [problem, setProblem] = useState<string>();
@@ -44,8 +50,8 @@ export function ApplyDialog({
         failures.length > 0
           ? ` First problem: ${describeOperation(failures[0]?.operation as never)}: ${(failures[0] as { reason: string }).reason}.`
           : ''
-      } Add the folder again to see it as it is now.`;
-      onClose({ applied: true, message });
+      } Deleted photos have left the results; add the folder again to see the moved ones where they are now.`;
+      onClose({ outcomes, message });
     } catch (error) {
       if ((error as { name?: string }).name === 'AbortError') return; // the user closed the picker
       setProblem(`The folder could not be changed: ${errorMessage(error)}`);

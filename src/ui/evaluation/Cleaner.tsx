@@ -22,7 +22,7 @@ import { downloadBlob } from '../download';
 import { ApplyDialog } from './ApplyDialog';
 import { CleanerRow } from './CleanerRow';
 import { cleanerSessionFor } from './cleaner-session';
-import { describeDecision, duplicatesToDelete, planForBatch } from './cleaner-view';
+import { deletedIds, describeDecision, duplicatesToDelete, planForBatch } from './cleaner-view';
 import type { EvaluationView } from './evaluation-view';
 
 /** Photos listed at first, and added by each "Show more". */
@@ -199,7 +199,11 @@ export function Cleaner({ batch, view }: { batch: BatchStore; view: EvaluationVi
           plan={plan()}
           onClose={(outcome) => {
             setApplying(false);
-            if (outcome) change(outcome.applied ? EMPTY_CLEANER : state, outcome.message);
+            if (!outcome) return;
+            // Deleted files leave the results (and so the evaluation); moved ones keep their old path until the
+            // folder is added again.
+            for (const id of deletedIds(outcome.outcomes, batch.results.all(), plan().root)) batch.remove(id);
+            change(EMPTY_CLEANER, outcome.message);
           }}
         />
       )}

@@ -67,3 +67,19 @@ export function describeOutcomes(outcomes: readonly OperationOutcome[], planned:
   if (outcomes.length < planned) parts.push(`${planned - outcomes.length} not tried`);
   return `${parts.join(', ')}.`;
 }
+
+/** The photos an Apply deleted (plan paths are relative to `root`, the batch's are not). */
+export function deletedIds(
+  outcomes: readonly OperationOutcome[],
+  photos: readonly PhotoResult[],
+  root: string | undefined,
+): string[] {
+  const deleted = new Set(
+    outcomes.flatMap(({ operation, status }) =>
+      status === 'done' && operation.kind === 'delete'
+        ? [root === undefined ? operation.path : `${root}/${operation.path}`]
+        : [],
+    ),
+  );
+  return photos.filter((photo) => deleted.has(photo.path)).map((photo) => photo.id);
+}
