@@ -161,8 +161,13 @@ test.describe('evaluation', () => {
       .filter((e) => e.predicted === predicted)
       .map((e) => e.path)
       .sort();
-    await page.locator(`[data-testid="confusion-cell"][data-actual="Drawing"][data-predicted="${predicted}"]`).click();
+    // By keyboard: the cell is a button.
+    await page.locator(`[data-testid="confusion-cell"][data-actual="Drawing"][data-predicted="${predicted}"]`).focus();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('evaluation-filter')).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'Showing' })).toHaveText(
+      `Showing ${inCell.length} ${inCell.length === 1 ? 'photo' : 'photos'}: Drawing predicted as ${predicted}.`,
+    );
     await expect(page.getByTestId('shown-count')).toHaveText(`${inCell.length} of ${tree.size} shown`);
     await expect(page.getByTestId('result')).toHaveCount(inCell.length);
     const shown = await page
