@@ -34,6 +34,8 @@ export interface ResultsQuery {
   otherThanModel?: string;
   /** Only photos with a known true class that the model got right / wrong. */
   correctness?: 'correct' | 'wrong';
+  /** Only photos this is true for (an evaluation's selection: a matrix cell, a class, a confused pair). */
+  where?: (result: PhotoResult) => boolean;
 }
 
 /**
@@ -136,7 +138,7 @@ export function mergeSorted<T>(left: T[], right: T[], compare: (a: T, b: T) => n
 export function rowFilter(query: ResultsQuery): (row: QueryRow) => boolean {
   const classes = query.classes && query.classes.length > 0 ? new Set(query.classes) : undefined;
   const text = query.text?.trim().toLowerCase() || undefined;
-  const { minScore, maxScore, failedOnly, otherThanModel, correctness } = query;
+  const { minScore, maxScore, failedOnly, otherThanModel, correctness, where } = query;
   const scoreRange = minScore !== undefined || maxScore !== undefined;
   return (row) => {
     if (failedOnly && row.status !== 'error') return false;
@@ -145,6 +147,7 @@ export function rowFilter(query: ResultsQuery): (row: QueryRow) => boolean {
     if (correctness !== undefined && (row.correct === undefined || row.correct !== (correctness === 'correct'))) {
       return false;
     }
+    if (where && !where(row.result)) return false;
     if (classes || scoreRange) {
       if (row.label === undefined) return false;
       if (classes && !classes.has(row.label)) return false;

@@ -7,10 +7,13 @@ import {
   resultsToCsv,
   resultsToJson,
 } from '../batch';
+import { type EvaluationSelection, selectionFilter } from '../evaluate';
 import type { AppState } from './app-state';
 import type { BatchStore } from './batch-store';
 import { ClassHistogram } from './ClassHistogram';
 import { downloadBlob } from './download';
+import { EvaluationPanel } from './evaluation/EvaluationPanel';
+import { SelectionChip } from './evaluation/SelectionChip';
 import { ResultsGrid } from './ResultsGrid';
 import { ResultsTable } from './ResultsTable';
 import { ResultsToolbar, type ResultsView } from './ResultsToolbar';
@@ -35,7 +38,9 @@ export function ResultsSection({ batch, state }: { batch: BatchStore; state: App
   const [resetKey, setResetKey] = useState(0);
   const { results } = batch;
   const version = results.version;
-  const rows = useMemo(() => results.query(query), [results, version, query]);
+  const [selection, setSelection] = useState<EvaluationSelection>();
+  const where = useMemo(() => (selection ? selectionFilter(selection) : undefined), [selection]);
+  const rows = useMemo(() => results.query(where ? { ...query, where } : query), [results, version, query, where]);
   const progress = batch.progress();
   const { counts } = progress;
   const model = state.model;
@@ -50,6 +55,7 @@ export function ResultsSection({ batch, state }: { batch: BatchStore; state: App
   }, [undoable]);
 
   const clearFilters = () => {
+    setSelection(undefined);
     setQuery({ sort: query.sort, direction: query.direction });
     setResetKey(resetKey + 1);
   };
@@ -132,6 +138,13 @@ export function ResultsSection({ batch, state }: { batch: BatchStore; state: App
             onToggle={toggleClass}
             onClear={() => setQuery({ ...query, classes: undefined })}
           />
+          <EvaluationPanel
+            batch={batch}
+            labels={model?.spec.labels}
+            running={progress.phase !== 'idle'}
+            onSelect={setSelection}
+          />
+          <SelectionChip selection={selection} shown={rows.length} onClear={() => setSelection(undefined)} />
         </>
       )}
       {counts.total === 0 ? (

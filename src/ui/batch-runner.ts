@@ -194,7 +194,9 @@ export class BatchRunner {
       await env.modelReady();
       if (signal.aborted) return;
       const waitedMs = performance.now() - (this.queuedAt.get(id) ?? performance.now());
-      const classified = await env.classify(file, { signal, topK: TOP_K });
+      // Every prediction for a photo with a true class: its loss needs p(actual) even when that is not in the top K.
+      const topK = results.get(id)?.actual === undefined ? TOP_K : 0;
+      const classified = await env.classify(file, { signal, topK });
       if (signal.aborted || !results.has(id)) return;
       const { width, height, warning } = classified;
       // Its wait in this queue (photos ahead of it, a model still loading) and then in the classifier's.

@@ -9,7 +9,6 @@
  * 3,000 results cost 3,000 tiny updates and a few hundred renders, not 3,000 renders of 3,000 cards.
  */
 import {
-  actualFromPath,
   BatchResults,
   type IntakeItem,
   type IntakePhoto,
@@ -19,11 +18,13 @@ import {
   walkIntake,
 } from '../batch';
 import { errorMessage } from '../error-message';
+import { actualResolver, type LabelMapping } from '../evaluate';
 import type { LoadedModel } from '../inference/types';
 import { BatchRunner, count, TOP_K } from './batch-runner';
 import { BatchStorage, type ClearedStorage } from './batch-storage';
 import type { BatchEnvironment, BatchProgress } from './batch-types';
 import { type Photo, toPhoto } from './card-photo';
+import { loadLabelMapping, saveLabelMapping } from './evaluation/mapping-storage';
 import { PhotoIds, RestoredPhotos } from './photo-identity';
 import { ThumbnailCache } from './thumbnail-cache';
 
@@ -60,6 +61,8 @@ export class BatchStore {
   /** The photo {@link sampleFile} gave last. */
   private sampleId?: string;
   private staleMemo?: { version: number; model: string | undefined; count: number; rerunnable: number };
+  /** The user's folder-to-label choices (#15): true classes come from folder names through it. */
+  private labelMapping: LabelMapping = loadLabelMapping();
 
   constructor(private readonly env: BatchEnvironment) {
     this.storage = new BatchStorage(env.openResultsDb, () => this.changed(), env.storageBudget);
@@ -141,6 +144,7 @@ export class BatchStore {
   /** Returns how many photos were added or taken up again. */
   private addPhotos(photos: IntakePhoto[], skipped: SkippedEntry[]): number {
     const labels = this.env.currentModel()?.spec.labels;
+    const actualOf = labels ? actualResolver(labels, this.labelMapping) : undefined;
     const fresh: NewPhoto[] = [];
     const toRun: string[] = [];
     let found = 0;
@@ -156,7 +160,7 @@ export class BatchStore {
         continue;
       }
       const id = this.ids.next();
-      const actual = labels ? actualFromPath(path, labels) : undefined;
+      const actual = actualOf?.(path);
       fresh.push(actual === undefined ? { id, path } : { id, path, actual });
       this.files.set(id, file);
       toRun.push(id);
@@ -247,8 +251,24 @@ export class BatchStore {
 
   /** A new model: true classes are re-read against its labels; results by the old one show as such. */
   modelChanged(model: LoadedModel): void {
-    const labels = model.spec.labels;
-    this.results.assignActuals((path) => actualFromPath(path, labels));
+    this.results.assignActuals(actualResolver(model.spec.labels, this.labelMapping));
+  }
+
+  get mapping(): LabelMapping {
+    return this.labelMapping;
+  }
+
+  /** The user mapped a folder to a label (or ignored it): every photo's true class is read again. */
+  setMapping(mapping: LabelMapping): void {
+    this.labelMapping = mapping;
+    saveLabelMapping(mapping);
+    const labels = this.env.currentModel()?.spec.labels;
+    if (labels) this.results.assignActuals(actualResolver(labels, mapping));
+  }
+
+  /** The photo's file while this page has it (the cleaner hashes it to find exact duplicates). */
+  fileOf(id: string): File | undefined {
+    return this.files.get(id);
   }
 
   /** Results made by a model other than the current one, and how many of them can be re-run (file still here). */
@@ -268,10 +288,12 @@ export class BatchStore {
   rerunOtherModel(): number {
     const model = this.env.currentModel()?.id;
     if (model === undefined) return 0;
-    const ids = this.results
-      .query({ sort: 'added', otherThanModel: model })
-      .filter((record) => this.files.has(record.id))
-      .map((record) => record.id);
+    return this.rerun(this.results.query({ sort: 'added', otherThanModel: model }).map((record) => record.id));
+  }
+
+  /** Classifies these photos again, where their file is still here (e.g. an evaluation's photos without a loss). */
+  rerun(candidates: readonly string[]): number {
+    const ids = candidates.filter((id) => this.results.has(id) && this.files.has(id));
     const reset = ids.map((id) => this.results.reset(id));
     this.storage.saveNew(reset);
     this.runner.enqueue(ids);

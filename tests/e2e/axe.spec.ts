@@ -3,9 +3,13 @@
  * page, with results (a good photo and a failed one), and with the model panel's spec editor and its Details open —
  * in light and in dark mode.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, makePng, openApp, PHOTO_INPUT, test, waitForSettled } from './fixtures';
+import { FOLDER_INPUT, smallJpeg, waitForBatch, writeTree } from './folder-helpers';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
@@ -49,6 +53,31 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByLabel('Width').fill('wide');
       await expect(page.getByTestId('spec-width-error')).toBeVisible();
       expect(await violations(page)).toEqual([]);
+    });
+
+    test('with an evaluation, its folder mapping, a filter chip and the cleaner open, no axe violations', async ({
+      page,
+    }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'onsight-axe-'));
+      try {
+        const files = new Map<string, Buffer>();
+        for (let i = 0; i < 3; i++) {
+          for (const folder of ['Neutral', 'Drawing', 'misc']) files.set(`Set/${folder}/${i}.jpg`, await smallJpeg(i));
+        }
+        writeTree(dir, files);
+        await openApp(page);
+        await page.setInputFiles(FOLDER_INPUT, join(dir, 'Set'));
+        await waitForBatch(page, 9, 120_000);
+        await expect(page.getByTestId('evaluation')).toHaveAttribute('data-n', '6');
+        await page.getByTestId('confusion-cell').first().click();
+        await expect(page.getByTestId('evaluation-filter')).toBeVisible();
+        await page.getByTestId('matrix-normalise').click();
+        await page.getByTestId('cleaner').locator('summary').click();
+        await expect(page.getByTestId('cleaner-item').first()).toBeVisible();
+        expect(await violations(page)).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }
