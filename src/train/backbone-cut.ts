@@ -8,6 +8,8 @@
  * Quantised heads (`QLinearMatMul`, `QGemm`) read uint8 features: a `DequantizeLinear` with the head's own input
  * scale and zero point makes them float. `MatMulInteger` heads are cut before their `DynamicQuantizeLinear`.
  */
+
+import { concatTapNodes, type FeatureTap, findResidualTap } from './feature-taps';
 import {
   batchDimension,
   decodeModel,
@@ -21,7 +23,6 @@ import {
   onnx,
   pruneGraph,
 } from './onnx-graph';
-import { concatTapNodes, type FeatureTap, findResidualTap } from './feature-taps';
 
 /** Name of the cut model's output (and of the feature output an exported model keeps). */
 export const FEATURES_OUTPUT = 'features';

@@ -44,26 +44,44 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
+/** Global average of an NCHW map over H×W: [N, C, H, W] → [N, C], as numbers. */
+function averageOverSpace(values: ArrayLike<number>, dims: readonly number[]): number[] {
+  const [n = 0, c = 0, h = 1, w = 1] = dims;
+  const out: number[] = [];
+  for (let i = 0; i < n * c; i++) {
+    let sum = 0;
+    for (let k = 0; k < h * w; k++) sum += Number(values[i * h * w + k]);
+    out.push(sum / (h * w));
+  }
+  return out;
+}
+
 describe.skipIf(!haveSharedModels())('backbone cut on real models', () => {
-  const cases: [BackboneKind, string][] = [
-    ['default', 'flatten_1'],
-    ['teachable-machine', 'global_average_pooling2d_GlobalAveragePooling2D1'],
-    ['imagenet-zoo', '472_quantized'],
-    ['imagenet-st', 'model_1/global_average_pooling2d/Mean_dequant'],
+  // Kind, the head's input, the residual stream tapped (null: none in a QLinear graph) and its channels.
+  const cases: [BackboneKind, string, string | null, number][] = [
+    ['default', 'flatten_1', 'block_14_add', 160],
+    ['teachable-machine', 'global_average_pooling2d_GlobalAveragePooling2D1', 'block_14_add', 56],
+    ['imagenet-zoo', '472_quantized', null, 0],
+    ['imagenet-st', 'model_1/global_average_pooling2d/Mean_dequant', 'block_15_expand', 160],
   ];
-  for (const [kind, expectedTensor] of cases) {
-    it(`${kind}: features [2, 1280] equal the original's ${expectedTensor} within 1e-5`, async () => {
+  for (const [kind, expectedTensor, tapped, channels] of cases) {
+    const size = 1280 + channels;
+    it(`${kind}: features [2, ${size}] equal the original's ${expectedTensor}${tapped ? ' and its pooled residual stream' : ''} within 1e-5`, async () => {
       const backbone = await loadBackbone(kind);
       const { cut } = backbone;
       expect(cut.featureTensor).toBe(expectedTensor);
-      expect(cut.featureSize).toBe(1280);
+      expect(cut.headFeatureSize).toBe(1280);
+      expect(cut.featureSize).toBe(size);
+      expect(cut.taps.map((t) => t.channels)).toEqual(tapped ? [channels] : []);
+      // The ST graph's tensor names are long fused TFLite names; the block they belong to is enough.
+      if (tapped) expect(cut.taps[0]?.tensor).toContain(tapped);
       expect(cut.dequantized).toBe(kind === 'imagenet-zoo');
       expect(cut.bytes.length).toBeLessThan(backbone.modelBytes.length); // the head's weights are gone
 
       const input = await batchOf(backbone.spec);
       const features = (await run(cut.bytes, input, [FEATURES_OUTPUT]))[FEATURES_OUTPUT] as ort.Tensor;
       expect(features.type).toBe('float32');
-      expect(features.dims).toEqual([2, 1280]);
+      expect(features.dims).toEqual([2, size]);
 
       const quantized = kind === 'imagenet-zoo';
       const reference = withExtraOutput(backbone.modelBytes, expectedTensor, quantized ? 'uint8' : 'float32');
@@ -80,11 +98,28 @@ describe.skipIf(!haveSharedModels())('backbone cut on real models', () => {
         expected = expected.map((q) => (q - (zeroPoint as number)) * (scale as number));
       }
       const values = features.data as Float32Array;
-      expect(maxAbsDiff(values, expected)).toBeLessThanOrEqual(1e-5);
+      const headPart = (row: number) => values.subarray(row * size, row * size + 1280);
+      expect(maxAbsDiff([...headPart(0), ...headPart(1)], expected)).toBeLessThanOrEqual(1e-5);
+      if (tapped) {
+        // The appended features are the tapped map, exposed from the untouched original, averaged over H×W here.
+        const tensor = cut.taps[0]?.tensor as string;
+        const map = (await run(withExtraOutput(backbone.modelBytes, tensor), input, [tensor]))[tensor] as ort.Tensor;
+        expect(map.dims).toHaveLength(4);
+        expect(map.dims[1]).toBe(channels);
+        const pooled = averageOverSpace(map.data as Float32Array, map.dims);
+        const tapPart = (row: number) => values.subarray(row * size + 1280, (row + 1) * size);
+        expect(maxAbsDiff([...tapPart(0), ...tapPart(1)], pooled)).toBeLessThanOrEqual(1e-5);
+        expect(maxAbsDiff(tapPart(0), tapPart(1))).toBeGreaterThan(0.01);
+      }
       // Real features, not zeros: the two photos differ and most features are non-zero somewhere.
-      expect(maxAbsDiff(values.subarray(0, 1280), values.subarray(1280))).toBeGreaterThan(0.1);
+      expect(maxAbsDiff(headPart(0), headPart(1))).toBeGreaterThan(0.1);
     });
   }
+
+  it('residualTap: false cuts at the head input alone', async () => {
+    const cut = cutBackbone((await loadBackbone('default')).modelBytes, { residualTap: false });
+    expect(cut).toMatchObject({ featureSize: 1280, headFeatureSize: 1280, taps: [], featureTensor: 'flatten_1' });
+  });
 });
 
 describe('backbone cut on generated models', () => {
