@@ -161,6 +161,62 @@ describe('backbone cut on generated models', () => {
     expect(cutBackbone(bytes)).toMatchObject({ featureTensor: 'flat', featureSize: 8, headNode: 'Gemm → logits' });
   });
 
+  /** A tiny residual net: stem conv, a residual block (skip = the stem), an expansion conv, pooled, Gemm head. */
+  function residualNet(skipFeedsConv: boolean): Uint8Array {
+    const w = (name: string, dims: number[]) => ({
+      name,
+      dims,
+      type: 'float32' as const,
+      data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i * 0.7) * 0.5),
+    });
+    const skip = skipFeedsConv ? 'stem' : 'stem_relu';
+    return writeOnnx({
+      graph: {
+        name: 'residual',
+        nodes: [
+          { op: 'Conv', inputs: ['image', 'w_stem'], outputs: ['stem'], attrs: { kernel_shape: [1, 1] } },
+          { op: 'Relu', inputs: ['stem'], outputs: ['stem_relu'] },
+          { op: 'Conv', inputs: ['stem', 'w_branch'], outputs: ['branch'], attrs: { kernel_shape: [1, 1] } },
+          { op: 'Add', inputs: [skip, 'branch'], outputs: ['res'] },
+          { op: 'Conv', inputs: ['res', 'w_expand'], outputs: ['expand'], attrs: { kernel_shape: [1, 1] } },
+          { op: 'Relu', inputs: ['expand'], outputs: ['expand_relu'] },
+          { op: 'GlobalAveragePool', inputs: ['expand_relu'], outputs: ['gap'] },
+          { op: 'Flatten', inputs: ['gap'], outputs: ['flat'], attrs: { axis: 1 } },
+          { op: 'Gemm', inputs: ['flat', 'fc_w'], outputs: ['logits'], attrs: { transB: 1 } },
+        ],
+        initializers: [
+          w('w_stem', [4, 3, 1, 1]),
+          w('w_branch', [4, 4, 1, 1]),
+          w('w_expand', [6, 4, 1, 1]),
+          w('fc_w', [5, 6]),
+        ],
+        inputs: [{ name: 'image', dims: ['N', 3, 8, 8] }],
+        outputs: [{ name: 'logits', dims: ['N', 5] }],
+      },
+    });
+  }
+
+  it('a residual net also gets the stream entering its last residual block, pooled and appended', async () => {
+    const bytes = residualNet(true);
+    const cut = cutBackbone(bytes);
+    expect(cut).toMatchObject({ featureTensor: 'flat', headFeatureSize: 6, featureSize: 10 });
+    expect(cut.taps).toEqual([{ tensor: 'stem', channels: 4 }]);
+    const data = Float32Array.from({ length: 2 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.3));
+    const input: TensorData = { type: 'float32', data, dims: [2, 3, 8, 8] };
+    const features = (await run(cut.bytes, input, [FEATURES_OUTPUT]))[FEATURES_OUTPUT] as ort.Tensor;
+    const reference = await run(withExtraOutput(withExtraOutput(bytes, 'flat'), 'stem'), input, ['flat', 'stem']);
+    const flat = Array.from(reference.flat?.data as Float32Array);
+    const stem = averageOverSpace(reference.stem?.data as Float32Array, reference.stem?.dims ?? []);
+    const expected = [...flat.slice(0, 6), ...stem.slice(0, 4), ...flat.slice(6), ...stem.slice(4)];
+    expect(features.dims).toEqual([2, 10]);
+    expect(maxAbsDiff(features.data as Float32Array, expected)).toBeLessThanOrEqual(1e-6);
+    expect(cutBackbone(bytes, { residualTap: false })).toMatchObject({ featureSize: 6, taps: [] });
+  });
+
+  it('taps nothing when the residual skip does not feed a Conv (its layout is unknown)', () => {
+    expect(cutBackbone(residualNet(false))).toMatchObject({ featureSize: 6, headFeatureSize: 6, taps: [] });
+  });
+
   it('says so when the output is not computed by a dense classifier', () => {
     const bytes = writeOnnx({
       graph: {
