@@ -3,7 +3,8 @@
  * fastai do. It finds the tensor that feeds the model's final classifier — the pooled/flattened feature vector
  * before the trailing chain of dense layers (MatMul / Gemm, with their Add, Relu, Softmax, Q/DQ...) — and returns a
  * model whose only output is that vector, `[N, D]` float32, under the name {@link FEATURES_OUTPUT}. The head's nodes
- * and weights are dropped; everything the features need is kept.
+ * and weights are dropped; everything the features need is kept. By default the pooled residual stream entering the
+ * last residual block is appended to the vector (feature-taps.ts): more generic features, measured better.
  *
  * Quantised heads (`QLinearMatMul`, `QGemm`) read uint8 features: a `DequantizeLinear` with the head's own input
  * scale and zero point makes them float. `MatMulInteger` heads are cut before their `DynamicQuantizeLinear`.
@@ -216,8 +217,8 @@ function findFeaturePoint(index: GraphIndex, outputName: string): FeaturePoint {
 }
 
 /**
- * Cuts a classifier at its pooled features. `bytes` is the ONNX model; the first graph output is the one whose head
- * is removed. Metadata is dropped (the original spec's labels do not describe features), the rest of the model
+ * Cuts a classifier at its pooled features (plus, unless `options.residualTap` is false, the pooled residual stream
+ * of feature-taps.ts). `bytes` is the ONNX model; the first graph output is the one whose head is removed. Metadata is dropped (the original spec's labels do not describe features), the rest of the model
  * (IR version, opsets, producer, local functions) is kept.
  * @throws {NoFeaturePointError} when no feature point is found; a plain Error when the bytes are not a model.
  */
