@@ -3,11 +3,14 @@
  * fastai do. It finds the tensor that feeds the model's final classifier — the pooled/flattened feature vector
  * before the trailing chain of dense layers (MatMul / Gemm, with their Add, Relu, Softmax, Q/DQ...) — and returns a
  * model whose only output is that vector, `[N, D]` float32, under the name {@link FEATURES_OUTPUT}. The head's nodes
- * and weights are dropped; everything the features need is kept.
+ * and weights are dropped; everything the features need is kept. By default the pooled residual stream entering the
+ * last residual block is appended to the vector (feature-taps.ts): more generic features, measured better.
  *
  * Quantised heads (`QLinearMatMul`, `QGemm`) read uint8 features: a `DequantizeLinear` with the head's own input
  * scale and zero point makes them float. `MatMulInteger` heads are cut before their `DynamicQuantizeLinear`.
  */
+
+import { concatTapNodes, type FeatureTap, findResidualTap } from './feature-taps';
 import {
   batchDimension,
   decodeModel,
@@ -28,8 +31,15 @@ export const FEATURES_OUTPUT = 'features';
 export interface BackboneCut {
   /** The feature extractor: one input (the original image input), one output {@link FEATURES_OUTPUT} `[N, D]`. */
   bytes: Uint8Array;
-  /** D, the feature vector length, read from the first dense layer's weights (null if the graph does not say). */
+  /**
+   * D, the feature vector length: the head's input (read from its first dense layer's weights) plus each tap's
+   * channels (null if the graph does not say).
+   */
   featureSize: number | null;
+  /** The head's input length alone (the first {@link headFeatureSize} features), null if the graph does not say. */
+  headFeatureSize: number | null;
+  /** Earlier tensors pooled and appended after the head's input (see feature-taps.ts); empty when none. */
+  taps: FeatureTap[];
   /** The original model's tensor the features are (before any dequantisation). */
   featureTensor: string;
   /** The node that produced it, e.g. "flatten_1/Flatten" (or its op and output when the node has no name). */
@@ -48,6 +58,14 @@ export class NoFeaturePointError extends Error {
     super(`cannot use this model as a backbone: ${detail}`);
     this.name = 'NoFeaturePointError';
   }
+}
+
+export interface CutOptions {
+  /**
+   * Also pool the residual stream entering the last residual block and append it to the features (default true:
+   * more generic features; +0.04 with the default model on pets-small, neutral with the others; see README.md).
+   */
+  residualTap?: boolean;
 }
 
 /** Dense layers a classifier head is made of. */
@@ -199,12 +217,13 @@ function findFeaturePoint(index: GraphIndex, outputName: string): FeaturePoint {
 }
 
 /**
- * Cuts a classifier at its pooled features. `bytes` is the ONNX model; the first graph output is the one whose head
- * is removed. Metadata is dropped (the original spec's labels do not describe features), the rest of the model
- * (IR version, opsets, producer, local functions) is kept.
+ * Cuts a classifier at its pooled features (plus, unless `options.residualTap` is false, the pooled residual stream
+ * of feature-taps.ts). `bytes` is the ONNX model; the first graph output is the one whose head is removed. Metadata
+ * is dropped (the original spec's labels do not describe features), the rest of the model (IR version, opsets,
+ * producer, local functions) is kept.
  * @throws {NoFeaturePointError} when no feature point is found; a plain Error when the bytes are not a model.
  */
-export function cutBackbone(bytes: Uint8Array): BackboneCut {
+export function cutBackbone(bytes: Uint8Array, options: CutOptions = {}): BackboneCut {
   const model = decodeModel(bytes);
   const graph = model.graph as NonNullable<ModelProto['graph']>;
   const index = new GraphIndex(graph);
@@ -243,22 +262,32 @@ export function cutBackbone(bytes: Uint8Array): BackboneCut {
     }
     source = producer.input[0];
   }
+  const tap = options.residualTap === false ? null : findResidualTap(index, point.tensor);
+  const taps = tap ? [tap] : [];
+  const headFeatures = taps.length > 0 ? 'onsight/features/head' : FEATURES_OUTPUT;
   // Flatten(axis 1) gives [N, D] whatever rank the head read (a no-op on [N, D]) and names the output.
   nodes.push(
     onnx.NodeProto.create({
       name: 'onsight/features/Flatten',
       opType: 'Flatten',
       input: [source],
-      output: [FEATURES_OUTPUT],
+      output: [headFeatures],
       attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 })],
     }),
   );
-  graph.output = [floatValueInfo(FEATURES_OUTPUT, [batchDimension(index), point.featureSize ?? 'features'])];
+  if (taps.length > 0) nodes.push(...concatTapNodes(headFeatures, taps, FEATURES_OUTPUT));
+  const featureSize = taps.reduce<number | null>(
+    (sum, t) => (sum === null || t.channels === null ? null : sum + t.channels),
+    point.featureSize,
+  );
+  graph.output = [floatValueInfo(FEATURES_OUTPUT, [batchDimension(index), featureSize ?? 'features'])];
   pruneGraph(graph);
   model.metadataProps = [];
   return {
     bytes: encodeModel(model),
-    featureSize: point.featureSize,
+    featureSize,
+    headFeatureSize: point.featureSize,
+    taps,
     featureTensor: point.tensor,
     featureNode: producer?.name || `${producer?.opType ?? 'input'} → ${point.tensor}`,
     headNode: point.head.name || `${point.head.opType} → ${point.head.output?.[0] ?? '?'}`,

@@ -51,16 +51,21 @@ export interface HeadHyperParameters {
   seed: number;
 }
 
-/** Measured on pets-small and bears with three backbones (see src/train/README.md): what trained best there. */
+/**
+ * Measured on pets-small and bears with three backbones (see src/train/README.md): what trained best there. A strong
+ * L2 penalty trained close to its optimum (cosine decay, no early stop; the best validation epoch is still kept)
+ * beat early-stopped weak decay on few photos with thousands of standardised features: pets-small over 24 splits,
+ * default backbone 0.84 → 0.86, ImageNet MobileNetV2 0.95 → 0.98, Teachable Machine unchanged (0.96).
+ */
 export const DEFAULT_HYPERPARAMETERS: Readonly<HeadHyperParameters> = Object.freeze({
   hiddenUnits: 0,
-  maxEpochs: 100,
+  maxEpochs: 60,
   batchSize: 32,
-  learningRate: 1e-3,
-  weightDecay: 1e-3,
-  patience: 10,
+  learningRate: 1e-2,
+  weightDecay: 0.5,
+  patience: 0,
   standardize: true,
-  schedule: 'constant',
+  schedule: 'cosine',
   seed: 1,
 });
 

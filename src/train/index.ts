@@ -3,7 +3,7 @@
  * photos through the cut, split, train a head, judge "unlike the training photos", export one ONNX file.
  * See README.md beside this file. No DOM, no Node API: all of it runs in a worker.
  */
-export { type BackboneCut, cutBackbone, FEATURES_OUTPUT, NoFeaturePointError } from './backbone-cut';
+export { type BackboneCut, type CutOptions, cutBackbone, FEATURES_OUTPUT, NoFeaturePointError } from './backbone-cut';
 export { embedPixels, mirrorPixels, stackEmbeddings } from './embed';
 export {
   describeHead,
@@ -18,6 +18,7 @@ export {
   type TrainedModelExtras,
   type TrainingProvenance,
 } from './export-model';
+export type { FeatureTap } from './feature-taps';
 export {
   type DenseLayer,
   type Embeddings,

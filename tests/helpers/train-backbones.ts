@@ -16,7 +16,7 @@ import { describeSession, resolveModelSpec } from '../../src/model/resolve-spec'
 import type { ModelSpec } from '../../src/model/spec';
 import type { PartialModelSpec } from '../../src/model/types';
 import { decodeImageFile } from '../../src/node/classify-file';
-import { type BackboneCut, cutBackbone } from '../../src/train/backbone-cut';
+import { type BackboneCut, type CutOptions, cutBackbone } from '../../src/train/backbone-cut';
 import { embedPixels, mirrorPixels, stackEmbeddings } from '../../src/train/embed';
 import type { LabelledEmbeddings } from '../../src/train/head-model';
 import { adaptOrtSession, type TensorSession } from '../../src/vision/pipeline';
@@ -95,8 +95,11 @@ async function bytesOf(kind: BackboneKind): Promise<{ bytes: Uint8Array; compani
   }
 }
 
-/** Loads a backbone: the full model, its spec (resolved as the page does), the cut and a session on the cut. */
-export async function loadBackbone(kind: BackboneKind): Promise<Backbone> {
+/**
+ * Loads a backbone: the full model, its spec (resolved as the page does), the cut (with `cutOptions`) and a session
+ * on the cut.
+ */
+export async function loadBackbone(kind: BackboneKind, cutOptions: CutOptions = {}): Promise<Backbone> {
   const { bytes, companions } = await bytesOf(kind);
   const full = await ort.InferenceSession.create(new Uint8Array(bytes));
   const overrides = kind === 'imagenet-zoo' ? ZOO_SPEC : kind === 'imagenet-st' ? ST_SPEC : undefined;
@@ -109,7 +112,7 @@ export async function loadBackbone(kind: BackboneKind): Promise<Backbone> {
     fallbackName: kind,
   });
   await full.release();
-  const cut = cutBackbone(bytes);
+  const cut = cutBackbone(bytes, cutOptions);
   const session = adaptOrtSession(ort, await ort.InferenceSession.create(cut.bytes));
   return { kind, modelBytes: bytes, spec: resolved.spec, cut, session };
 }

@@ -94,7 +94,7 @@ describe.skipIf(!ready)('a trained model exported from real photos', () => {
       const { result, io } = await runExported(exported.bytes);
       expect(io.outputs.map((o) => [o.name, o.shape])).toEqual([
         [PROBABILITIES_OUTPUT, ['batch', 2]],
-        [FEATURES_OUTPUT, ['batch', 1280]],
+        [FEATURES_OUTPUT, ['batch', 1336]], // 1,280 pooled + 56 of the residual-stream tap
       ]);
       const probabilities = result[PROBABILITIES_OUTPUT]?.data as Float32Array;
       const expected = predictHead(training.head, data);
@@ -124,7 +124,7 @@ describe.skipIf(!ready)('a trained model exported from real photos', () => {
       const extras = readTrainedModelExtras(exported.bytes);
       expect(extras.training).toMatchObject({
         date: '2025-01-02T03:04:05.000Z',
-        backbone: { featureSize: 1280, featureTensor: backbone.cut.featureTensor },
+        backbone: { featureSize: 1336, featureTensor: backbone.cut.featureTensor },
         classes: [
           { label: 'cats', train: 10, validation: 2 },
           { label: 'dogs', train: 10, validation: 2 },
@@ -166,15 +166,16 @@ describe.skipIf(!ready)('a trained model exported from real photos', () => {
   });
 
   it('the OOD statistics accept the training photos and flag features unlike them', () => {
+    const d = data.size;
     const rows = Int32Array.from({ length: data.count }, (_, i) => i);
     const ood = computeOodStats(data, rows);
     for (let i = 0; i < data.count; i++) {
-      const judgement = judgeFeatures(ood, data.vectors.subarray(i * 1280, (i + 1) * 1280));
+      const judgement = judgeFeatures(ood, data.vectors.subarray(i * d, (i + 1) * d));
       expect(judgement.unlike).toBe(false);
     }
-    const far = data.vectors.subarray(0, 1280).map((v) => v * 6 + 1);
+    const far = data.vectors.subarray(0, d).map((v) => v * 6 + 1);
     expect(judgeFeatures(ood, far)).toMatchObject({ unlike: true });
-    expect(() => judgeFeatures(ood, new Float32Array(3))).toThrow('expected 1280 features, got 3');
+    expect(() => judgeFeatures(ood, new Float32Array(3))).toThrow(`expected ${d} features, got 3`);
   });
 
   it('mirroring twice gives the photo back, and the mirrored photo embeds differently', async () => {
@@ -183,6 +184,6 @@ describe.skipIf(!ready)('a trained model exported from real photos', () => {
     expect(Buffer.compare(Buffer.from(back.data), Buffer.from(p.data))).toBe(0);
     expect(Buffer.compare(Buffer.from(mirrorPixels(p).data), Buffer.from(p.data))).not.toBe(0);
     const mirrored = await embedPixels(backbone.session, backbone.spec, mirrorPixels(p));
-    expect(mirrored).not.toEqual(data.vectors.subarray(0, 1280));
+    expect(mirrored).not.toEqual(data.vectors.subarray(0, data.size));
   });
 });

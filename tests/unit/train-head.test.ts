@@ -2,7 +2,7 @@
  * The head trainer in Node on synthetic data: its gradients against finite differences, softmax regression against
  * an independent Newton solution of the same L2-regularised logistic regression, ~100 % on separable data, the
  * seed's determinism, early stopping restoring the best epoch, cancellation, and the standardisation folded into the
- * result. The 1,000 × 1,280 timing is printed, never asserted.
+ * result. The 1,000 × 1,440 timing is printed, never asserted.
  */
 import { describe, expect, it } from 'vitest';
 import { createLayers, createWorkspace, forwardBackward, weightPenalty } from '../../src/train/head-backprop';
@@ -234,9 +234,9 @@ describe('head trainer: training runs', () => {
     );
   });
 
-  it('trains 1,000 photos × 1,280 features (timing printed, not asserted)', async () => {
+  it('trains 1,000 photos × 1,440 features, the default backbone D (timing printed, not asserted)', async () => {
     const wide = blobs(
-      [0, 1, 2].map((c) => Array.from({ length: 1280 }, (_, k) => (k % 3 === c ? 0.4 : 0))),
+      [0, 1, 2].map((c) => Array.from({ length: 1440 }, (_, k) => (k % 3 === c ? 0.4 : 0))),
       334,
       1,
       9,
@@ -251,7 +251,7 @@ describe('head trainer: training runs', () => {
       const used = (spent.user + spent.system) / 1000;
       const epochs = result.history.length;
       console.log(
-        `train-head: 1000 × 1280, hidden ${options.hiddenUnits}: ${result.elapsedMs.toFixed(0)} ms wall, ` +
+        `train-head: 1000 × 1440, hidden ${options.hiddenUnits}: ${result.elapsedMs.toFixed(0)} ms wall, ` +
           `${used.toFixed(0)} ms CPU, ${epochs} epochs (${(used / epochs).toFixed(0)} ms CPU each), ` +
           `validation accuracy ${result.validation?.accuracy.toFixed(3)}`,
       );
