@@ -30,7 +30,11 @@ if (!root) throw new Error('OnSight: the page has no #app element');
 const baseUrl = new URL(import.meta.env.BASE_URL, document.baseURI);
 
 const options = parseUrlOptions(location.search);
-const client = new ClassifierClient({ backend: options.backend, threads: options.threads });
+const client = new ClassifierClient({
+  backend: options.backend,
+  threads: options.threads,
+  fullSizeDecode: options.fullSizeDecode,
+});
 const store = new AppStore({
   client,
   fetchModelIndex: () => fetchModelIndex(baseUrl),

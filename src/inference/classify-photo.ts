@@ -1,6 +1,7 @@
 /** One photo through the loaded model in the worker: decode, then the vision pipeline, with timings. */
 import { errorMessage } from '../error-message';
 import { classifyPixels } from '../vision/pipeline';
+import { photoSize } from '../vision/pixel-source';
 import type { ActiveModel } from './load-model';
 import { decodePhoto } from './photo-decode';
 import type { ClassifyOutcome } from './protocol';
@@ -12,19 +13,20 @@ export async function classifyPhoto(
   topK: number,
 ): Promise<ClassifyOutcome> {
   const t0 = performance.now();
-  const decoded = await decodePhoto(photo);
+  const decoded = await decodePhoto(photo, { input: model?.spec.input, fullSize: model?.fullSizeDecode });
   if (!decoded.ok) return decoded;
   const decodeMs = performance.now() - t0;
   if (!model) return { ok: false, code: 'no-model', message: 'no model is loaded' };
   const { pixels } = decoded;
   try {
     const r = await classifyPixels(model.session, model.spec, pixels, topK);
+    const { width, height } = photoSize(pixels);
     return {
       ok: true,
       result: {
         predictions: r.predictions,
-        width: pixels.width,
-        height: pixels.height,
+        width,
+        height,
         timings: { decodeMs, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs },
       },
     };

@@ -19,6 +19,8 @@ export interface WorkerLoadRequest {
    * absent, it picks min(4, cores).
    */
   threads?: number;
+  /** Decode every photo at full size, never reduced (exact against the Node pipeline; slower on large photos). */
+  fullSizeDecode?: boolean;
 }
 
 /** What the client hands the UI as LoadedModel, plus details of how the load went. */

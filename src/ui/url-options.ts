@@ -1,12 +1,14 @@
 /** The page's address as settings: `?backend=`, `?threads=` and `?model=` in, the chosen model back out. */
 import type { BackendPreference } from '../inference/types';
 
-/** `?backend=`, `?threads=` and `?model=` from the page URL. */
+/** `?backend=`, `?threads=`, `?model=` and `?decode=` from the page URL. */
 export interface UrlOptions {
   backend: BackendPreference;
   /** ORT's WASM thread count, 1..16 (honoured only where the page is crossOriginIsolated). */
   threads?: number;
   modelId?: string;
+  /** `?decode=full`: decode every photo at full size (exact; slower on large photos). */
+  fullSizeDecode?: boolean;
   /** Why part of the URL was ignored (e.g. a `?threads=` out of range), for the model panel. */
   notice?: string;
 }
@@ -19,6 +21,7 @@ export function parseUrlOptions(search: string): UrlOptions {
     backend: backend === 'wasm' || backend === 'webgpu' || backend === 'auto' ? backend : 'auto',
     modelId: modelId || undefined,
   };
+  if (params.get('decode') === 'full') options.fullSizeDecode = true;
   const threads = params.get('threads');
   if (threads !== null) {
     const n = Number(threads);

@@ -63,6 +63,15 @@ export function swapsAxes(orientation: ExifOrientation): boolean {
   return orientation >= 5;
 }
 
+/** The photo's own upright size: what the user sees, whatever size and orientation the pixels are stored in. */
+export function photoSize(image: PixelBuffer): { width: number; height: number } {
+  const swap = swapsAxes(image.orientation ?? 1);
+  return {
+    width: image.fullWidth ?? (swap ? image.height : image.width),
+    height: image.fullHeight ?? (swap ? image.width : image.height),
+  };
+}
+
 /** How to read `image` upright. Checks that `data` holds every pixel the view can reach. */
 export function sourceView(image: PixelBuffer): SourceView {
   const { width: w, height: h, data } = image;

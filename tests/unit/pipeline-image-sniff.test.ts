@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { sniffImageFormat, sniffImageSize } from '../../src/inference/image-sniff';
+import { sniffImageFormat, sniffImageSize, sniffJpegOrientation } from '../../src/inference/image-sniff';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -59,5 +59,20 @@ describe('image sniffing', () => {
   it('gives up quietly on truncated headers', () => {
     expect(sniffImageSize(bytes(0xff, 0xd8, 0xff), 'jpeg')).toBeUndefined();
     expect(sniffImageSize(bytes(0x89, 0x50), 'png')).toBeUndefined();
+  });
+
+  it('reads the EXIF orientation of JPEGs as sharp writes it, and 1 when there is none or it is cut short', async () => {
+    const px = Buffer.alloc(16 * 8 * 3, 90);
+    const raw = { raw: { width: 16, height: 8, channels: 3 as const } };
+    for (const o of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const jpeg = await sharp(px, raw).withMetadata({ orientation: o }).jpeg().toBuffer();
+      expect(sniffJpegOrientation(new Uint8Array(jpeg)), `orientation ${o}`).toBe(o);
+      // The size stays the stored one; the orientation says how to turn it.
+      expect(sniffImageSize(new Uint8Array(jpeg), 'jpeg')).toEqual({ width: 16, height: 8 });
+    }
+    const plain = await sharp(px, raw).jpeg().toBuffer();
+    expect(sniffJpegOrientation(new Uint8Array(plain))).toBe(1);
+    const tagged = new Uint8Array(await sharp(px, raw).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+    expect(sniffJpegOrientation(tagged.subarray(0, 30))).toBe(1);
   });
 });
