@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { precompress } from './tools/precompress.mjs';
 import { onsightPwa } from './tools/pwa-options.mjs';
 
 // COOP/COEP make the page crossOriginIsolated so ORT's WASM backend can use threads.
@@ -10,7 +11,8 @@ const isolationHeaders = {
 
 export default defineConfig({
   base: process.env.ONSIGHT_BASE ?? './',
-  plugins: [preact(), onsightPwa()],
+  // precompress: .br/.gz beside the build's files, which tools/serve.mjs sends as they are.
+  plugins: [preact(), onsightPwa(), precompress()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: isolationHeaders },
