@@ -74,6 +74,8 @@ function startOnce(options: RegisterOptions, firstInstall: () => boolean): () =>
   return () => {
     if (started) return;
     started = true;
+    // A mark for the bench and DevTools: how long a first visit waited for the worker.
+    performance.mark('onsight:start', { detail: { controlled: navigator.serviceWorker.controller !== null } });
     const settled = options.start?.() ?? Promise.resolve();
     const confirm = async () => {
       if (!workbox || !navigator.serviceWorker.controller) return;
@@ -99,6 +101,7 @@ function register(options: RegisterOptions): void {
 
   wb.addEventListener('installed', (event) => {
     if (event.isUpdate) return;
+    performance.mark('onsight:sw-installed');
     installedNow = true;
     noteFirstInstall();
   });
@@ -110,7 +113,9 @@ function register(options: RegisterOptions): void {
       else updatePwaState({ updateAvailable: true });
       return;
     }
-    reloadForIsolation(canReload);
+    performance.mark('onsight:sw-controlling');
+    // The first install took control: start the downloads through it — unless the page reloads into isolation.
+    if (!reloadForIsolation(canReload)) start();
   });
   wb.addEventListener('waiting', () => updatePwaState({ updateAvailable: true }));
   wb.addEventListener('redundant', (event) => {
@@ -120,6 +125,7 @@ function register(options: RegisterOptions): void {
     if (!getPwaState().offlineReady) void explainInstallFailure();
   });
 
+  performance.mark('onsight:sw-register');
   wb.register({ immediate: true })
     .then(async (registration) => {
       if (!registration) {

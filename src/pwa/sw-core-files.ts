@@ -23,11 +23,18 @@ export function isCoreFile(path: string): boolean {
   return /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(path) || /\/models\/default\/model\.onnx$/.test(path);
 }
 
+/** A file's name across builds: its path without the content hash Vite puts before the extension. */
+function stemOf(url: string): string {
+  return new URL(url).pathname.replace(/-[\w-]{8,}(\.\w+)$/, '$1');
+}
+
 /** Absolute URL → cache key (the URL with its revision), for the build's core entries. */
 export class CoreFiles {
   private readonly keys = new Map<string, string>();
   /** Stores still in flight, so "are they all cached?" can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
+  /** Files pages asked us for since this worker started (by stem). */
+  private readonly requested = new Set<string>();
 
   constructor(
     entries: (string | PrecacheEntry)[],
@@ -48,6 +55,7 @@ export class CoreFiles {
 
   /** Answers a request for a core file: from the cache, else from the network while storing it. */
   async handle(request: Request, key: string): Promise<Response> {
+    this.requested.add(stemOf(request.url));
     const cache = await caches.open(CORE_CACHE);
     const cached = await cache.match(key);
     if (cached) return cached;
@@ -57,15 +65,19 @@ export class CoreFiles {
   }
 
   /**
-   * Makes sure every core file is cached (waiting for stores in flight, downloading what is missing) and drops
-   * entries of other versions. True when all are cached.
+   * Makes sure the core files this origin's pages use are cached (waiting for stores in flight, downloading what is
+   * missing): those a page asked us for, and those an earlier version had cached (an update). The default model is
+   * not downloaded behind a page that runs another model; it is cached when first used. When nothing is known (the
+   * page loaded without us), all of them. True when all of those are cached.
    */
   async ensureCached(): Promise<boolean> {
     await Promise.all([...this.pending]);
     const cache = await caches.open(CORE_CACHE);
+    const used = new Set([...this.requested, ...(await cache.keys()).map((request) => stemOf(request.url))]);
     let complete = true;
     for (const [url, key] of this.keys) {
       if (await cache.match(key)) continue;
+      if (used.size > 0 && !used.has(stemOf(url))) continue;
       try {
         const response = this.withHeaders(await fetch(url, { cache: 'no-cache' }));
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
