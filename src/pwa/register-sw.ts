@@ -78,7 +78,8 @@ function startOnce(options: RegisterOptions, firstInstall: () => boolean): () =>
     performance.mark('onsight:start', { detail: { controlled: navigator.serviceWorker.controller !== null } });
     const settled = options.start?.() ?? Promise.resolve();
     const confirm = async () => {
-      if (!workbox || !navigator.serviceWorker.controller) return;
+      // Also when the worker did not take control in time: it then downloads the large files itself.
+      if (!workbox) return;
       const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
       if (cached === true) markOfflineReady(firstInstall());
     };
