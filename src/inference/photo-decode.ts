@@ -4,8 +4,9 @@
  * EXIF orientation is honoured, so the model sees the photo upright as the user does.
  *
  * Two paths (./decode-plan.ts says which):
- * - exact: `createImageBitmap` at full size (`imageOrientation: 'from-image'`), read back through a canvas — the
- *   pixels the Node reference pipeline decodes, so predictions match it within float rounding;
+ * - exact: `createImageBitmap` at full size (`imageOrientation: 'from-image'`), its pixels copied out
+ *   (./bitmap-pixels.ts) — the pixels the Node reference pipeline decodes, so predictions match it within float
+ *   rounding;
  * - reduced: a JPEG far larger than the model needs is decoded at 1/2, 1/4 or 1/8 of its size (./reduced-decode.ts),
  *   so a 12 MP photo never becomes 48 MB of pixels; the pixels carry the full size, so the framing is unchanged.
  * `fullSize` forces the exact path (`?decode=full`).
@@ -13,7 +14,7 @@
 import { errorMessage } from '../error-message';
 import { swapsAxes } from '../vision/pixel-source';
 import type { PixelBuffer, ResizeOptions } from '../vision/resize';
-import { readCanvasPixels } from './canvas-pixels';
+import { readBitmapPixels } from './bitmap-pixels';
 import { reducedDecodeScale } from './decode-plan';
 import { sniffImageFormat, sniffImageSize, sniffJpegOrientation } from './image-sniff';
 import { type ClassifyFailure, MAX_PIXELS } from './protocol';
@@ -84,7 +85,8 @@ async function decodeFullSize(
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS) return tooLarge(width, height);
     if (width === 0 || height === 0) return { ok: false, code: 'undecodable', message: 'the image has no pixels' };
-    const pixels = readCanvasPixels(bitmap);
+    // A JPEG has no alpha: its pixels can be copied as stored (see bitmap-pixels.ts).
+    const pixels = await readBitmapPixels(bitmap, format === 'jpeg');
     if (!pixels) return { ok: false, code: 'undecodable', message: 'no 2D canvas in this worker' };
     return { ok: true, pixels };
   } finally {

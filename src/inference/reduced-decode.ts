@@ -12,7 +12,7 @@
  */
 import type { ExifOrientation, PixelBuffer } from '../vision/pixel-source';
 import { swapsAxes } from '../vision/pixel-source';
-import { readCanvasPixels } from './canvas-pixels';
+import { DIRECT_FORMATS, readBitmapPixels } from './bitmap-pixels';
 
 export interface ReducedDecodeRequest {
   photo: Blob;
@@ -22,14 +22,6 @@ export interface ReducedDecodeRequest {
   /** Fraction of the full size to decode at (1/2, 1/4 or 1/8). */
   scale: number;
 }
-
-/** Frame formats whose pixels the resize reads directly: four bytes a pixel, red or blue first. */
-const DIRECT_FORMATS: Partial<Record<VideoPixelFormat, 'rgb' | 'bgr'>> = {
-  RGBA: 'rgb',
-  RGBX: 'rgb',
-  BGRA: 'bgr',
-  BGRX: 'bgr',
-};
 
 /** Whether `got` is `expected` scaled by `scale`, give or take the decoder's rounding. */
 function isScaled(got: number, expected: number, scale: number): boolean {
@@ -101,7 +93,7 @@ export async function decodeReducedWithBitmap(request: ReducedDecodeRequest): Pr
     return undefined;
   }
   try {
-    const pixels = readCanvasPixels(bitmap);
+    const pixels = await readBitmapPixels(bitmap, true);
     return pixels ? { ...pixels, fullWidth, fullHeight } : undefined;
   } finally {
     bitmap.close();
