@@ -125,7 +125,7 @@ export function ratios(rows) {
     } else bIds = b.sum;
     const medians = bIds.map(med);
     const denominator = medians.some((v) => v == null) ? null : medians.reduce((s, v) => (s ?? 0) + (v ?? 0), 0);
-    const bId = bIds.join(' + ');
+    const bId = bIds.length > 1 ? `(${bIds.join(' + ')})` : (bIds[0] ?? '');
     const value = ratio(med(a), denominator);
     if (value == null) {
       const missing = [a, ...bIds].filter((id) => med(id) == null);
