@@ -51,6 +51,8 @@ export interface ClassifierClientOptions {
   backend?: BackendPreference;
   /** ORT's WASM thread count; used only where the page is crossOriginIsolated. Default: min(4, cores). */
   threads?: number;
+  /** Decode every photo at full size, never reduced (`?decode=full`). */
+  fullSizeDecode?: boolean;
   createWorker?: () => Worker;
   /** How long a classify call may take before the worker is declared hung (default 60 s). */
   callTimeoutMs?: number;
@@ -93,6 +95,7 @@ function defaultBatchWorkers(): number {
 export class ClassifierClient {
   private readonly backendChoice: BackendChoice;
   private readonly createWorker: () => Worker;
+  private readonly fullSizeDecode: boolean;
   private readonly callTimeoutMs: number;
   private readonly loadTimeoutMs: number;
   private readonly maxModelBytes: number | undefined;
@@ -116,6 +119,7 @@ export class ClassifierClient {
   constructor(options: ClassifierClientOptions = {}) {
     this.backendChoice = new BackendChoice(options.backend ?? 'auto', options.threads);
     this.createWorker = options.createWorker ?? defaultWorker;
+    this.fullSizeDecode = options.fullSizeDecode === true;
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
     this.maxModelBytes = options.maxModelBytes;
@@ -397,6 +401,7 @@ export class ClassifierClient {
       compareWithWasm: attempt.compareWithWasm,
       threads: attempt.threads,
       maxModelBytes: this.maxModelBytes,
+      fullSizeDecode: this.fullSizeDecode,
     };
     const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
