@@ -38,10 +38,10 @@ const inScope = (url: URL) => url.origin === scope.origin && url.pathname.starts
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /**
- * Adds the cross-origin isolation headers to a response we serve. Opaque responses (cross-origin, no-cors) cannot be
- * rewritten and are passed through; so are responses that carry the headers already (from a host that sends them, or
- * stored with them): answering with the very response Cache Storage gave lets Chromium use its code cache for it.
- * Others are re-wrapped with the body streamed, not buffered.
+ * Adds the cross-origin isolation headers, and the security headers the host did not send, to a response we serve.
+ * Opaque responses (cross-origin, no-cors) cannot be rewritten and are passed through; so are responses that carry all
+ * of them already (from a host that sends them, or stored with them): answering with the very response Cache Storage
+ * gave lets Chromium use its code cache for it. Others are re-wrapped with the body streamed, not buffered.
  */
 function withIsolationHeaders(response: Response): Response {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
@@ -49,7 +49,8 @@ function withIsolationHeaders(response: Response): Response {
   if (
     has('Cross-Origin-Opener-Policy', 'same-origin') &&
     has('Cross-Origin-Embedder-Policy', 'require-corp') &&
-    has('Cross-Origin-Resource-Policy', 'same-origin')
+    has('Cross-Origin-Resource-Policy', 'same-origin') &&
+    Object.keys(import.meta.env.ONSIGHT_SECURITY_HEADERS).every((name) => response.headers.has(name))
   )
     return response;
   const headers = new Headers(response.headers);
