@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { precompress } from './tools/precompress.mjs';
 import { onsightPwa } from './tools/pwa-options.mjs';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './tools/security-headers.mjs';
 
@@ -11,7 +12,9 @@ const isolationHeaders = {
 
 export default defineConfig({
   base: process.env.ONSIGHT_BASE ?? './',
-  plugins: [preact(), securityHeadersPlugin(), onsightPwa()],
+  // precompress: .br/.gz beside the build's files (index.html with its CSP tags too), which tools/serve.mjs sends as
+  // they are.
+  plugins: [preact(), securityHeadersPlugin(), onsightPwa(), precompress()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: isolationHeaders },

@@ -38,6 +38,7 @@ const client = new ClassifierClient({
   backend: options.backend,
   threads: options.threads,
   maxModelBytes: options.maxModelBytes,
+  fullSizeDecode: options.fullSizeDecode,
 });
 const store = new AppStore({
   client,
@@ -80,8 +81,8 @@ addEventListener('pagehide', () => void store.batch.saved());
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
 render(<App store={store} previewSpec={(photo, spec) => client.preview(photo, spec, 3)} />, root);
-// The service worker (offline, isolation on plain hosts) installs once the model has loaded: its precache then comes
-// from the HTTP cache rather than downloading the .wasm and the model again (see registerServiceWorker).
-registerServiceWorker({ after: store.start(options) });
+// The service worker (offline, isolation on plain hosts) registers first; the model load starts once it controls the
+// page, so the .wasm and the model download through it, once, straight into its cache (see registerServiceWorker).
+registerServiceWorker({ start: () => store.start(options) });
 // Photos shared to the installed app (share_target) or opened with it (file_handlers).
 listenForIncomingFiles((files) => store.addFiles(files));

@@ -2,9 +2,10 @@
 /**
  * OnSight's service worker (built by vite-plugin-pwa in `injectManifest` mode).
  *
- * - Offline: precaches the app shell, the CPU onnxruntime-web .wasm and the default model (the list is injected at
- *   build time with a revision per file, so a deploy never mixes two versions); navigations are answered with the
- *   precached index.html.
+ * - Offline: precaches the app shell (the list is injected at build time with a revision per file, so a deploy never
+ *   mixes two versions); navigations are answered with the precached index.html. The two large files, the CPU
+ *   onnxruntime-web .wasm and the default model, are cached from the page's own first download instead of a second
+ *   one (./pwa/sw-core-files.ts).
  * - Threads on any static host: every response it serves gets COOP/COEP/CORP added, so the page is
  *   `crossOriginIsolated` even where the host cannot send headers (GitHub Pages) — the approach of workbox #2963.
  * - Updates wait for the user: the page posts SKIP_WAITING when they accept the "new version" prompt.
@@ -16,6 +17,7 @@ import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAnd
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst, NetworkOnly } from 'workbox-strategies';
 import {
+  CACHE_CORE,
   MODELS_CACHE,
   ORT_GPU_CACHE,
   SHARE_TARGET_PATH,
@@ -25,6 +27,7 @@ import {
   SHARED_QUERY,
   SKIP_WAITING,
 } from './pwa/constants';
+import { CoreFiles, isCoreFile } from './pwa/sw-core-files';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -35,11 +38,21 @@ const inScope = (url: URL) => url.origin === scope.origin && url.pathname.starts
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /**
- * Adds the cross-origin isolation headers to a response we serve. Opaque responses (cross-origin, no-cors) cannot be
- * rewritten and are passed through; same-origin ones are re-wrapped with the body streamed, not buffered.
+ * Adds the cross-origin isolation headers, and the security headers the host did not send, to a response we serve.
+ * Opaque responses (cross-origin, no-cors) cannot be rewritten and are passed through; so are responses that carry all
+ * of them already (from a host that sends them, or stored with them): answering with the very response Cache Storage
+ * gave lets Chromium use its code cache for it. Others are re-wrapped with the body streamed, not buffered.
  */
 function withIsolationHeaders(response: Response): Response {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
+  const has = (name: string, value: string) => response.headers.get(name) === value;
+  if (
+    has('Cross-Origin-Opener-Policy', 'same-origin') &&
+    has('Cross-Origin-Embedder-Policy', 'require-corp') &&
+    has('Cross-Origin-Resource-Policy', 'same-origin') &&
+    Object.keys(import.meta.env.ONSIGHT_SECURITY_HEADERS).every((name) => response.headers.has(name))
+  )
+    return response;
   const headers = new Headers(response.headers);
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
@@ -58,9 +71,9 @@ const isolationPlugin: WorkboxPlugin = {
 };
 
 /**
- * Precache downloads may be answered by the HTTP cache. The page registers us only after its own downloads (the
- * .wasm, the model) are done, so on a first visit those files are already in the HTTP cache and each crosses the
- * network once. Content-hashed assets (no revision) are fetched with the default mode: a cached copy is the right one.
+ * Precache downloads may be answered by the HTTP cache: the page's own first requests (its scripts, styles, index.json)
+ * are, so each crosses the network once. Content-hashed assets (no revision) are fetched with the default mode: a
+ * cached copy is the right one.
  * Workbox fetches revisioned entries (index.html, the default model...) with `cache: 'reload'`, which would download
  * the model again; `no-cache` still asks the server but accepts a 304 to its validator (ETag / Last-Modified), so
  * what is stored is the host's current file either way — only the bytes are saved.
@@ -97,8 +110,31 @@ self.addEventListener('message', (event) => {
 
 // --- Precache + navigation ------------------------------------------------------------------------------------------
 
+const manifest = self.__WB_MANIFEST;
+const entryPath = (entry: (typeof manifest)[number]) =>
+  new URL(typeof entry === 'string' ? entry : entry.url, self.location.href).pathname;
+const core = new CoreFiles(
+  manifest.filter((entry) => isCoreFile(entryPath(entry))),
+  withIsolationHeaders,
+);
+
 addPlugins([revalidatePlugin, isolationPlugin]);
-precacheAndRoute(self.__WB_MANIFEST);
+precacheAndRoute(manifest.filter((entry) => !isCoreFile(entryPath(entry))));
+
+// The large files: a first install leaves them to the page's download through us; an update (an older version still
+// in control) fetches what changed before it may take over, so it works offline from its first page.
+self.addEventListener('install', (event) => {
+  if (self.registration.active) event.waitUntil(core.ensureCached());
+});
+self.addEventListener('activate', (event) => event.waitUntil(core.dropOthers()));
+self.addEventListener('message', (event) => {
+  if (event.data?.type !== CACHE_CORE) return;
+  event.waitUntil(core.ensureCached().then((complete) => event.ports[0]?.postMessage(complete)));
+});
+registerRoute(
+  ({ url, request }) => request.method === 'GET' && core.keyOf(url.href) !== undefined,
+  ({ url, request }) => core.handle(request, core.keyOf(url.href) as string),
+);
 
 // Every navigation inside the scope gets the precached index.html of *this* version (with isolation headers).
 const scopePattern = scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

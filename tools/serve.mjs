@@ -165,6 +165,38 @@ async function fileAt(path) {
   return null;
 }
 
+/** The content codings an Accept-Encoding header allows (q=0 excluded). */
+function acceptedEncodings(header = '') {
+  const accepted = new Set();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && (q === undefined || Number(q.slice(2)) > 0)) accepted.add(name);
+  }
+  return accepted;
+}
+
+/**
+ * The `.br` or `.gz` the build wrote beside `path` (tools/precompress.mjs), when the client accepts that encoding and
+ * the copy is not older than the file; null otherwise.
+ */
+async function precompressed(path, acceptEncoding) {
+  const accepted = acceptedEncodings(acceptEncoding);
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ]) {
+    if (!accepted.has(encoding)) continue;
+    try {
+      const [packed, original] = await Promise.all([stat(path + suffix), stat(path)]);
+      if (packed.isFile() && packed.mtimeMs >= original.mtimeMs) return { path: path + suffix, info: packed, encoding };
+    } catch {
+      // no precompressed copy
+    }
+  }
+  return null;
+}
+
 /** A weak validator from the file's size and modification time (to the millisecond). */
 function etagOf(info) {
   return `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
@@ -207,23 +239,29 @@ const server = createServer(async (req, res) => {
       return;
     }
   }
+  // Content-Type from the file itself and the _headers rules from the URL, also when a precompressed copy is sent.
   const headers = baseHeaders(found.path, url.pathname);
+  // A precompressed copy, when the build wrote one and the client takes it (each encoding its own ETag).
+  const packed = await precompressed(found.path, req.headers['accept-encoding']);
+  headers.Vary = 'Accept-Encoding';
   // Validators, so a revalidation (every `no-cache` file, the service worker's precache on a first visit) is a 304
   // instead of the whole file again.
-  headers.ETag = etagOf(found.info);
+  headers.ETag = packed ? etagOf(found.info).replace(/"$/, `-${packed.encoding}"`) : etagOf(found.info);
   headers['Last-Modified'] = found.info.mtime.toUTCString();
   if (notModified(req.headers, headers.ETag, found.info.mtime)) {
     delete headers['Content-Type'];
     res.writeHead(304, headers).end();
     return;
   }
-  headers['Content-Length'] = String(found.info.size);
+  if (packed) headers['Content-Encoding'] = packed.encoding;
+  const body = packed ?? found;
+  headers['Content-Length'] = String(body.info.size);
   res.writeHead(200, headers);
   if (method === 'HEAD') {
     res.end();
     return;
   }
-  const stream = createReadStream(found.path);
+  const stream = createReadStream(body.path);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 });

@@ -118,10 +118,12 @@ export function assembleBenchSite(o) {
 
 /**
  * A copy of the app's build to serve, so models can be added to it (never to the committed public/) and a rebuild of
- * dist/ during the run cannot change what is measured. @param {string} dist @param {string} out
+ * dist/ during the run cannot change what is measured. Without the build's precompressed .br/.gz: the peers have none,
+ * so every contender's bytes are counted as sent uncompressed, and compressed sizes are computed alike for all
+ * (./compressed.mjs). @param {string} dist @param {string} out
  */
 export function assembleAppSite(dist, out) {
   rmSync(out, { recursive: true, force: true });
-  cpSync(dist, out, { recursive: true, dereference: true });
+  cpSync(dist, out, { recursive: true, dereference: true, filter: (src) => !/\.(br|gz)$/.test(src) });
   return out;
 }

@@ -11,6 +11,8 @@ function fmt(v, unit) {
 }
 
 const RATIOS = [
+  'overhead_vs_floor',
+  'overhead_vs_floor_12mp',
   'overhead_ratio',
   'overhead_ratio_12mp',
   'threads_ratio_floor',
@@ -22,6 +24,9 @@ const RATIOS = [
   'transformersjs_latency_ratio',
   'transformersjs_cold_start_ratio',
   'transformersjs_bytes_ratio',
+  'transformersjs_bytes_ratio_gzip',
+  'transformersjs_bytes_ratio_brotli',
+  'nsfwjs_bytes_ratio_gzip',
 ];
 
 const SECTIONS = [

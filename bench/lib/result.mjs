@@ -7,11 +7,24 @@ import { medianOf } from './figures.mjs';
 import { ratio } from './stats.mjs';
 
 /**
- * Each ratio: [name, numerator row, denominator row (or two: the faster, or smaller, of a peer's two backends), what].
+ * Each ratio: [name, numerator row, denominator, what]. The denominator is a row, or two rows: `[a, b]` the faster (or
+ * smaller) of a peer's two backends, `{ sum: [a, b] }` their sum (the floor's decode + session.run).
  * batch_ratio is floor/app in photos/s, i.e. app time per photo / floor time per photo: lower is better like the rest.
- * @type {[string, string, string | [string, string], string][]}
+ * @type {[string, string, string | [string, string] | { sum: [string, string] }, string][]}
  */
 const RATIOS = [
+  [
+    'overhead_vs_floor',
+    'app.e2e.shared',
+    { sum: ['floor.decode.shared', 'floor.run'] },
+    'OnSight e2e (file → top-5 on screen) / the floor for the same photo: createImageBitmap decode + session.run, shared photos, default model',
+  ],
+  [
+    'overhead_vs_floor_12mp',
+    'app.e2e.12mp',
+    { sum: ['floor.decode.12mp', 'floor.run'] },
+    'the same on the 12 MP photo',
+  ],
   [
     'overhead_ratio',
     'app.e2e.shared',
@@ -68,6 +81,24 @@ const RATIOS = [
     'transformersjs.cold.bytes',
     'bytes until first result, first visit, zoo model',
   ],
+  [
+    'transformersjs_bytes_ratio_gzip',
+    'app_zoo.cold.bytes_gzip',
+    'transformersjs.cold.bytes_gzip',
+    'the same, as a host that gzips text and .wasm sends them (GitHub Pages)',
+  ],
+  [
+    'transformersjs_bytes_ratio_brotli',
+    'app_zoo.cold.bytes_brotli',
+    'transformersjs.cold.bytes_brotli',
+    'the same, as a host that sends brotli (Netlify, Cloudflare)',
+  ],
+  [
+    'nsfwjs_bytes_ratio_gzip',
+    'app.cold.bytes_gzip',
+    ['nsfwjs.webgl.cold.bytes_gzip', 'nsfwjs.wasm.cold.bytes_gzip'],
+    'bytes until first result, first visit, gzip as GitHub Pages sends them; against the smaller nsfwjs backend',
+  ],
 ];
 
 /**
@@ -83,16 +114,21 @@ export function ratios(rows) {
   /** @type {Record<string, { value: number | null, numerator: string, denominator: string, what: string }>} */
   const parts = {};
   for (const [name, a, b, what] of RATIOS) {
-    let bId = typeof b === 'string' ? b : b[0];
-    if (Array.isArray(b)) {
+    /** @type {string[]} the denominator's rows */
+    let bIds;
+    if (typeof b === 'string') bIds = [b];
+    else if (Array.isArray(b)) {
       const [x, y] = b;
       const mx = med(x);
       const my = med(y);
-      bId = mx == null ? y : my == null ? x : mx <= my ? x : y;
-    }
-    const value = ratio(med(a), med(bId));
+      bIds = [mx == null ? y : my == null ? x : mx <= my ? x : y];
+    } else bIds = b.sum;
+    const medians = bIds.map(med);
+    const denominator = medians.some((v) => v == null) ? null : medians.reduce((s, v) => (s ?? 0) + (v ?? 0), 0);
+    const bId = bIds.length > 1 ? `(${bIds.join(' + ')})` : (bIds[0] ?? '');
+    const value = ratio(med(a), denominator);
     if (value == null) {
-      const missing = [a, bId].filter((id) => med(id) == null);
+      const missing = [a, ...bIds].filter((id) => med(id) == null);
       reasons[name] =
         `not measured: ${missing.map((id) => `${id} (${rows.find((r) => r.id === id)?.reason ?? 'missing'})`).join('; ')}`;
     }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ROOT } from './paths.mjs';
 import { startCountingProxy } from './proxy.mjs';
 
-/** @typedef {{ proxy: import('./proxy.mjs').CountingProxy, origin: string }} Server */
+/** @typedef {{ proxy: import('./proxy.mjs').CountingProxy, origin: string, root: string }} Server `root`: the folder it serves */
 
 /** @returns {Promise<number>} */
 function freePort() {
@@ -65,7 +65,7 @@ export function createServers() {
     await waitForPort(port);
     const proxy = await startCountingProxy(port);
     proxies.push(proxy);
-    return { proxy, origin: `http://localhost:${proxy.port}` };
+    return { proxy, origin: `http://localhost:${proxy.port}`, root: dir };
   }
   async function closeAll() {
     for (const proxy of proxies) await proxy.close().catch(() => {});

@@ -12,6 +12,7 @@ import {
   waitAppReady,
   waitPeerReady,
 } from '../lib/browser.mjs';
+import { hostCompressedBytes } from '../lib/compressed.mjs';
 import { emptyFigures, errorLine, measuredRow, nullRow, pushTo, section } from '../lib/figures.mjs';
 import { ZOO_ID } from '../lib/paths.mjs';
 import { categorize, duplicates } from '../lib/proxy.mjs';
@@ -83,6 +84,9 @@ export async function coldStarts(ctx) {
       push('first.ready', first.readyAt);
       push('first.result', first.firstResultAt);
       for (const [name, v] of Object.entries(categorize(transfers))) push(`first.bytes.${name}`, v);
+      const compressed = hostCompressedBytes(transfers, k.server.root);
+      push('first.bytes_gzip', compressed.gzip);
+      push('first.bytes_brotli', compressed.brotli);
       await k.server.proxy.idleFor(1000);
       push('first.bytes_settled', categorize(k.server.proxy.transfers()).total);
       if (!k.repeat) return;
@@ -158,6 +162,20 @@ function rowDefinitions(k, acc, swControlled) {
       'bytes transferred until first result, first visit',
       'bytes',
       bytesNote(acc, 'first'),
+    ],
+    [
+      'cold.bytes_gzip',
+      'first.bytes_gzip',
+      'bytes until first result, first visit, gzipped as GitHub Pages sends them',
+      'bytes',
+      'computed: each file of the transfers above gzipped (level 6) if hosts compress its type (text, JSON, .wasm; not .onnx/.bin), headers as sent',
+    ],
+    [
+      'cold.bytes_brotli',
+      'first.bytes_brotli',
+      'bytes until first result, first visit, brotli as Netlify/Cloudflare send them',
+      'bytes',
+      'computed alike with brotli (quality 5, an on-the-fly level)',
     ],
     [
       'cold.bytes_settled',

@@ -79,6 +79,12 @@ export function perPhotoContenders(ctx, out, oneThread) {
     },
     ...peers.map((p) => ({ key: p.key, who: p.who, photos, ...peerContender(ctx, p.url) })),
     {
+      key: 'floor_zoo',
+      who: `Floor, ${ZOO_ID} (${threads} threads)`,
+      photos,
+      ...floorContender(ctx, out, 'floor_zoo', threads, 'zoo.onnx'),
+    },
+    {
       key: 'app_zoo',
       who: APP_ZOO_WHO,
       photos,
@@ -135,17 +141,18 @@ function peerContender(ctx, url) {
     once: async (p) => {
       if (!page) throw new Error('not open');
       const r = await peerClassify(page, `/photos/${p.name}`);
-      return { values: { e2e: r.ms }, top: r.top };
+      return { values: { e2e: r.ms, decode: r.decodeMs ?? null }, top: r.top };
     },
   };
 }
 
 /**
- * The floor page at `n` threads: per photo one session.run on a pre-made tensor, and (at the app's count) one
- * decode of the photo. A fresh worker each, since ORT fixes its thread count at first use.
+ * The floor page at `n` threads: per photo one session.run on a pre-made tensor, and (for the default model at the
+ * app's thread count) one decode of the photo. A fresh worker each, since ORT fixes its thread count at first use.
  * @param {BenchContext} ctx @param {import('../lib/figures.mjs').Figures} out @param {string} key @param {number} n
+ * @param {string} [model] file under the bench site's models/ (default.onnx, or zoo.onnx for the zoo model)
  */
-function floorContender(ctx, out, key, n) {
+function floorContender(ctx, out, key, n, model = 'default.onnx') {
   /** @type {Page | undefined} */
   let page;
   return {
@@ -154,14 +161,17 @@ function floorContender(ctx, out, key, n) {
       await page.waitForFunction(() => document.body?.dataset.ready === 'true');
       const info = await page.evaluate(
         ([url, t]) => /** @type {any} */ (window).floor.init(url, t),
-        /** @type {const} */ ([`${ctx.bench.origin}/models/default.onnx`, n]),
+        /** @type {const} */ ([`${ctx.bench.origin}/models/${model}`, n]),
       );
-      out.details.floor = { ...out.details.floor, [`threads_${n}`]: info };
+      out.details.floor = {
+        ...out.details.floor,
+        [model === 'default.onnx' ? `threads_${n}` : `${key}_threads_${n}`]: info,
+      };
       out.rows.push(
         measuredRow(
           `${key}.session_create`,
           'cold',
-          `Floor: InferenceSession.create at ${n} thread${n === 1 ? '' : 's'} (model bytes in memory)`,
+          `Floor: InferenceSession.create${model === 'default.onnx' ? '' : ` of ${model}`} at ${n} thread${n === 1 ? '' : 's'} (model bytes in memory)`,
           'ms',
           [info.sessionCreateMs],
         ),
@@ -175,7 +185,7 @@ function floorContender(ctx, out, key, n) {
         () => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.run(0, 1)),
       );
       const dec =
-        n === ctx.threads
+        n === ctx.threads && model === 'default.onnx'
           ? await page.evaluate(
               ([u]) => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.decode(u, 0, 1)),
               [`/photos/${p.name}`],

@@ -4,6 +4,7 @@
  * the app's count) and the peers' latency. A figure with no samples is a null row saying why.
  */
 import { measuredRow, nullRow } from '../lib/figures.mjs';
+import { ZOO_ID } from '../lib/paths.mjs';
 import { APP_ZOO_WHO, peerPages } from './context.mjs';
 
 /**
@@ -160,5 +161,14 @@ export function perPhotoRows(ctx, s) {
       key,
     );
   }
+  // Where the same model's time goes, ours against Transformers.js's (its decode: RawImage.fromBlob).
+  for (const [id, key, figure, label] of /** @type {const} */ ([
+    ['app_zoo.decode', 'app_zoo', 'decode', `${APP_ZOO_WHO}: decode (shared photos)`],
+    ['app_zoo.preprocess', 'app_zoo', 'preprocess', `${APP_ZOO_WHO}: preprocess (shared photos)`],
+    ['app_zoo.inference', 'app_zoo', 'inference', `${APP_ZOO_WHO}: inference (shared photos)`],
+    ['transformersjs.decode', 'transformersjs', 'decode', 'Transformers.js: RawImage.fromBlob (shared photos)'],
+    ['floor_zoo.run', 'floor_zoo', 'run', `Floor: session.run, ${ZOO_ID}, pre-made tensor (${threads} threads)`],
+  ]))
+    rowOrNull(id, 'peers', label, 'ms', s.pool(key, figure, photos), key);
   return rows;
 }

@@ -25,6 +25,17 @@ import { errorMessage } from '../error-message';
 import type { ModelSpec } from '../model/spec';
 import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
 import { BatchHelpers, helpersFor } from './batch-helpers';
+import {
+  aborted,
+  absoluteUrl,
+  type ClassifierClientOptions,
+  defaultBatchWorkers,
+  defaultWorker,
+  type ModelDetails,
+  notifyEach,
+  toLoadedModel,
+  toModelDetails,
+} from './classifier-client-options';
 import type { LockManagerLike } from './life-lock';
 import type {
   ClassifyOutcome,
@@ -36,7 +47,6 @@ import type {
 } from './protocol';
 import {
   type Backend,
-  type BackendPreference,
   ClassifyError,
   type ClassifyResult,
   type LoadedModel,
@@ -47,55 +57,15 @@ import {
 import { guarded, WorkerHandle } from './worker-handle';
 import { LanePool, type Lease } from './worker-lanes';
 
-export interface ClassifierClientOptions {
-  backend?: BackendPreference;
-  /** ORT's WASM thread count; used only where the page is crossOriginIsolated. Default: min(4, cores). */
-  threads?: number;
-  createWorker?: () => Worker;
-  /** How long a classify call may take before the worker is declared hung (default 60 s). */
-  callTimeoutMs?: number;
-  /** How long a model load may take, download included (default 5 min). */
-  loadTimeoutMs?: number;
-  /** Model files larger than this are refused before they are read (default: the 2 GiB an ONNX file can hold). */
-  maxModelBytes?: number;
-  /** Web Locks for the watchdog that notices a worker gone without an error; default `navigator.locks`, null: none. */
-  locks?: LockManagerLike | null;
-  /**
-   * How many one-thread workers a batch may run on (WASM only; the model's own worker counts as one when it has a
-   * single thread). 0 or 1: the model's own worker only. Default: min(4, cores).
-   */
-  batchWorkers?: number;
-  /** Helpers without a call for this long are terminated, freeing their memory (default 30 s). */
-  helperIdleMs?: number;
-}
-
-export interface ModelDetails {
-  /** One line on where the spec came from, e.g. "labels from labels.txt; preprocessing from defaults — please check". */
-  specSummary: string;
-  warnings: string[];
-  /** InferenceSession.create in the worker, ms. */
-  createMs: number;
-  /** First run on a synthetic image, ms (includes one-off kernel/shader setup). */
-  warmupMs: number;
-}
-
-function defaultWorker(): Worker {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'onsight-inference' });
-}
-
-const aborted = () => new ClassifyError('aborted', 'cancelled');
-
-function defaultBatchWorkers(): number {
-  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
-  return Math.min(4, cores || 1);
-}
+export type { ClassifierClientOptions, ModelDetails };
 
 export class ClassifierClient {
   private readonly backendChoice: BackendChoice;
   private readonly createWorker: () => Worker;
   private readonly callTimeoutMs: number;
   private readonly loadTimeoutMs: number;
-  private readonly maxModelBytes: number | undefined;
+  /** What every worker's load request carries besides the model and backend. */
+  private readonly loadOptions: Pick<WorkerLoadRequest, 'fullSizeDecode' | 'maxModelBytes'>;
   private readonly locks: LockManagerLike | null | undefined;
   private readonly listeners = new Set<(status: ModelLoadStatus) => void>();
   private status: ModelLoadStatus = { phase: 'idle' };
@@ -118,7 +88,7 @@ export class ClassifierClient {
     this.createWorker = options.createWorker ?? defaultWorker;
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 300_000;
-    this.maxModelBytes = options.maxModelBytes;
+    this.loadOptions = { fullSizeDecode: options.fullSizeDecode === true, maxModelBytes: options.maxModelBytes };
     this.locks = options.locks;
     this.batchWorkers = Math.max(0, Math.floor(options.batchWorkers ?? defaultBatchWorkers()));
     this.lanes = new LanePool<WorkerHandle>({
@@ -162,19 +132,12 @@ export class ClassifierClient {
    * guessed preprocessing, generated labels) and load timings. Undefined before the first successful load.
    */
   get modelDetails(): ModelDetails | undefined {
-    const m = this.current?.details;
-    return m && { specSummary: m.specSummary, warnings: [...m.warnings], createMs: m.createMs, warmupMs: m.warmupMs };
+    return this.current && toModelDetails(this.current.details);
   }
 
   private setStatus(status: ModelLoadStatus): void {
     this.status = status;
-    for (const l of [...this.listeners]) {
-      try {
-        l(status);
-      } catch (e) {
-        console.error('OnSight: a load-status listener threw', e);
-      }
-    }
+    notifyEach(this.listeners, status);
   }
 
   /** Runs `task` after every call queued before it. */
@@ -396,7 +359,7 @@ export class ClassifierClient {
       backendReason: attempt.reason,
       compareWithWasm: attempt.compareWithWasm,
       threads: attempt.threads,
-      maxModelBytes: this.maxModelBytes,
+      ...this.loadOptions,
     };
     const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
@@ -434,23 +397,4 @@ export class ClassifierClient {
       },
     });
   }
-}
-
-function absoluteUrl(url: string): string {
-  try {
-    return new URL(url, typeof document !== 'undefined' ? document.baseURI : undefined).href;
-  } catch {
-    return url;
-  }
-}
-
-function toLoadedModel(m: WorkerLoaded): LoadedModel {
-  return {
-    id: m.id,
-    spec: m.spec,
-    backend: m.backend,
-    threads: m.threads,
-    bytes: m.bytes,
-    backendReason: m.backendReason,
-  };
 }

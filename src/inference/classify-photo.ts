@@ -2,6 +2,7 @@
 import { errorMessage } from '../error-message';
 import { photoShapeWarning } from '../vision/photo-shape';
 import { classifyPixels } from '../vision/pipeline';
+import { photoSize } from '../vision/pixel-source';
 import type { ActiveModel } from './load-model';
 import { decodePhoto } from './photo-decode';
 import type { ClassifyOutcome } from './protocol';
@@ -13,20 +14,22 @@ export async function classifyPhoto(
   topK: number,
 ): Promise<ClassifyOutcome> {
   const t0 = performance.now();
-  const decoded = await decodePhoto(photo);
+  const decoded = await decodePhoto(photo, { input: model?.spec.input, fullSize: model?.fullSizeDecode });
   if (!decoded.ok) return decoded;
   const decodeMs = performance.now() - t0;
   if (!model) return { ok: false, code: 'no-model', message: 'No model is loaded' };
   const { pixels } = decoded;
   try {
     const r = await classifyPixels(model.session, model.spec, pixels, topK);
-    const warning = photoShapeWarning(pixels.width, pixels.height);
+    // The photo's own upright size, not the decoder-shrunk or stored-sideways pixels.
+    const { width, height } = photoSize(pixels);
+    const warning = photoShapeWarning(width, height);
     return {
       ok: true,
       result: {
         predictions: r.predictions,
-        width: pixels.width,
-        height: pixels.height,
+        width,
+        height,
         ...(warning ? { warning } : {}),
         timings: { decodeMs, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs },
       },

@@ -2,6 +2,7 @@
  * Cheap checks on a photo's first bytes, before decoding: is it an image at all, and how many pixels will it have.
  * Pure functions (no DOM), unit-testable in Node.
  */
+import type { ExifOrientation } from '../vision/pixel-source';
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic' | 'ico' | 'tiff' | 'svg';
 
@@ -137,4 +138,50 @@ export function sniffImageSize(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The EXIF orientation a JPEG declares in its APP1 "Exif" segment (tag 0x0112 of the first IFD), or 1 when it
+ * declares none or the header cannot be read. Needed before decoding to ask a decoder for a reduced size in the
+ * photo's upright shape.
+ */
+export function sniffJpegOrientation(b: Uint8Array): ExifOrientation {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  try {
+    let p = 2;
+    while (p + 4 <= b.length) {
+      if (b[p] !== 0xff) return 1;
+      const marker = b[p + 1] as number;
+      if (marker === 0xff) {
+        p++;
+        continue;
+      }
+      // Start of scan or end of image: the header is over.
+      if (marker === 0xda || marker === 0xd9) return 1;
+      const len = dv.getUint16(p + 2);
+      const exif = String.fromCharCode(...b.subarray(p + 4, p + 10)) === 'Exif\0\0';
+      if (marker === 0xe1 && exif) return tiffOrientation(dv, p + 10);
+      p += 2 + len;
+    }
+  } catch {
+    // A header cut short: no orientation to read.
+  }
+  return 1;
+}
+
+/** Tag 0x0112 of the first IFD of the TIFF structure at `t` (EXIF's layout), else 1. */
+function tiffOrientation(dv: DataView, t: number): ExifOrientation {
+  const order = dv.getUint16(t);
+  if (order !== 0x4949 && order !== 0x4d4d) return 1;
+  const little = order === 0x4949;
+  if (dv.getUint16(t + 2, little) !== 42) return 1;
+  const ifd = t + dv.getUint32(t + 4, little);
+  const entries = dv.getUint16(ifd, little);
+  for (let i = 0; i < entries; i++) {
+    const e = ifd + 2 + 12 * i;
+    if (dv.getUint16(e, little) !== 0x0112) continue;
+    const value = dv.getUint16(e + 8, little);
+    return value >= 1 && value <= 8 ? (value as ExifOrientation) : 1;
+  }
+  return 1;
 }

@@ -17,6 +17,8 @@ import type { LoadFailure, LoadProgress, WorkerLoaded, WorkerLoadRequest } from 
 /** The model a worker has loaded: its session and spec, what classify needs. */
 export interface ActiveModel extends ModelSession {
   spec: ModelSpec;
+  /** Decode every photo at full size (the load request's `fullSizeDecode`). */
+  fullSizeDecode: boolean;
 }
 
 type OnnxMetadata = ReturnType<typeof readOnnxMetadata>;
@@ -109,5 +111,9 @@ export async function loadModel(
     createMs: opened.createMs,
     warmupMs,
   };
-  return { ok: true, model, active: { ...session, spec: resolved.spec } };
+  return {
+    ok: true,
+    model,
+    active: { ...session, spec: resolved.spec, fullSizeDecode: request.fullSizeDecode === true },
+  };
 }

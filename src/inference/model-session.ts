@@ -45,7 +45,8 @@ export async function openSession(
 function syntheticPixels(spec: ModelSpec): PixelBuffer {
   const width = spec.input.width;
   const height = spec.input.height;
-  const data = new Uint8Array(width * height * 4);
+  // The array type the decoders give (ImageData, VideoFrame copies), so the preprocessor's loops stay monomorphic.
+  const data = new Uint8ClampedArray(width * height * 4);
   let s = 12345;
   for (let i = 0; i < data.length; i++) {
     s = (s * 1103515245 + 12345) >>> 0;

@@ -1,10 +1,21 @@
 /**
- * A photo file → RGBA pixels in the worker, refusing what it should not try: empty files, non-images (by magic bytes
+ * A photo file → pixels in the worker, refusing what it should not try: empty files, non-images (by magic bytes
  * and MIME type) and photos over the pixel budget, checked from the header before decoding allocates anything.
- * EXIF orientation is applied (`imageOrientation: 'from-image'`), so pixels are upright as the user sees the photo.
+ * EXIF orientation is honoured, so the model sees the photo upright as the user does.
+ *
+ * Two paths (./decode-plan.ts says which):
+ * - exact: `createImageBitmap` at full size (`imageOrientation: 'from-image'`), its pixels copied out
+ *   (./bitmap-pixels.ts) — the pixels the Node reference pipeline decodes, so predictions match it within float
+ *   rounding;
+ * - reduced: a JPEG far larger than the model needs is decoded at 1/2, 1/4 or 1/8 of its size (./reduced-decode.ts),
+ *   so a 12 MP photo never becomes 48 MB of pixels; the pixels carry the full size, so the framing is unchanged.
+ * `fullSize` forces the exact path (`?decode=full`).
  */
 import { errorMessage } from '../error-message';
-import type { PixelBuffer } from '../vision/resize';
+import { swapsAxes } from '../vision/pixel-source';
+import type { PixelBuffer, ResizeOptions } from '../vision/resize';
+import { readBitmapPixels } from './bitmap-pixels';
+import { reducedDecodeScale } from './decode-plan';
 import {
   describeNotImage,
   FORMAT_NAMES,
@@ -12,11 +23,20 @@ import {
   jpegHasEnd,
   sniffImageFormat,
   sniffImageSize,
+  sniffJpegOrientation,
 } from './image-sniff';
 import { type ClassifyFailure, MAX_PIXELS } from './protocol';
+import { decodeReducedWithBitmap, decodeReducedWithImageDecoder } from './reduced-decode';
 
 /** How much of the file the format and size sniffers look at. */
 const HEAD_BYTES = 64 * 1024;
+
+export interface DecodeOptions {
+  /** The model's input geometry; without it the photo is decoded at full size. */
+  input?: ResizeOptions;
+  /** Always decode at full size (exact, slower on large photos). */
+  fullSize?: boolean;
+}
 
 function tooLarge(width: number, height: number): ClassifyFailure {
   const megapixels = ((width * height) / 1e6).toFixed(0);
@@ -38,7 +58,11 @@ function undecodableMessage(format: ImageFormat | undefined, tail: Uint8Array | 
   return `This ${FORMAT_NAMES[format]} could not be opened — it is damaged, or saved in a form this browser cannot read`;
 }
 
-export async function decodePhoto(photo: Blob): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
+/** The photo's pixels; for a large JPEG and a model `input`, possibly reduced (with the full size on them). */
+export async function decodePhoto(
+  photo: Blob,
+  options: DecodeOptions = {},
+): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
   if (photo.size === 0) return { ok: false, code: 'empty', message: 'This file is empty' };
   const head = new Uint8Array(await photo.slice(0, HEAD_BYTES).arrayBuffer());
   const format = sniffImageFormat(head);
@@ -51,6 +75,27 @@ export async function decodePhoto(photo: Blob): Promise<{ ok: true; pixels: Pixe
   }
   const size = sniffImageSize(head, format);
   if (size && size.width * size.height > MAX_PIXELS) return tooLarge(size.width, size.height);
+
+  if (format === 'jpeg' && size && options.input && !options.fullSize) {
+    const orientation = sniffJpegOrientation(head);
+    const [width, height] = swapsAxes(orientation) ? [size.height, size.width] : [size.width, size.height];
+    const scale = reducedDecodeScale(width, height, options.input);
+    if (scale < 1) {
+      const request = { photo, stored: size, orientation, scale };
+      // Any failure here only means "decode at full size instead", which reports its own errors.
+      const reduced =
+        (await decodeReducedWithImageDecoder(request).catch(() => undefined)) ??
+        (await decodeReducedWithBitmap(request).catch(() => undefined));
+      if (reduced) return { ok: true, pixels: reduced };
+    }
+  }
+  return decodeFullSize(photo, format);
+}
+
+async function decodeFullSize(
+  photo: Blob,
+  format: ImageFormat | undefined,
+): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
@@ -65,12 +110,11 @@ export async function decodePhoto(photo: Blob): Promise<{ ok: true; pixels: Pixe
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS) return tooLarge(width, height);
     if (width === 0 || height === 0) return { ok: false, code: 'undecodable', message: 'This picture has no pixels' };
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) return { ok: false, code: 'undecodable', message: 'This browser cannot draw pictures in the background' };
-    ctx.drawImage(bitmap, 0, 0);
-    const img = ctx.getImageData(0, 0, width, height);
-    return { ok: true, pixels: { data: img.data, width, height, channels: 4 } };
+    // A JPEG has no alpha: its pixels can be copied as stored (see bitmap-pixels.ts).
+    const pixels = await readBitmapPixels(bitmap, format === 'jpeg');
+    if (!pixels)
+      return { ok: false, code: 'undecodable', message: 'This browser cannot draw pictures in the background' };
+    return { ok: true, pixels };
   } finally {
     bitmap.close();
   }

@@ -22,6 +22,8 @@ export interface WorkerLoadRequest {
   threads?: number;
   /** Model files larger than this are refused before they are read (default: model-fetch's DEFAULT_MAX_MODEL_BYTES). */
   maxModelBytes?: number;
+  /** Decode every photo at full size, never reduced (exact against the Node pipeline; slower on large photos). */
+  fullSizeDecode?: boolean;
 }
 
 /** What the client hands the UI as LoadedModel, plus details of how the load went. */

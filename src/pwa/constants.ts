@@ -17,5 +17,9 @@ export const SHARED_QUERY = 'shared';
 export const ORT_GPU_CACHE = 'onsight-ort-gpu';
 /** Runtime cache for models listed in models/index.json other than the precached default. */
 export const MODELS_CACHE = 'onsight-models';
+/** Cache for the two large files (the CPU .wasm and the default model), filled by the page's first download. */
+export const CORE_CACHE = 'onsight-core';
+/** Message the page posts once its model has loaded: the worker makes sure the large files are cached, answers true. */
+export const CACHE_CORE = 'CACHE_CORE';
 /** Message the page posts to a waiting service worker to activate it (same shape as workbox-window's). */
 export const SKIP_WAITING = 'SKIP_WAITING';

@@ -75,6 +75,14 @@ export function dismissPwaMessage(): void {
 const OFFLINE_READY_SHOWN_KEY = 'onsight:offline-ready-shown';
 
 /**
+ * The first install happened: "Ready to work offline" is due once the large files are cached too. Noted as 'pending'
+ * so that it survives the isolation reload that usually follows the first install within a second.
+ */
+export function noteFirstInstall(): void {
+  if (readStorage('local', OFFLINE_READY_SHOWN_KEY) === null) writeStorage('local', OFFLINE_READY_SHOWN_KEY, 'pending');
+}
+
+/**
  * "Ready to work offline" is said once: from the first install until the user has seen it (dismissed, or timed out).
  * It stays 'pending' across the isolation reload that usually follows the first install within a second.
  */

@@ -1,19 +1,28 @@
 /**
- * Service-worker registration and the update flow: registering (after the page's own first downloads on a first
- * visit), the one-time reload that makes the page cross-origin isolated on hosts that cannot send COOP/COEP, "a new
- * version is available", and explaining a failed install. What it learns goes to the PWA state (./pwa-state.ts).
+ * Service-worker registration and the update flow: registering first thing, starting the page's own large downloads
+ * once the worker controls the page, the one-time reload that makes the page cross-origin isolated on hosts that
+ * cannot send COOP/COEP, "a new version is available", and explaining a failed install. What it learns goes to the
+ * PWA state (./pwa-state.ts).
  *
- * Call `registerServiceWorker()` from main.tsx and pass, as `after`, the page's own first downloads (the model load):
- * on a first visit the worker is registered only once those are done, so its precache is filled from the HTTP cache
- * instead of downloading the 14 MB .wasm and the model a second time alongside the page.
+ * Call `registerServiceWorker()` from main.tsx with `start`, the page's own large downloads (the model load). On a
+ * first visit the worker installs the small app shell (mostly from the HTTP cache: the page just loaded it) and takes
+ * control, and only then does `start` run: the .wasm and the model download through the worker, which caches them as
+ * they stream (src/pwa/sw-core-files.ts) — each crosses the network once, in any profile, and nothing is downloaded
+ * behind the user's first photo. Repeat visits start at once.
  */
 import { Workbox } from 'workbox-window';
-import { getPwaState, markOfflineReady, updatePwaState } from './pwa-state';
+import { CACHE_CORE } from './constants';
+import { getPwaState, markOfflineReady, noteFirstInstall, updatePwaState } from './pwa-state';
 import { readStorage, writeStorage } from './web-storage';
 
 export const BUILD_ID: string = typeof __ONSIGHT_BUILD_ID__ === 'string' ? __ONSIGHT_BUILD_ID__ : 'dev';
 
 const COI_RELOAD_KEY = 'onsight:coi-reload';
+/**
+ * How long a first visit waits for the worker to take control before starting its downloads anyway (a slow or failing
+ * install must not hold the app back; the worker then fetches the large files itself afterwards).
+ */
+const CONTROL_TIMEOUT_MS = 5_000;
 
 let workbox: Workbox | null = null;
 let registering = false;
@@ -26,41 +35,65 @@ export interface RegisterOptions {
    */
   canReloadForIsolation?: () => boolean;
   /**
-   * Settles when the page has finished its own big downloads (the onnxruntime .wasm and the model). A first visit
-   * (no worker controls the page yet) registers only then: the precache is then served by the HTTP cache (one
-   * transfer per file instead of two), and the page and the install never fetch the same large file at the same
-   * time — when they did, Chromium sometimes aborted one body and the whole install failed. A page that a worker
-   * already controls registers at once (its files come from the precache; only update checks go to the network).
+   * Starts the page's own large downloads (the model load) and settles when they are done. Called once: when the
+   * worker controls the page (at once on a repeat visit), or at once where there is no worker (unsupported, a dev
+   * build), or after {@link CONTROL_TIMEOUT_MS} or a failed registration. Once it settles the worker is asked to
+   * make sure the large files are cached, and then the app says it is ready to work offline.
    */
-  after?: Promise<unknown>;
+  start?: () => Promise<unknown>;
 }
 
 /**
  * The page was loaded straight from the network by a host that sends no COOP/COEP; now that our worker controls
  * it, a reload comes back through the worker with the headers and threads become available. Once per tab session,
- * so a browser that ignores worker-provided headers cannot loop.
+ * so a browser that ignores worker-provided headers cannot loop. Returns whether the page is reloading.
  */
-function reloadForIsolation(canReload: () => boolean): void {
-  if (window.crossOriginIsolated || !navigator.serviceWorker.controller) return;
-  if (readStorage('session', COI_RELOAD_KEY)) return;
-  if (!canReload()) return;
+function reloadForIsolation(canReload: () => boolean): boolean {
+  if (window.crossOriginIsolated || !navigator.serviceWorker.controller) return false;
+  if (readStorage('session', COI_RELOAD_KEY)) return false;
+  if (!canReload()) return false;
   writeStorage('session', COI_RELOAD_KEY, String(Date.now()));
   window.location.reload();
+  return true;
 }
 
 export function registerServiceWorker(options: RegisterOptions = {}): void {
   if (typeof document !== 'undefined') document.documentElement.dataset.build = BUILD_ID;
-  if (registering || !getPwaState().supported || !import.meta.env.PROD) return;
-  registering = true;
-  if (navigator.serviceWorker.controller || !options.after) register(options);
-  else {
-    const go = () => register(options);
-    options.after.then(go, go);
+  if (registering) return;
+  if (!getPwaState().supported || !import.meta.env.PROD) {
+    void options.start?.();
+    return;
   }
+  registering = true;
+  register(options);
+}
+
+/** Runs `start` once, then asks the worker to confirm the large files are cached. */
+function startOnce(options: RegisterOptions, firstInstall: () => boolean): () => void {
+  let started = false;
+  return () => {
+    if (started) return;
+    started = true;
+    // A mark for the bench and DevTools: how long a first visit waited for the worker.
+    performance.mark('onsight:start', { detail: { controlled: navigator.serviceWorker.controller !== null } });
+    const settled = options.start?.() ?? Promise.resolve();
+    const confirm = async () => {
+      // Also when the worker did not take control in time: it then downloads the large files itself.
+      if (!workbox) return;
+      const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
+      if (cached === true) markOfflineReady(firstInstall());
+    };
+    settled.then(confirm, confirm);
+  };
 }
 
 function register(options: RegisterOptions): void {
   const canReload = options.canReloadForIsolation ?? (() => document.querySelector('[data-testid="result"]') === null);
+  let installedNow = false;
+  const start = startOnce(options, () => installedNow);
+  // A first visit starts once the worker controls the page; a visit it already controls starts now.
+  if (navigator.serviceWorker.controller) start();
+  else setTimeout(start, CONTROL_TIMEOUT_MS);
 
   // BASE_URL is './' for relative builds: resolve against the document, which is always at the app's root.
   const base = new URL(import.meta.env.BASE_URL, document.baseURI);
@@ -68,7 +101,10 @@ function register(options: RegisterOptions): void {
   workbox = wb;
 
   wb.addEventListener('installed', (event) => {
-    if (!event.isUpdate) markOfflineReady(true);
+    if (event.isUpdate) return;
+    performance.mark('onsight:sw-installed');
+    installedNow = true;
+    noteFirstInstall();
   });
   wb.addEventListener('controlling', (event) => {
     if (event.isUpdate) {
@@ -78,21 +114,27 @@ function register(options: RegisterOptions): void {
       else updatePwaState({ updateAvailable: true });
       return;
     }
-    reloadForIsolation(canReload);
+    performance.mark('onsight:sw-controlling');
+    // The first install took control: start the downloads through it — unless the page reloads into isolation.
+    if (!reloadForIsolation(canReload)) start();
   });
   wb.addEventListener('waiting', () => updatePwaState({ updateAvailable: true }));
   wb.addEventListener('redundant', (event) => {
-    // The first install failed (e.g. quota exceeded while precaching the model and runtime).
-    if (!event.isUpdate && !getPwaState().offlineReady) void explainInstallFailure();
+    // The first install failed (e.g. quota exceeded while precaching): start without the worker.
+    if (event.isUpdate) return;
+    start();
+    if (!getPwaState().offlineReady) void explainInstallFailure();
   });
 
+  performance.mark('onsight:sw-register');
   wb.register({ immediate: true })
     .then(async (registration) => {
-      if (!registration) return;
-      // A returning visit: the worker was already active, so the precache is complete.
-      if (registration.active && navigator.serviceWorker.controller) markOfflineReady(false);
+      if (!registration) {
+        start();
+        return;
+      }
       // Covers the case where the worker activated before our listeners saw it (e.g. a fast install).
-      reloadForIsolation(canReload);
+      if (!reloadForIsolation(canReload) && navigator.serviceWorker.controller) start();
       // Look for a new version when the app comes back to the foreground, and hourly while open.
       document.addEventListener('visibilitychange', () => {
         if (document.visibilityState === 'visible') void wb.update().catch(() => {});
@@ -101,6 +143,7 @@ function register(options: RegisterOptions): void {
     })
     .catch((error: unknown) => {
       console.warn('OnSight: service worker registration failed', error);
+      start();
     });
 }
 

@@ -1,10 +1,10 @@
 /**
- * The page's address as settings: `?backend=`, `?threads=`, `?model=` and `?maxModelMB=` in, the chosen model back
- * out.
+ * The page's address as settings: `?backend=`, `?threads=`, `?model=`, `?maxModelMB=` and `?decode=` in, the chosen
+ * model back out.
  */
 import type { BackendPreference } from '../inference/types';
 
-/** `?backend=`, `?threads=` and `?model=` from the page URL. */
+/** `?backend=`, `?threads=`, `?model=`, `?maxModelMB=` and `?decode=` from the page URL. */
 export interface UrlOptions {
   backend: BackendPreference;
   /** ORT's WASM thread count, 1..16 (honoured only where the page is crossOriginIsolated). */
@@ -12,6 +12,8 @@ export interface UrlOptions {
   modelId?: string;
   /** `?maxModelMB=`: model files larger than this many MB are refused before they are read (default 2 GiB). */
   maxModelBytes?: number;
+  /** `?decode=full`: decode every photo at full size (exact; slower on large photos). */
+  fullSizeDecode?: boolean;
   /** Why part of the URL was ignored (e.g. a `?threads=` out of range), for the model panel. */
   notice?: string;
 }
@@ -24,6 +26,7 @@ export function parseUrlOptions(search: string): UrlOptions {
     backend: backend === 'wasm' || backend === 'webgpu' || backend === 'auto' ? backend : 'auto',
     modelId: modelId || undefined,
   };
+  if (params.get('decode') === 'full') options.fullSizeDecode = true;
   const threads = params.get('threads');
   if (threads !== null) {
     const n = Number(threads);

@@ -9,8 +9,9 @@
 import type { ModelSpec } from '../model/spec';
 import { type OutputData, postprocess } from './postprocess';
 import type { Prediction } from './prediction';
-import { type PixelBuffer, resizeImage } from './resize';
-import { type TensorData, toTensor } from './to-tensor';
+import { Preprocessor } from './preprocess';
+import type { PixelBuffer } from './resize';
+import type { TensorData } from './to-tensor';
 
 /** A tensor as plain data. */
 export interface PlainTensor extends OutputData {
@@ -33,9 +34,21 @@ export interface PipelineResult {
 
 const now = () => performance.now();
 
-/** Pixels → the model's input tensor (resize per the spec, then layout/dtype/normalisation). */
+/** One preprocessor per model input, so its filter plan and buffers are kept from one photo to the next. */
+const preprocessors = new WeakMap<ModelSpec['input'], Preprocessor>();
+
+export function preprocessorFor(spec: ModelSpec): Preprocessor {
+  let p = preprocessors.get(spec.input);
+  if (!p) {
+    p = new Preprocessor(spec.input);
+    preprocessors.set(spec.input, p);
+  }
+  return p;
+}
+
+/** Pixels → the model's input tensor (resize per the spec, then layout/dtype/normalisation), in a buffer of its own. */
 export function preprocess(spec: ModelSpec, pixels: PixelBuffer): TensorData {
-  return toTensor(resizeImage(pixels, spec.input), spec.input);
+  return preprocessorFor(spec).run(pixels);
 }
 
 export function inputNameOf(session: TensorSession, spec: ModelSpec): string {
@@ -75,9 +88,15 @@ export async function classifyPixels(
   topK = 5,
 ): Promise<PipelineResult> {
   const t0 = now();
-  const input = preprocess(spec, pixels);
+  const preprocessor = preprocessorFor(spec);
+  const input = preprocessor.run(pixels);
   const t1 = now();
-  const output = await runTensor(session, spec, input);
+  let output: PlainTensor;
+  try {
+    output = await runTensor(session, spec, input);
+  } finally {
+    preprocessor.release(input);
+  }
   const t2 = now();
   const predictions = postprocess(output, spec.output, spec.labels, topK);
   const t3 = now();

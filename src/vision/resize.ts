@@ -4,7 +4,8 @@
  * Pure and DOM-free, so the browser worker and the Node pipeline run exactly the same code.
  *
  * Conventions (documented because every framework picks differently):
- * - Input is 8-bit RGBA (canvas `ImageData`) or RGB (sharp raw), row-major, top row first. Alpha is ignored.
+ * - Input is 8-bit RGB(A) or BGR(A/X) in any EXIF orientation (./pixel-source.ts), turned upright while it is read.
+ *   Alpha is ignored.
  * - Output is RGB as `Float32Array`, values 0..255 (clamped, not rounded), row-major, 3 values per pixel.
  * - Resampling is separable: a horizontal pass over the source rows the output needs, then a vertical pass, each
  *   with weights precomputed once per output column / row (PIL's `ImagingResample` scheme, kept in floating point).
@@ -25,15 +26,10 @@
  *   floor((target − resized)/2) and the rest filled with `padColor` (default black).
  */
 import type { InputSpec } from '../model/spec';
+import { type PixelBuffer, type SourceView, sourceView } from './pixel-source';
 
-/** An 8-bit image: `channels` values per pixel (4 = RGBA, 3 = RGB), row-major. */
-export interface PixelBuffer {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-  /** Values per pixel; derived from data.length when absent. */
-  channels?: 3 | 4;
-}
+export type { PixelBuffer } from './pixel-source';
+export { channelsOf } from './pixel-source';
 
 /** Resized RGB pixels, 0..255 floats, 3 values per pixel. */
 export interface RgbImage {
@@ -61,16 +57,6 @@ export interface ResizeGeometry {
   /** Top-left of the photo in the output (pad), 0 otherwise. */
   offsetX: number;
   offsetY: number;
-}
-
-export function channelsOf(image: PixelBuffer): 3 | 4 {
-  if (image.channels) return image.channels;
-  const n = image.width * image.height;
-  if (image.data.length === n * 4) return 4;
-  if (image.data.length === n * 3) return 3;
-  throw new RangeError(
-    `pixel buffer of ${image.data.length} bytes is neither RGB nor RGBA for ${image.width}×${image.height}`,
-  );
 }
 
 /** The geometry {@link resizeImage} uses for a photo of srcWidth×srcHeight. */
@@ -235,12 +221,93 @@ export function axisWeights(
   return { count, maxTaps, first, taps, weights };
 }
 
-/** Resizes `image` to `options.width × options.height` RGB following the spec's geometry and filter. */
+/**
+ * Everything a resize of one photo size needs before it reads a pixel: where the photo lands and the filter weights
+ * of both axes, restricted to the source rows the output needs. Depends only on the sizes, so it can be reused for
+ * every photo of the same size.
+ */
+export interface ResizePlan {
+  geometry: ResizeGeometry;
+  xWeights: AxisWeights;
+  yWeights: AxisWeights;
+  /** The source rows the vertical pass reads: rowLo .. rowLo + rows − 1. */
+  rowLo: number;
+  rows: number;
+}
+
+/**
+ * The plan for pixels of `width`×`height` (upright) that show a photo of `fullWidth`×`fullHeight` (the same size
+ * unless the decoder shrank it): the framing comes from the full size, the weights map it onto the pixels.
+ */
+export function planResize(
+  width: number,
+  height: number,
+  fullWidth: number,
+  fullHeight: number,
+  options: ResizeOptions,
+): ResizePlan {
+  const geometry = computeGeometry(fullWidth, fullHeight, options);
+  const { resample, alignCorners, antialias } = options;
+  const g = geometry;
+  const xWeights = axisWeights(width, g.scaledWidth, g.cropX, g.windowWidth, resample, alignCorners, antialias);
+  const yWeights = axisWeights(height, g.scaledHeight, g.cropY, g.windowHeight, resample, alignCorners, antialias);
+  let rowLo = height;
+  let rowHi = 0;
+  for (let j = 0; j < yWeights.count; j++) {
+    const f = yWeights.first[j] as number;
+    rowLo = Math.min(rowLo, f);
+    rowHi = Math.max(rowHi, f + (yWeights.taps[j] as number));
+  }
+  return { geometry, xWeights, yWeights, rowLo, rows: rowHi - rowLo };
+}
+
+/**
+ * The horizontal pass: the plan's source rows, each filtered to the window's width, into `mid` as RGB floats
+ * (window width × 3 values per row). `mid` must hold rows × windowWidth × 3 values.
+ */
+export function horizontalPass(view: SourceView, plan: ResizePlan, mid: Float32Array): void {
+  const { data: src, origin, dx, dy, red, green, blue } = view;
+  const { first, taps, weights, maxTaps } = plan.xWeights;
+  const winW = plan.geometry.windowWidth;
+  for (let y = 0; y < plan.rows; y++) {
+    const rowBase = origin + (plan.rowLo + y) * dy;
+    let o = y * winW * 3;
+    for (let x = 0; x < winW; x++) {
+      let p = rowBase + (first[x] as number) * dx;
+      const n = taps[x] as number;
+      let wi = x * maxTaps;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let t = 0; t < n; t++) {
+        const w = weights[wi++] as number;
+        r += w * (src[p + red] as number);
+        g += w * (src[p + green] as number);
+        b += w * (src[p + blue] as number);
+        p += dx;
+      }
+      mid[o++] = r;
+      mid[o++] = g;
+      mid[o++] = b;
+    }
+  }
+}
+
+/** The upright photo's own size: `fullWidth`×`fullHeight` when the decoder shrank it, else the view's size. */
+export function fullSizeOf(image: PixelBuffer, view: SourceView): { width: number; height: number } {
+  return { width: image.fullWidth ?? view.width, height: image.fullHeight ?? view.height };
+}
+
+/**
+ * Resizes `image` to `options.width × options.height` RGB following the spec's geometry and filter: the reference
+ * that the tensor preprocessor (./preprocess.ts) equals value for value.
+ */
 export function resizeImage(image: PixelBuffer, options: ResizeOptions): RgbImage {
-  const channels = channelsOf(image);
-  const { width: srcW, height: srcH, data: src } = image;
+  const view = sourceView(image);
+  const full = fullSizeOf(image, view);
+  const plan = planResize(view.width, view.height, full.width, full.height, options);
   const { width: outW, height: outH } = options;
-  const g = computeGeometry(srcW, srcH, options);
+  const g = plan.geometry;
   const out = new Float32Array(outW * outH * 3);
   if (options.resize === 'pad') {
     const [r, gC, b] = options.padColor ?? [0, 0, 0];
@@ -250,68 +317,15 @@ export function resizeImage(image: PixelBuffer, options: ResizeOptions): RgbImag
       out[p + 2] = b;
     }
   }
-  const xw = axisWeights(
-    srcW,
-    g.scaledWidth,
-    g.cropX,
-    g.windowWidth,
-    options.resample,
-    options.alignCorners,
-    options.antialias,
-  );
-  const yw = axisWeights(
-    srcH,
-    g.scaledHeight,
-    g.cropY,
-    g.windowHeight,
-    options.resample,
-    options.alignCorners,
-    options.antialias,
-  );
-
-  // Source rows the vertical pass reads.
-  let rowLo = srcH;
-  let rowHi = 0;
-  for (let j = 0; j < yw.count; j++) {
-    const f = yw.first[j] as number;
-    rowLo = Math.min(rowLo, f);
-    rowHi = Math.max(rowHi, f + (yw.taps[j] as number));
-  }
-  const rows = rowHi - rowLo;
-  const winW = g.windowWidth;
-
-  // Horizontal pass: rows rowLo..rowHi-1 → winW RGB samples each.
-  const mid = new Float32Array(rows * winW * 3);
-  const { first: xFirst, taps: xTaps, weights: xWeights, maxTaps: xMax } = xw;
-  for (let y = 0; y < rows; y++) {
-    const rowBase = (rowLo + y) * srcW * channels;
-    let o = y * winW * 3;
-    for (let x = 0; x < winW; x++) {
-      let p = rowBase + (xFirst[x] as number) * channels;
-      const n = xTaps[x] as number;
-      let wi = x * xMax;
-      let r = 0;
-      let gg = 0;
-      let b = 0;
-      for (let t = 0; t < n; t++) {
-        const w = xWeights[wi++] as number;
-        r += w * (src[p] as number);
-        gg += w * (src[p + 1] as number);
-        b += w * (src[p + 2] as number);
-        p += channels;
-      }
-      mid[o++] = r;
-      mid[o++] = gg;
-      mid[o++] = b;
-    }
-  }
+  const mid = new Float32Array(plan.rows * g.windowWidth * 3);
+  horizontalPass(view, plan, mid);
 
   // Vertical pass into the output window.
-  const { first: yFirst, taps: yTaps, weights: yWeights, maxTaps: yMax } = yw;
-  const stride = winW * 3;
-  for (let y = 0; y < yw.count; y++) {
+  const { first: yFirst, taps: yTaps, weights: yWeights, maxTaps: yMax } = plan.yWeights;
+  const stride = g.windowWidth * 3;
+  for (let y = 0; y < plan.yWeights.count; y++) {
     const n = yTaps[y] as number;
-    const r0 = (yFirst[y] as number) - rowLo;
+    const r0 = (yFirst[y] as number) - plan.rowLo;
     const wBase = y * yMax;
     let o = ((g.offsetY + y) * outW + g.offsetX) * 3;
     for (let c = 0; c < stride; c++) {

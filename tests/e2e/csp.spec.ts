@@ -79,6 +79,23 @@ test('the same policy is in the built HTML, on every response of tools/serve.mjs
     expect([path, securityHeadersIn(head.headers())]).toEqual([path, SECURITY_HEADERS]);
   }
 
+  // A precompressed copy (tools/precompress.mjs) goes out with the same headers, typed as the file it stands for.
+  const wasm = paths.find((path) => /ort-wasm-simd-threaded.*\.wasm$/.test(path)) ?? 'no .wasm in dist/assets';
+  for (const [accept, encoding] of [
+    ['br', 'br'],
+    ['gzip', 'gzip'],
+    ['identity', undefined],
+  ] as const) {
+    const headers = (await request.head(wasm, { headers: { 'Accept-Encoding': accept } })).headers();
+    expect([accept, headers['content-encoding'], headers['content-type'], headers.vary]).toEqual([
+      accept,
+      encoding,
+      'application/wasm',
+      'Accept-Encoding',
+    ]);
+    expect(securityHeadersIn(headers)).toEqual(SECURITY_HEADERS);
+  }
+
   // Netlify / Cloudflare Pages: public/_headers says the same.
   expect(headersFileRules()).toMatchObject(SECURITY_HEADERS);
 });

@@ -25,6 +25,15 @@ describe('bench ratios', () => {
     expect(r.reasons.overhead_ratio).toBeUndefined();
   });
 
+  it('overhead_vs_floor divides by the floor’s decode + session.run, both medians of the same run', () => {
+    const r = ratios([ms('app.e2e.shared', 66), ms('floor.decode.shared', 5), ms('floor.run', 50)]);
+    expect(r.values.overhead_vs_floor).toBe(1.2);
+    expect(r.parts.overhead_vs_floor?.denominator).toBe('(floor.decode.shared + floor.run)');
+    const missing = ratios([ms('app.e2e.shared', 66), ms('floor.run', 50)]);
+    expect(missing.values.overhead_vs_floor).toBeNull();
+    expect(missing.reasons.overhead_vs_floor).toBe('not measured: floor.decode.shared (missing)');
+  });
+
   it('is null with the missing rows’ reasons when a side was not measured', () => {
     const r = ratios([ms('app.e2e.shared', 80), nullRow('floor.run', 'overhead', 'floor', 'ms', 'floor failed: boom')]);
     expect(r.values.overhead_ratio).toBeNull();

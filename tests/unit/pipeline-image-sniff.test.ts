@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { describeNotImage, jpegHasEnd, sniffImageFormat, sniffImageSize } from '../../src/inference/image-sniff';
+import {
+  describeNotImage,
+  jpegHasEnd,
+  sniffImageFormat,
+  sniffImageSize,
+  sniffJpegOrientation,
+} from '../../src/inference/image-sniff';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -85,5 +91,20 @@ describe('image sniffing', () => {
     expect(jpegHasEnd(whole.subarray(0, whole.length - 10).subarray(-1024))).toBe(false);
     // Bytes after the marker (some cameras append data) still count as whole.
     expect(jpegHasEnd(Uint8Array.of(...whole.subarray(-20), 1, 2, 3))).toBe(true);
+  });
+
+  it('reads the EXIF orientation of JPEGs as sharp writes it, and 1 when there is none or it is cut short', async () => {
+    const px = Buffer.alloc(16 * 8 * 3, 90);
+    const raw = { raw: { width: 16, height: 8, channels: 3 as const } };
+    for (const o of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const jpeg = await sharp(px, raw).withMetadata({ orientation: o }).jpeg().toBuffer();
+      expect(sniffJpegOrientation(new Uint8Array(jpeg)), `orientation ${o}`).toBe(o);
+      // The size stays the stored one; the orientation says how to turn it.
+      expect(sniffImageSize(new Uint8Array(jpeg), 'jpeg')).toEqual({ width: 16, height: 8 });
+    }
+    const plain = await sharp(px, raw).jpeg().toBuffer();
+    expect(sniffJpegOrientation(new Uint8Array(plain))).toBe(1);
+    const tagged = new Uint8Array(await sharp(px, raw).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+    expect(sniffJpegOrientation(tagged.subarray(0, 30))).toBe(1);
   });
 });

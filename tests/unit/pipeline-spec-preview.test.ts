@@ -12,19 +12,22 @@ import { buildTinyClassifier } from '../helpers/tiny-models';
 
 ort.env.wasm.numThreads = 1;
 
+/** What the stubbed canvas reads back: the decode keeps its canvas between photos, so the stub reads this at call time. */
+let stubPixels = new Uint8ClampedArray();
+
 /** A decoder yielding a width×height photo in three bands: the left quarter red, the middle green, the right blue. */
 function stubDecoder(width: number, height: number) {
-  const data = new Uint8ClampedArray(width * height * 4);
+  stubPixels = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     const x = i % width;
-    data.set(x < width / 4 ? [255, 0, 0, 255] : x < (width * 3) / 4 ? [0, 255, 0, 255] : [0, 0, 255, 255], i * 4);
+    stubPixels.set(x < width / 4 ? [255, 0, 0, 255] : x < (width * 3) / 4 ? [0, 255, 0, 255] : [0, 0, 255, 255], i * 4);
   }
   vi.stubGlobal('createImageBitmap', async () => ({ width, height, close() {} }));
   vi.stubGlobal(
     'OffscreenCanvas',
     class {
       getContext() {
-        return { drawImage() {}, getImageData: () => ({ data }) };
+        return { clearRect() {}, drawImage() {}, getImageData: () => ({ data: stubPixels }) };
       }
     },
   );

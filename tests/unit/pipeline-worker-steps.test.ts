@@ -212,7 +212,7 @@ describe('photo decode refusals', () => {
     expect(await decodePhoto(heic)).toMatchObject({
       message: 'This browser cannot open HEIC pictures — save it as JPEG or PNG first',
     });
-    for (const outcome of [truncated, damaged, svg, heic].map(decodePhoto)) {
+    for (const outcome of [truncated, damaged, svg, heic].map((photo) => decodePhoto(photo))) {
       const { message } = (await outcome) as { message: string };
       expect(message, 'sentence case, no bracketed browser text').toMatch(/^[A-Z][^()]*$/);
     }

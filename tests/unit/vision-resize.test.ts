@@ -188,30 +188,4 @@ describe('resize: geometry', () => {
   });
 });
 
-describe('resize: speed', () => {
-  it('a 12-megapixel photo to a 224 crop with antialiasing stays well under 150 ms (best of 3)', {
-    timeout: 30_000,
-  }, () => {
-    const w = 4000;
-    const h = 3000;
-    const data = new Uint8Array(w * h * 4);
-    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
-    const opts: ResizeOptions = {
-      width: 224,
-      height: 224,
-      resize: 'crop',
-      cropFraction: 0.875,
-      resample: 'bilinear',
-      alignCorners: false,
-      antialias: true,
-    };
-    let best = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      resizeImage({ data, width: w, height: h }, opts);
-      best = Math.min(best, performance.now() - t);
-    }
-    // Budget doubled for a loaded CI machine; typically ~60 ms here.
-    expect(best).toBeLessThan(300);
-  });
-});
+// Speed is measured in the bench (`npm run bench`, preprocess rows), never asserted here.
