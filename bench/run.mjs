@@ -30,6 +30,9 @@ import { batchScale } from './sections/batch-scale.mjs';
 import { coldStarts } from './sections/cold-starts.mjs';
 import { perPhotoLatency } from './sections/per-photo.mjs';
 
+/** Sections `--only` can pick (the thread probe always runs; `batch` needs `per-photo`, whose medians give its floor). */
+const SECTIONS = ['cold', 'per-photo', 'batch', 'batch-scale'];
+
 /** @param {string[]} argv @returns {import('./sections/context.mjs').Options} */
 function parseArgs(argv) {
   const o = {
@@ -42,6 +45,8 @@ function parseArgs(argv) {
     build: false,
     out: join(BENCH, 'results', 'latest.json'),
     dist: join(ROOT, 'dist'),
+    /** @type {string[] | undefined} */
+    only: undefined,
   };
   let coldSet = false;
   let warmupSet = false;
@@ -68,9 +73,10 @@ function parseArgs(argv) {
     else if (flag === '--build') o.build = true;
     else if (flag === '--out') o.out = resolve(value());
     else if (flag === '--dist') o.dist = resolve(value());
+    else if (flag === '--only') o.only = value().split(',');
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--batch-scale N] [--quick] [--build] [--out FILE] [--dist DIR]',
+        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--batch-scale N] [--quick] [--build] [--out FILE] [--dist DIR] [--only SECTION,...]',
       );
       process.exit(0);
     } else throw new Error(`bench: unknown option ${arg}`);
@@ -82,6 +88,8 @@ function parseArgs(argv) {
     if (!batchSet) o.batch = 3;
     if (!batchScaleSet) o.batchScale = 10;
   }
+  const unknown = o.only?.filter((name) => !SECTIONS.includes(name)) ?? [];
+  if (unknown.length > 0) throw new Error(`bench: --only takes ${SECTIONS.join(', ')}; not ${unknown.join(', ')}`);
   for (const k of /** @type {const} */ (['iterations', 'cold', 'batch', 'batchScale'])) {
     const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`bench: --${flag} needs a whole number ≥ 1`);
@@ -119,12 +127,13 @@ try {
   const probe = await appThreads(base);
   mergeFigures(figures, probe.figures);
   const ctx = { ...base, threads: probe.threads };
-  mergeFigures(figures, await coldStarts(ctx));
-  mergeFigures(figures, await perPhotoLatency(ctx));
-  mergeFigures(figures, await batch(ctx, figures.rows));
+  const wants = (/** @type {string} */ name) => !opts.only || opts.only.includes(name);
+  if (wants('cold')) mergeFigures(figures, await coldStarts(ctx));
+  if (wants('per-photo') || wants('batch')) mergeFigures(figures, await perPhotoLatency(ctx));
+  if (wants('batch')) mergeFigures(figures, await batch(ctx, figures.rows));
   await pages.closeAll();
   // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
-  mergeFigures(figures, await batchScale(ctx));
+  if (wants('batch-scale')) mergeFigures(figures, await batchScale(ctx));
 } catch (error) {
   figures.notes.push(`Setup failed: ${error instanceof Error ? error.message : String(error)}`);
   console.error(error);

@@ -32,6 +32,7 @@ export async function batchScale(ctx) {
     rss: 'app.batch_large.peak_rss',
     pss: 'app.batch_large.peak_pss',
     page: 'app.batch_large.page_memory',
+    longTask: 'app.batch_large.longest_task',
   };
   const what = `${n.toLocaleString('en')} photos at once`;
   /** @type {Record<string, import('../lib/figures.mjs').Row>} */
@@ -61,6 +62,7 @@ export async function batchScale(ctx) {
     const countWorkers = setInterval(() => {
       workers = Math.max(workers, page.workers().length);
     }, 500);
+    await watchLongTasks(page);
     sampler = sampleBrowserMemory(root);
     const run = await runAppBatch(
       page,
@@ -71,6 +73,7 @@ export async function batchScale(ctx) {
     const peak = sampler.stop();
     sampler = undefined;
     if (run.errors > 0) throw new Error(`${run.errors} of ${n} photos failed: ${run.firstError}`);
+    rows.longTask = await longTaskRow(page, ids.longTask, what);
     const perPhoto = (/** @type {number} */ bytes) => `${(bytes / n / 1e3).toFixed(0)} kB per photo over idle`;
     rows.rate = {
       id: ids.rate,
@@ -114,6 +117,7 @@ export async function batchScale(ctx) {
     rows.rss ?? nullRow(ids.rss, 'batch', `Whole browser, peak RSS during the ${what}`, 'bytes', fallback),
     rows.pss ?? nullRow(ids.pss, 'batch', `Whole browser, peak PSS during the ${what}`, 'bytes', fallback),
     rows.page ?? nullRow(ids.page, 'batch', `Page memory after the ${what}`, 'bytes', fallback),
+    rows.longTask ?? nullRow(ids.longTask, 'batch', `Longest main-thread task during the ${what}`, 'ms', fallback),
   );
   return out;
 }
@@ -121,6 +125,42 @@ export async function batchScale(ctx) {
 /** @param {string} id @param {string} label @param {number} bytes @param {{ note: string }} o */
 function peakRow(id, label, bytes, o) {
   return { id, section: 'batch', label, unit: 'bytes', median: bytes, min: null, max: null, n: 1, note: o.note };
+}
+
+/**
+ * Starts recording the page's long tasks (main thread busy over 50 ms: the browser's own definition), so that the
+ * batch's responsiveness is measured: #10 asks for no task over 100 ms while a batch runs.
+ * @param {import('@playwright/test').Page} page
+ */
+async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    /** @type {any} */ (globalThis).__benchLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) /** @type {any} */ (globalThis).__benchLongTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/**
+ * The longest main-thread task while the batch ran, with how many went over 50 and 100 ms.
+ * @param {import('@playwright/test').Page} page @param {string} id @param {string} what
+ * @returns {Promise<import('../lib/figures.mjs').Row>}
+ */
+async function longTaskRow(page, id, what) {
+  /** @type {number[]} */
+  const tasks = await page.evaluate(() => /** @type {any} */ (globalThis).__benchLongTasks ?? []);
+  const over100 = tasks.filter((ms) => ms > 100).length;
+  return {
+    id,
+    section: 'batch',
+    label: `Longest main-thread task during the ${what} (PerformanceObserver 'longtask')`,
+    unit: 'ms',
+    median: tasks.length > 0 ? Math.max(...tasks) : 0,
+    min: null,
+    max: null,
+    n: tasks.length,
+    note: `${tasks.length} tasks over 50 ms, ${over100} over 100 ms`,
+  };
 }
 
 /**

@@ -34,6 +34,7 @@ const REQUIRED_ROWS = [
   'app.batch_large',
   'app.batch_large.peak_rss',
   'app.batch_large.peak_pss',
+  'app.batch_large.longest_task',
   'app.cold.ready',
   'app.cold.first_result',
   'app.cold.bytes',
