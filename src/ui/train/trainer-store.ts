@@ -1,0 +1,236 @@
+/**
+ * The trainer's state and intents (#16): a labelled folder in, a training run in the training worker with the loaded
+ * model as backbone, live progress and curves, then the trained model used (loaded and kept under *Your models*) or
+ * downloaded. What it reaches outside itself comes in as a {@link TrainerEnvironment}, so tests drive it in Node.
+ */
+import { collectIntake, type IntakeItem, type IntakePhoto } from '../../batch';
+import type { ModelSource } from '../../inference/types';
+import type { ModelSpec } from '../../model/spec';
+import type { EpochReport } from '../../train/head-trainer';
+import { folderProblem, groupByClass, type LabelledClass } from '../../train/labelled-folder';
+import type { TrainingClientLike } from '../../train/training-client';
+import type { TrainingProgress, TrainingSummary } from '../../train/training-run';
+
+export type TrainingStatus = 'idle' | 'embedding' | 'training' | 'done' | 'error';
+
+/** Share of the progress bar the embeddings take: they are nearly all of a run's time. */
+export const EMBEDDING_SHARE = 0.9;
+
+export interface TrainerState {
+  open: boolean;
+  /** Reading the chosen folder. */
+  reading: boolean;
+  folder?: { name: string; classes: { name: string; count: number }[]; unlabelled: number; skipped: number };
+  /** Why the chosen folder cannot be trained on, in plain words. */
+  folderProblem?: string;
+  /** The new model's name (the folder's name until the user changes it). */
+  modelName: string;
+  status: TrainingStatus;
+  /** 0..1 over the whole run. */
+  progress: number;
+  embedded: number;
+  total: number;
+  epochs: EpochReport[];
+  result?: { summary: TrainingSummary; spec: ModelSpec; fileName: string };
+  /** Why the run failed (status `error`), or that it was cancelled (status `idle`). */
+  message?: string;
+  /** The trained model is being loaded, or has been. */
+  use?: 'loading' | 'loaded' | 'failed';
+}
+
+export interface TrainerEnvironment {
+  createClient: () => TrainingClientLike;
+  /** The loaded model as the page loaded it, or undefined while none is. */
+  backbone: () => { source: ModelSource; spec: ModelSpec } | undefined;
+  /** Loads a model file as if the user had picked it (and keeps it under *Your models*); resolves whether it runs. */
+  useModel: (file: File) => Promise<boolean>;
+  download: (blob: Blob, fileName: string) => void;
+  announce: (text: string) => void;
+}
+
+const INITIAL: TrainerState = {
+  open: false,
+  reading: false,
+  modelName: '',
+  status: 'idle',
+  progress: 0,
+  embedded: 0,
+  total: 0,
+  epochs: [],
+};
+
+/** A file name from a model name: "Bears & teddies" → "bears-teddies.onnx". */
+export function onnxFileName(name: string): string {
+  const stem = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${stem || 'my-classifier'}.onnx`;
+}
+
+/** The bar's value for a progress report. */
+export function progressOf(report: TrainingProgress): number {
+  if (report.stage === 'embedding') return report.total ? (EMBEDDING_SHARE * report.done) / report.total : 0;
+  const { epoch, maxEpochs } = report.epoch;
+  return EMBEDDING_SHARE + ((1 - EMBEDDING_SHARE) * epoch) / Math.max(1, maxEpochs);
+}
+
+export class TrainerStore {
+  private state: TrainerState = INITIAL;
+  private readonly listeners = new Set<(state: TrainerState) => void>();
+  private classes: LabelledClass<IntakePhoto>[] = [];
+  private client?: TrainingClientLike;
+  private bytes?: Uint8Array;
+  private chooseToken = 0;
+
+  constructor(private readonly env: TrainerEnvironment) {}
+
+  get current(): TrainerState {
+    return this.state;
+  }
+
+  subscribe(listener: (state: TrainerState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<TrainerState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener(this.state);
+  }
+
+  private get busy(): boolean {
+    return this.state.status === 'embedding' || this.state.status === 'training';
+  }
+
+  setOpen(open: boolean): void {
+    if (open !== this.state.open) this.set({ open });
+  }
+
+  setModelName(modelName: string): void {
+    this.set({ modelName });
+  }
+
+  /** Takes a labelled folder: its sub-folders are the classes. */
+  async chooseFolder(items: Iterable<IntakeItem>): Promise<void> {
+    if (this.busy) return;
+    const token = ++this.chooseToken;
+    this.set({ reading: true, folder: undefined, folderProblem: undefined });
+    const intake = await collectIntake(items);
+    if (token !== this.chooseToken) return;
+    const grouped = groupByClass(intake.photos, (photo) => photo.path);
+    this.classes = grouped.classes;
+    const problem = folderProblem(grouped.classes);
+    const folder = {
+      name: grouped.folderName,
+      classes: grouped.classes.map((c) => ({ name: c.name, count: c.photos.length })),
+      unlabelled: grouped.unlabelled.length,
+      skipped: intake.skipped.length,
+    };
+    const modelName = this.state.modelName || grouped.folderName || 'My classifier';
+    this.set({ reading: false, folder, folderProblem: problem, modelName });
+    const photos = folder.classes.reduce((sum, c) => sum + c.count, 0);
+    this.env.announce(problem ?? `${folder.classes.length} classes, ${photos} photos: ready to train.`);
+  }
+
+  /** True when a folder fit to train on is chosen and nothing is running. */
+  get canStart(): boolean {
+    return !this.busy && !this.state.reading && !!this.state.folder && !this.state.folderProblem;
+  }
+
+  async start(): Promise<void> {
+    if (!this.canStart) return;
+    const backbone = this.env.backbone();
+    if (!backbone) {
+      this.fail('No model is loaded yet: the trainer builds on the loaded model. Wait for it, or choose one.');
+      return;
+    }
+    const photos = this.classes.flatMap((c, label) => c.photos.map((p) => ({ file: p.file as Blob, label })));
+    const name = this.state.modelName.trim() || this.state.folder?.name || 'My classifier';
+    this.bytes = undefined;
+    this.set({
+      status: 'embedding',
+      progress: 0,
+      embedded: 0,
+      total: photos.length,
+      epochs: [],
+      result: undefined,
+      message: undefined,
+      use: undefined,
+    });
+    this.env.announce(`Training started: reading ${photos.length} photos with ${backbone.spec.name}.`);
+    this.client ??= this.env.createClient();
+    const outcome = await this.client.train(
+      { backbone, classNames: this.classes.map((c) => c.name), photos, name },
+      (report) => this.onProgress(report),
+    );
+    if (!outcome.ok) {
+      if (outcome.code === 'cancelled') {
+        this.set({ status: 'idle', progress: 0, message: outcome.message });
+        this.env.announce(outcome.message);
+      } else this.fail(outcome.message);
+      return;
+    }
+    this.bytes = outcome.bytes;
+    const { summary } = outcome;
+    this.set({
+      status: 'done',
+      progress: 1,
+      result: { summary, spec: outcome.spec, fileName: onnxFileName(name) },
+    });
+    const accuracy = summary.validationAccuracy;
+    this.env.announce(
+      accuracy === null
+        ? 'Training done.'
+        : `Training done: ${Math.round(accuracy * 100)} % of the ${summary.validationCount} held-out photos right.`,
+    );
+  }
+
+  private onProgress(report: TrainingProgress): void {
+    if (!this.busy) return;
+    if (report.stage === 'embedding') {
+      this.set({ status: 'embedding', progress: progressOf(report), embedded: report.done, total: report.total });
+      return;
+    }
+    if (this.state.status === 'embedding') this.env.announce('Photos read; training the classifier.');
+    this.set({ status: 'training', progress: progressOf(report), epochs: [...this.state.epochs, report.epoch] });
+  }
+
+  cancel(): void {
+    if (this.busy) this.client?.cancel();
+  }
+
+  private fail(message: string): void {
+    this.set({ status: 'error', message });
+    this.env.announce(message);
+  }
+
+  private file(): File | undefined {
+    const { result } = this.state;
+    if (!this.bytes || !result) return undefined;
+    return new File([this.bytes as Uint8Array<ArrayBuffer>], result.fileName, { type: 'application/octet-stream' });
+  }
+
+  /** Loads the trained model on the page (and keeps it under *Your models*). */
+  async use(): Promise<void> {
+    const file = this.file();
+    if (!file || this.state.use === 'loading') return;
+    this.set({ use: 'loading' });
+    const ok = await this.env.useModel(file);
+    this.set({ use: ok ? 'loaded' : 'failed' });
+  }
+
+  download(): void {
+    const file = this.file();
+    if (file) this.env.download(file, file.name);
+  }
+
+  dispose(): void {
+    this.client?.cancel();
+    this.client?.dispose();
+    this.listeners.clear();
+  }
+}
