@@ -1,0 +1,116 @@
+/**
+ * Make your own classifier (#16), end to end on ../shared/datasets/pets-small (100 cats, 100 dogs) with the default
+ * model as backbone: the trainer opens from the first screen, takes the labelled folder, trains in the training
+ * worker with live progress, reports a validation accuracy, downloads the .onnx, and loads the trained model (which
+ * is kept under Your models). The download dropped on a fresh browser context like any user model gives the same
+ * predictions as the model "Use this model" loaded. Also: a folder with one class is refused in plain words.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MODEL_INPUT } from './byom-helpers';
+import { expect, filePayload, openApp, PHOTO_INPUT, REPO_ROOT, test, waitForSettled } from './fixtures';
+import { smallJpeg, writeTree } from './folder-helpers';
+
+const PETS = resolve(REPO_ROOT, '../shared/datasets/pets-small');
+const FOLDER_INPUT = 'input[type="file"][webkitdirectory][data-testid="train-folder-input"]';
+/** Photos both pages classify with the trained model: two cats and a dog of the set, and an eagle from elsewhere. */
+const CHECK_PHOTOS = ['cats/cat.4001.jpg', 'cats/cat.4050.jpg', 'dogs/dog.4001.jpg'].map((p) => join(PETS, p));
+
+test.skip(!existsSync(PETS) && process.env.CI !== 'true', 'needs ../shared/datasets/pets-small beside the checkout');
+
+test('train on pets-small: done with a validation accuracy; the download gives the same predictions in a fresh context', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(10 * 60_000);
+  await openApp(page);
+  const backboneId = await page.locator('#app').getAttribute('data-model');
+  await page.getByTestId('train-open').click();
+  await expect(page.getByRole('heading', { name: 'Make your own classifier' })).toBeFocused();
+
+  const training = page.getByTestId('training');
+  await expect(training).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await page.setInputFiles(FOLDER_INPUT, PETS);
+  await expect(page.locator('[data-testid="train-classes"] li')).toHaveCount(2);
+  await expect(page.getByTestId('train-name')).toHaveValue('pets-small');
+  await page.getByTestId('train-start').click();
+
+  // Progress goes through embedding (photos) and training (epochs, with curves) to done.
+  await expect(training).toHaveAttribute('data-status', /embedding|training|done/);
+  await expect(training).toHaveAttribute('data-status', 'done', { timeout: 8 * 60_000 });
+  await expect(training).toHaveAttribute('data-progress', '1.0000');
+  const trainCount = Number(await training.getAttribute('data-train-count'));
+  const valCount = Number(await training.getAttribute('data-val-count'));
+  const valAccuracy = Number(await training.getAttribute('data-val-accuracy'));
+  expect(trainCount + valCount).toBe(200);
+  expect(valCount).toBe(30); // ceil(15 %) of each class of 100
+  // The default backbone's measured linear probe on pets-small is 0.79 (src/train/README.md); far below means broken.
+  expect(valAccuracy).toBeGreaterThanOrEqual(0.7);
+  expect(valAccuracy).toBeLessThanOrEqual(1);
+  expect(Number(await page.getByTestId('training-curves').getAttribute('data-epochs'))).toBeGreaterThan(1);
+  await expect(page.locator('[data-testid="train-class-accuracy"] tbody tr')).toHaveCount(2);
+
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('train-download').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('pets-small.onnx');
+  const dir = mkdtempSync(join(tmpdir(), 'onsight-train-'));
+  const modelPath = join(dir, download.suggestedFilename());
+  await download.saveAs(modelPath);
+
+  try {
+    await page.getByTestId('train-use').click();
+    const app = page.locator('#app');
+    await expect(app).not.toHaveAttribute('data-model', backboneId ?? '');
+    await expect(app).toHaveAttribute('data-model', 'pets-small');
+    await expect(app).toHaveAttribute('data-ready', 'true');
+    // Kept under Your models (the saved-model list).
+    await expect(page.getByTestId('user-model-name').filter({ hasText: 'pets-small' })).toHaveCount(1);
+    await page.setInputFiles(PHOTO_INPUT, CHECK_PHOTOS.map(filePayload));
+    const used = await waitForSettled(page, CHECK_PHOTOS.length);
+
+    const fresh = await browser.newContext();
+    try {
+      const other = await fresh.newPage();
+      await openApp(other);
+      await other.setInputFiles(MODEL_INPUT, modelPath);
+      await expect(other.locator('#app')).toHaveAttribute('data-model', 'pets-small');
+      await expect(other.locator('#app')).toHaveAttribute('data-ready', 'true');
+      await other.setInputFiles(PHOTO_INPUT, CHECK_PHOTOS.map(filePayload));
+      const dropped = await waitForSettled(other, CHECK_PHOTOS.length);
+      expect(dropped.map((c) => c.file)).toEqual(used.map((c) => c.file));
+      for (const [i, card] of used.entries()) {
+        const again = dropped[i];
+        expect(card.status, card.error ?? '').toBe('done');
+        expect(again?.status, again?.error ?? '').toBe('done');
+        expect(again?.predictions.map((p) => p.label)).toEqual(card.predictions.map((p) => p.label));
+        for (const [rank, p] of card.predictions.entries())
+          expect(Math.abs((again?.predictions[rank]?.score ?? -1) - p.score)).toBeLessThan(1e-5);
+        expect(card.predictions.map((p) => p.label).sort()).toEqual(['cats', 'dogs']);
+      }
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a folder with one class is refused in plain words, and Train stays off', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'onsight-train-one-'));
+  try {
+    const files = new Map<string, Buffer>();
+    for (let i = 0; i < 6; i++) files.set(`Only/teddy/t${i}.jpg`, await smallJpeg(i));
+    writeTree(dir, files);
+    await openApp(page);
+    await page.getByTestId('train-open').click();
+    await page.setInputFiles(FOLDER_INPUT, join(dir, 'Only'));
+    await expect(page.getByTestId('train-folder-problem')).toContainText('only one class');
+    await expect(page.getByTestId('train-start')).toBeDisabled();
+    await expect(page.getByTestId('training')).toHaveAttribute('data-status', 'idle');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
