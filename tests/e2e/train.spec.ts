@@ -46,8 +46,9 @@ test('train on pets-small: done with a validation accuracy; the download gives t
   const valAccuracy = Number(await training.getAttribute('data-val-accuracy'));
   expect(trainCount + valCount).toBe(200);
   expect(valCount).toBe(30); // ceil(15 %) of each class of 100
-  // The default backbone's measured linear probe on pets-small is 0.79 (src/train/README.md); far below means broken.
-  expect(valAccuracy).toBeGreaterThanOrEqual(0.7);
+  // The split is seeded (seed 1): the Node pipeline trains the same head on the same split to 20/30 = 0.667, the worst
+  // of the 8 splits src/train/README.md measured (mean 0.79). Near chance (0.5) would mean the embeddings are wrong.
+  expect(valAccuracy).toBeGreaterThanOrEqual(0.6);
   expect(valAccuracy).toBeLessThanOrEqual(1);
   expect(Number(await page.getByTestId('training-curves').getAttribute('data-epochs'))).toBeGreaterThan(1);
   await expect(page.locator('[data-testid="train-class-accuracy"] tbody tr')).toHaveCount(2);
