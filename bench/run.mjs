@@ -29,6 +29,7 @@ import { batch } from './sections/batch.mjs';
 import { batchScale } from './sections/batch-scale.mjs';
 import { coldStarts } from './sections/cold-starts.mjs';
 import { perPhotoLatency } from './sections/per-photo.mjs';
+import { train } from './sections/train.mjs';
 
 /** @param {string[]} argv @returns {import('./sections/context.mjs').Options} */
 function parseArgs(argv) {
@@ -122,6 +123,7 @@ try {
   mergeFigures(figures, await coldStarts(ctx));
   mergeFigures(figures, await perPhotoLatency(ctx));
   mergeFigures(figures, await batch(ctx, figures.rows));
+  mergeFigures(figures, await train(ctx, figures.rows));
   await pages.closeAll();
   // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
   mergeFigures(figures, await batchScale(ctx));

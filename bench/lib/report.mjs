@@ -29,6 +29,7 @@ const SECTIONS = [
   ['threads', 'Threads'],
   ['cold', 'Cold start and bytes'],
   ['batch', 'Batch'],
+  ['train', 'Train your own classifier'],
   ['peers', 'Peers, per photo'],
 ];
 

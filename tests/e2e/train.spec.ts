@@ -8,6 +8,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { MODEL_INPUT } from './byom-helpers';
 import { expect, filePayload, openApp, PHOTO_INPUT, REPO_ROOT, test, waitForSettled } from './fixtures';
 import { smallJpeg, writeTree } from './folder-helpers';
@@ -16,6 +18,14 @@ const PETS = resolve(REPO_ROOT, '../shared/datasets/pets-small');
 const FOLDER_INPUT = 'input[type="file"][webkitdirectory][data-testid="train-folder-input"]';
 /** Photos both pages classify with the trained model: two cats and a dog of the set, and an eagle from elsewhere. */
 const CHECK_PHOTOS = ['cats/cat.4001.jpg', 'cats/cat.4050.jpg', 'dogs/dog.4001.jpg'].map((p) => join(PETS, p));
+
+/** axe-core's violations inside the trainer (the rest of the page is axe.spec.ts's). */
+async function trainerViolations(page: Page): Promise<string[]> {
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+  const results = await new AxeBuilder({ page }).include('#trainer').withTags(tags).analyze();
+  expect(results.passes.length, 'axe checked something').toBeGreaterThan(5);
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target).join(', ')}`);
+}
 
 test.skip(!existsSync(PETS) && process.env.CI !== 'true', 'needs ../shared/datasets/pets-small beside the checkout');
 
@@ -52,6 +62,7 @@ test('train on pets-small: done with a validation accuracy; the download gives t
   expect(valAccuracy).toBeLessThanOrEqual(1);
   expect(Number(await page.getByTestId('training-curves').getAttribute('data-epochs'))).toBeGreaterThan(1);
   await expect(page.locator('[data-testid="train-class-accuracy"] tbody tr')).toHaveCount(2);
+  expect(await trainerViolations(page)).toEqual([]);
 
   const downloading = page.waitForEvent('download');
   await page.getByTestId('train-download').click();
@@ -111,6 +122,7 @@ test('a folder with one class is refused in plain words, and Train stays off', a
     await expect(page.getByTestId('train-folder-problem')).toContainText('only one class');
     await expect(page.getByTestId('train-start')).toBeDisabled();
     await expect(page.getByTestId('training')).toHaveAttribute('data-status', 'idle');
+    expect(await trainerViolations(page)).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
