@@ -49,7 +49,8 @@ async function trainOnce(page) {
     polling: 100,
   });
   const status = await page.getByTestId('training').getAttribute('data-status');
-  if (status !== 'done') throw new Error(`training ended ${status}: ${await page.getByTestId('training').textContent()}`);
+  if (status !== 'done')
+    throw new Error(`training ended ${status}: ${await page.getByTestId('training').textContent()}`);
   const ms = await page.evaluate(
     () => /** @type {any} */ (window).__train.end - /** @type {any} */ (window).__train.start,
   );
