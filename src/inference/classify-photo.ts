@@ -1,5 +1,6 @@
 /** One photo through the loaded model in the worker: decode, then the vision pipeline, with timings. */
 import { errorMessage } from '../error-message';
+import { classifyWithOod, UNLIKE_TRAINING_WARNING } from '../train/ood-classify';
 import { photoShapeWarning } from '../vision/photo-shape';
 import { classifyPixels } from '../vision/pipeline';
 import type { ActiveModel } from './load-model';
@@ -19,8 +20,11 @@ export async function classifyPhoto(
   if (!model) return { ok: false, code: 'no-model', message: 'no model is loaded' };
   const { pixels } = decoded;
   try {
-    const r = await classifyPixels(model.session, model.spec, pixels, topK);
-    const warning = photoShapeWarning(pixels.width, pixels.height);
+    const r = model.ood
+      ? await classifyWithOod(model.session, model.spec, pixels, topK, model.ood)
+      : await classifyPixels(model.session, model.spec, pixels, topK);
+    const unlike = 'unlike' in r && r.unlike ? UNLIKE_TRAINING_WARNING : undefined;
+    const warning = [photoShapeWarning(pixels.width, pixels.height), unlike].filter(Boolean).join(' ') || undefined;
     return {
       ok: true,
       result: {

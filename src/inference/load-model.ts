@@ -8,6 +8,8 @@ import { errorMessage } from '../error-message';
 import { describeSession, type ResolvedModelSpec, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
 import { NotOnnxError, readOnnxMetadata } from '../onnx/read-onnx-metadata';
+import type { OodStats } from '../train/ood';
+import { oodStatsFromMetadata } from '../train/ood-classify';
 import { type ModelFile, readModelFile } from './model-fetch';
 import { type ModelSession, openSession, warmUp } from './model-session';
 import { fetchSidecars } from './model-sidecars';
@@ -17,6 +19,8 @@ import type { LoadFailure, LoadProgress, WorkerLoaded, WorkerLoadRequest } from 
 /** The model a worker has loaded: its session and spec, what classify needs. */
 export interface ActiveModel extends ModelSession {
   spec: ModelSpec;
+  /** A model OnSight trained: its training photos' statistics, for the "unlike the training photos" warning. */
+  ood?: OodStats;
 }
 
 type OnnxMetadata = ReturnType<typeof readOnnxMetadata>;
@@ -109,5 +113,6 @@ export async function loadModel(
     createMs: opened.createMs,
     warmupMs,
   };
-  return { ok: true, model, active: { ...session, spec: resolved.spec } };
+  const ood = oodStatsFromMetadata(onnx.metadata.metadata);
+  return { ok: true, model, active: { ...session, spec: resolved.spec, ...(ood ? { ood } : {}) } };
 }

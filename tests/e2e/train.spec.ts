@@ -10,8 +10,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import sharp from 'sharp';
 import { MODEL_INPUT } from './byom-helpers';
-import { expect, filePayload, openApp, PHOTO_INPUT, REPO_ROOT, test, waitForSettled } from './fixtures';
+import {
+  expect,
+  type FilePayload,
+  filePayload,
+  openApp,
+  PHOTO_INPUT,
+  REPO_ROOT,
+  test,
+  waitForSettled,
+} from './fixtures';
 import { smallJpeg, writeTree } from './folder-helpers';
 
 const PETS = resolve(REPO_ROOT, '../shared/datasets/pets-small');
@@ -25,6 +35,14 @@ async function trainerViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).include('#trainer').withTags(tags).analyze();
   expect(results.passes.length, 'axe checked something').toBeGreaterThan(5);
   return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target).join(', ')}`);
+}
+
+/** The photos both pages classify: CHECK_PHOTOS and a flat grey picture, unlike anything the model was trained on. */
+async function checkPayloads(): Promise<FilePayload[]> {
+  const grey = await sharp({ create: { width: 96, height: 96, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .png()
+    .toBuffer();
+  return [...CHECK_PHOTOS.map(filePayload), { name: 'grey.png', mimeType: 'image/png', buffer: grey }];
 }
 
 test.skip(!existsSync(PETS) && process.env.CI !== 'true', 'needs ../shared/datasets/pets-small beside the checkout');
@@ -80,8 +98,14 @@ test('train on pets-small: done with a validation accuracy; the download gives t
     await expect(app).toHaveAttribute('data-ready', 'true');
     // Kept under Your models (the saved-model list).
     await expect(page.getByTestId('user-model-name').filter({ hasText: 'pets-small' })).toHaveCount(1);
-    await page.setInputFiles(PHOTO_INPUT, CHECK_PHOTOS.map(filePayload));
-    const used = await waitForSettled(page, CHECK_PHOTOS.length);
+    const payloads = await checkPayloads();
+    await page.setInputFiles(PHOTO_INPUT, payloads);
+    const used = await waitForSettled(page, payloads.length);
+    // The trained model carries its training photos' statistics: the grey picture is flagged, the pets are not.
+    const warningOf = (file: string) =>
+      page.locator(`[data-testid="result"][data-file="${file}"] [data-testid="warning"]`);
+    await expect(warningOf('grey.png')).toContainText('unlike the photos this model was trained on');
+    await expect(warningOf('cat.4001.jpg')).toHaveCount(0);
 
     const fresh = await browser.newContext();
     try {
@@ -90,8 +114,8 @@ test('train on pets-small: done with a validation accuracy; the download gives t
       await other.setInputFiles(MODEL_INPUT, modelPath);
       await expect(other.locator('#app')).toHaveAttribute('data-model', 'pets-small');
       await expect(other.locator('#app')).toHaveAttribute('data-ready', 'true');
-      await other.setInputFiles(PHOTO_INPUT, CHECK_PHOTOS.map(filePayload));
-      const dropped = await waitForSettled(other, CHECK_PHOTOS.length);
+      await other.setInputFiles(PHOTO_INPUT, payloads);
+      const dropped = await waitForSettled(other, payloads.length);
       expect(dropped.map((c) => c.file)).toEqual(used.map((c) => c.file));
       for (const [i, card] of used.entries()) {
         const again = dropped[i];

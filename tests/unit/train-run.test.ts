@@ -9,11 +9,13 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/node/classify-file';
+import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
 import { embedPixels } from '../../src/train/embed';
 import { backboneIdOf, openEmbeddingCache, sha256Hex } from '../../src/train/embedding-cache';
 import { PROBABILITIES_OUTPUT } from '../../src/train/export-model';
+import { classifyWithOod, oodStatsFromMetadata } from '../../src/train/ood-classify';
 import { type EmbedResult, runTraining, TrainingInputError, type TrainingProgress } from '../../src/train/training-run';
-import { preprocess } from '../../src/vision/pipeline';
+import { adaptOrtSession, classifyPixels, preprocess } from '../../src/vision/pipeline';
 import type { PixelBuffer } from '../../src/vision/resize';
 import { ort } from '../helpers/ort-node';
 import { type Backbone, haveDataset, listPhotoFolder, loadBackbone } from '../helpers/train-backbones';
@@ -96,6 +98,34 @@ describe.skipIf(!haveDataset('pets-small'))('runTraining on real photos with the
     }
     await session.release();
     expect(right / usable).toBeGreaterThan(0.8);
+  }, 120_000);
+
+  it('the trained model warns on a photo unlike its training photos, and answers as the plain pipeline does', async () => {
+    const run = await runTraining({
+      classNames,
+      labels,
+      embed: embedFromTable(),
+      cut: backbone.cut,
+      backboneSpec: backbone.spec,
+      name: 'Pets',
+    });
+    const stats = oodStatsFromMetadata(readOnnxMetadata(run.bytes).metadata);
+    expect(stats?.classCount).toBe(2);
+    expect(oodStatsFromMetadata({ 'onsight.ood': '{"format": 2}' })).toBeUndefined();
+    expect(oodStatsFromMetadata({})).toBeUndefined();
+    const session = adaptOrtSession(ort, await ort.InferenceSession.create(new Uint8Array(run.bytes)));
+    const spec = run.spec;
+    // A flat mid-grey picture: no cat, no dog, nothing like the training photos.
+    const grey: PixelBuffer = { data: new Uint8Array(64 * 64 * 4).fill(128), width: 64, height: 64, channels: 4 };
+    for (const [picture, unlike] of [
+      [pixels[0] as PixelBuffer, false],
+      [grey, true],
+    ] as const) {
+      const judged = await classifyWithOod(session, spec, picture, 2, stats as NonNullable<typeof stats>);
+      const plain = await classifyPixels(session, spec, picture, 2);
+      expect(judged.unlike).toBe(unlike);
+      expect(judged.predictions).toEqual(plain.predictions);
+    }
   }, 120_000);
 
   it('refuses too few usable photos, naming the class', async () => {
