@@ -43,8 +43,8 @@ export function groupByClass<T>(photos: readonly T[], pathOf: (photo: T) => stri
 }
 
 /**
- * Why these classes cannot be trained on, in plain words, or undefined when they can: at least 2 classes, and at
- * least {@link MIN_PHOTOS_PER_CLASS} photos in each.
+ * Why these classes cannot be trained on, in plain words, or undefined when they can: at least 2 classes, each
+ * with a name of its own and at least {@link MIN_PHOTOS_PER_CLASS} photos.
  */
 export function folderProblem(
   classes: readonly { name: string; photos: readonly unknown[] }[],
@@ -54,10 +54,19 @@ export function folderProblem(
     return 'This folder has no sub-folders with photos. Put the photos of each class in a sub-folder named after it (for example cats/ and dogs/), then choose the folder that holds them.';
   if (classes.length === 1)
     return `This folder has only one class (“${classes[0]?.name}”). A classifier needs at least 2: add a sub-folder of photos for each other class.`;
+  const unnamed = classes.findIndex((c) => !c.name.trim());
+  if (unnamed >= 0) return `Class ${unnamed + 1} has no name: give every class a name.`;
+  const seen = new Map<string, string>();
+  for (const c of classes) {
+    const key = c.name.trim().toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) return `Two classes are named “${other}”: give each class a name of its own.`;
+    seen.set(key, c.name.trim());
+  }
   const few = classes.filter((c) => c.photos.length < minPerClass);
   if (few.length > 0) {
     const list = few.map((c) => `“${c.name}” has ${c.photos.length}`).join(', ');
-    return `Each class needs at least ${minPerClass} photos: ${list}. Add photos to ${few.length === 1 ? 'it' : 'them'} and choose the folder again.`;
+    return `Each class needs at least ${minPerClass} photos: ${list}. Add photos to ${few.length === 1 ? 'it' : 'them'}.`;
   }
   return undefined;
 }

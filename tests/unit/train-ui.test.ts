@@ -50,7 +50,7 @@ describe('a labelled folder', () => {
     expect(folderProblem([])).toMatch(/no sub-folders with photos/);
     expect(folderProblem([cls('teddy', 9)])).toMatch(/only one class \(“teddy”\).*at least 2/);
     expect(folderProblem([cls('a', MIN_PHOTOS_PER_CLASS), cls('b', 2), cls('c', 1)])).toBe(
-      `Each class needs at least ${MIN_PHOTOS_PER_CLASS} photos: “b” has 2, “c” has 1. Add photos to them and choose the folder again.`,
+      `Each class needs at least ${MIN_PHOTOS_PER_CLASS} photos: “b” has 2, “c” has 1. Add photos to them.`,
     );
     expect(folderProblem([cls('a', MIN_PHOTOS_PER_CLASS), cls('b', MIN_PHOTOS_PER_CLASS)])).toBeUndefined();
   });
@@ -162,7 +162,7 @@ describe('the trainer store', () => {
     const { store, announced, used, downloads } = setUp(client);
     expect(store.canStart).toBe(false);
     await store.chooseFolder(tree({ dogs: 5, cats: 6 }));
-    expect(store.current.folder?.classes).toEqual([
+    expect(store.current.classes).toEqual([
       { name: 'cats', count: 6 },
       { name: 'dogs', count: 5 },
     ]);
@@ -216,6 +216,36 @@ describe('the trainer store', () => {
     await second.store.start();
     expect(second.store.current.status).toBe('error');
     expect(second.store.current.message).toBe('X cannot be trained on: …');
+  });
+
+  it('builds classes here: add, name, add photos, remove; duplicate or missing names are refused in words', async () => {
+    const client = new PlaybackClient(DONE);
+    const { store, announced } = setUp(client);
+    store.addClass();
+    store.addClass();
+    expect(store.current.classes).toEqual([
+      { name: 'Class 1', count: 0 },
+      { name: 'Class 2', count: 0 },
+    ]);
+    expect(store.current.folderProblem).toMatch(/at least 5 photos: “Class 1” has 0, “Class 2” has 0/);
+    await store.addPhotos(0, tree({ x: 5 }, 'Grizzly'));
+    await store.addPhotos(1, [...tree({ y: 5 }, 'Teddy'), new File(['hello'], 'notes.txt', { type: 'text/plain' })]);
+    expect(announced.at(-1)).toBe('5 photos added to “Class 2”; 1 not a photo, left out.');
+    store.renameClass(1, 'class 1 ');
+    expect(store.current.folderProblem).toBe('Two classes are named “Class 1”: give each class a name of its own.');
+    expect(store.canStart).toBe(false);
+    store.renameClass(1, '   ');
+    expect(store.current.folderProblem).toBe('Class 2 has no name: give every class a name.');
+    store.renameClass(0, ' grizzly ');
+    store.renameClass(1, 'teddy');
+    expect(store.current.folderProblem).toBeUndefined();
+    expect(store.canStart).toBe(true);
+    store.addClass();
+    store.removeClass(2);
+    expect(store.current.classes.map((c) => c.name)).toEqual([' grizzly ', 'teddy']);
+    await store.start();
+    expect(client.requests[0]?.classNames).toEqual(['grizzly', 'teddy']);
+    expect(client.requests[0]?.photos).toHaveLength(10);
   });
 
   it('says so when no model is loaded to build on', async () => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SafeText } from '../safe-text';
+import { TrainerClasses } from './TrainerClasses';
 import { TrainingCurves } from './TrainingCurves';
 import { TrainingResult } from './TrainingResult';
 import type { TrainerState, TrainerStore } from './trainer-store';
@@ -109,21 +110,7 @@ export function TrainerPanel({ store, backboneName }: { store: TrainerStore; bac
         </button>
         {state.reading && <span class="muted">Reading the folder…</span>}
       </div>
-      {state.folder && (
-        <ul class="trainer-classes" data-testid="train-classes" aria-label="Classes found in the folder">
-          {state.folder.classes.map((c) => (
-            <li key={c.name} data-class={c.name} data-count={c.count}>
-              <SafeText text={c.name} max={60} />: {c.count} photo{c.count === 1 ? '' : 's'}
-            </li>
-          ))}
-        </ul>
-      )}
-      {state.folder && state.folder.unlabelled > 0 && (
-        <p class="muted small">
-          {state.folder.unlabelled} photo{state.folder.unlabelled === 1 ? ' is' : 's are'} directly in the folder, in no
-          class sub-folder: left out.
-        </p>
-      )}
+      <TrainerClasses store={store} state={state} busy={busy} />
       {state.folderProblem && (
         <p class="trainer-problem" role="alert" data-testid="train-folder-problem">
           {state.folderProblem}

@@ -20,8 +20,11 @@ export interface TrainerState {
   open: boolean;
   /** Reading the chosen folder. */
   reading: boolean;
-  folder?: { name: string; classes: { name: string; count: number }[]; unlabelled: number; skipped: number };
-  /** Why the chosen folder cannot be trained on, in plain words. */
+  /** The classes to train on, from a labelled folder or made here: names and photo counts. */
+  classes: { name: string; count: number }[];
+  /** The last folder chosen: its name, photos in no class sub-folder, files left out (not photos). */
+  folder?: { name: string; unlabelled: number; skipped: number };
+  /** Why the classes cannot be trained on yet, in plain words. */
   folderProblem?: string;
   /** The new model's name (the folder's name until the user changes it). */
   modelName: string;
@@ -51,6 +54,7 @@ export interface TrainerEnvironment {
 const INITIAL: TrainerState = {
   open: false,
   reading: false,
+  classes: [],
   modelName: '',
   status: 'idle',
   progress: 0,
@@ -114,31 +118,70 @@ export class TrainerStore {
     this.set({ modelName });
   }
 
-  /** Takes a labelled folder: its sub-folders are the classes. */
+  /** Takes a labelled folder: its sub-folders are the classes (replacing the classes so far). */
   async chooseFolder(items: Iterable<IntakeItem>): Promise<void> {
     if (this.busy) return;
     const token = ++this.chooseToken;
-    this.set({ reading: true, folder: undefined, folderProblem: undefined });
+    this.set({ reading: true });
     const intake = await collectIntake(items);
     if (token !== this.chooseToken) return;
     const grouped = groupByClass(intake.photos, (photo) => photo.path);
     this.classes = grouped.classes;
-    const problem = folderProblem(grouped.classes);
-    const folder = {
-      name: grouped.folderName,
-      classes: grouped.classes.map((c) => ({ name: c.name, count: c.photos.length })),
-      unlabelled: grouped.unlabelled.length,
-      skipped: intake.skipped.length,
-    };
+    const folder = { name: grouped.folderName, unlabelled: grouped.unlabelled.length, skipped: intake.skipped.length };
     const modelName = this.state.modelName || grouped.folderName || 'My classifier';
-    this.set({ reading: false, folder, folderProblem: problem, modelName });
-    const photos = folder.classes.reduce((sum, c) => sum + c.count, 0);
-    this.env.announce(problem ?? `${folder.classes.length} classes, ${photos} photos: ready to train.`);
+    this.set({ reading: false, folder, modelName });
+    const problem = this.classesChanged();
+    const photos = this.classes.reduce((sum, c) => sum + c.photos.length, 0);
+    this.env.announce(problem ?? `${this.classes.length} classes, ${photos} photos: ready to train.`);
   }
 
-  /** True when a folder fit to train on is chosen and nothing is running. */
+  /** Publishes the classes and whether they can be trained on; returns the problem, if any. */
+  private classesChanged(): string | undefined {
+    const problem = this.classes.length === 0 && !this.state.folder ? undefined : folderProblem(this.classes);
+    this.set({ classes: this.classes.map((c) => ({ name: c.name, count: c.photos.length })), folderProblem: problem });
+    return problem;
+  }
+
+  /** A new, empty class to add photos to (Teachable Machine's way). */
+  addClass(): void {
+    if (this.busy) return;
+    const taken = new Set(this.classes.map((c) => c.name.toLowerCase()));
+    let n = this.classes.length + 1;
+    while (taken.has(`class ${n}`)) n++;
+    this.classes = [...this.classes, { name: `Class ${n}`, photos: [] }];
+    this.classesChanged();
+  }
+
+  renameClass(index: number, name: string): void {
+    const target = this.classes[index];
+    if (this.busy || !target) return;
+    this.classes = this.classes.map((c, i) => (i === index ? { ...c, name } : c));
+    this.classesChanged();
+  }
+
+  removeClass(index: number): void {
+    const target = this.classes[index];
+    if (this.busy || !target) return;
+    this.classes = this.classes.filter((_, i) => i !== index);
+    this.classesChanged();
+    this.env.announce(`Class “${target.name}” removed.`);
+  }
+
+  /** Adds picked, dropped or pasted photos to a class (files that are not pictures are left out and counted). */
+  async addPhotos(index: number, items: Iterable<IntakeItem>): Promise<void> {
+    if (this.busy || !this.classes[index]) return;
+    const intake = await collectIntake(items);
+    const target = this.classes[index];
+    if (!target) return;
+    this.classes = this.classes.map((c, i) => (i === index ? { ...c, photos: [...c.photos, ...intake.photos] } : c));
+    this.classesChanged();
+    const left = intake.skipped.length ? `; ${intake.skipped.length} not a photo, left out` : '';
+    this.env.announce(`${intake.photos.length} photos added to “${target.name}”${left}.`);
+  }
+
+  /** True when the classes can be trained on and nothing is running. */
   get canStart(): boolean {
-    return !this.busy && !this.state.reading && !!this.state.folder && !this.state.folderProblem;
+    return !this.busy && !this.state.reading && this.classes.length > 0 && !folderProblem(this.classes);
   }
 
   async start(): Promise<void> {
@@ -150,6 +193,7 @@ export class TrainerStore {
     }
     const photos = this.classes.flatMap((c, label) => c.photos.map((p) => ({ file: p.file as Blob, label })));
     const name = this.state.modelName.trim() || this.state.folder?.name || 'My classifier';
+    const classNames = this.classes.map((c) => c.name.trim());
     this.bytes = undefined;
     this.set({
       status: 'embedding',
@@ -163,9 +207,8 @@ export class TrainerStore {
     });
     this.env.announce(`Training started: reading ${photos.length} photos with ${backbone.spec.name}.`);
     this.client ??= this.env.createClient();
-    const outcome = await this.client.train(
-      { backbone, classNames: this.classes.map((c) => c.name), photos, name },
-      (report) => this.onProgress(report),
+    const outcome = await this.client.train({ backbone, classNames, photos, name }, (report) =>
+      this.onProgress(report),
     );
     if (!outcome.ok) {
       if (outcome.code === 'cancelled') {
