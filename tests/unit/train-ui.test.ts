@@ -264,3 +264,21 @@ describe('the trainer store', () => {
     expect(progressOf({ stage: 'training', epoch: epoch(10, 10) })).toBeCloseTo(1);
   });
 });
+
+describe('progress for a large folder', () => {
+  it('renders about 500 times for 10,000 photos, and ends at the last photo', async () => {
+    const client = new PlaybackClient(DONE);
+    const { store } = setUp(client);
+    await store.chooseFolder(tree({ a: 5000, b: 5000 }));
+    let renders = 0;
+    let lastEmbedded = 0;
+    store.subscribe((s) => {
+      renders++;
+      if (s.status === 'embedding') lastEmbedded = s.embedded;
+    });
+    await store.start();
+    expect(renders).toBeLessThan(520);
+    expect(lastEmbedded).toBe(10_000);
+    expect(store.current.status).toBe('done');
+  });
+});

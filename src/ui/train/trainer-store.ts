@@ -235,6 +235,9 @@ export class TrainerStore {
   private onProgress(report: TrainingProgress): void {
     if (!this.busy) return;
     if (report.stage === 'embedding') {
+      // About 500 renders however many photos: 10,000 per-photo updates would keep the page busy for nothing.
+      const step = Math.max(1, Math.floor(report.total / 500));
+      if (report.done < report.total && report.done - this.state.embedded < step) return;
       this.set({ status: 'embedding', progress: progressOf(report), embedded: report.done, total: report.total });
       return;
     }
