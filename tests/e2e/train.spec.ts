@@ -63,6 +63,13 @@ test('train on pets-small: done with a validation accuracy; the download gives t
   await page.setInputFiles(FOLDER_INPUT, PETS);
   await expect(page.locator('[data-testid="train-classes"] li')).toHaveCount(2);
   await expect(page.getByTestId('train-name')).toHaveValue('pets-small');
+  // Cancel while the photos are being read: back to idle, saying so; Train works again (the photos read so far come
+  // from the device's embedding cache).
+  await page.getByTestId('train-start').click();
+  await expect(training).toHaveAttribute('data-status', 'embedding');
+  await page.getByTestId('train-cancel').click();
+  await expect(training).toHaveAttribute('data-status', 'idle');
+  await expect(training).toContainText('Training was cancelled.');
   await page.getByTestId('train-start').click();
 
   // Progress goes through embedding (photos) and training (epochs, with curves) to done.
