@@ -123,7 +123,7 @@ try {
   mergeFigures(figures, await coldStarts(ctx));
   mergeFigures(figures, await perPhotoLatency(ctx));
   mergeFigures(figures, await batch(ctx, figures.rows));
-  mergeFigures(figures, await train(ctx, figures.rows));
+  mergeFigures(figures, await train(ctx, figures.rows, tmp));
   await pages.closeAll();
   // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
   mergeFigures(figures, await batchScale(ctx));

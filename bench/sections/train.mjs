@@ -6,14 +6,28 @@
  * over its floor: photos × (decode + session.run), the per-photo medians of the floor rows (the issue's target:
  * at most 1.3). The floor's photos are the shared ones, larger than the pets' (decode costs more there), so the ratio
  * errs on the kind side only when decode dominates; session.run, which dominates here, does not depend on size.
+ * With --quick, 10 photos per class (copied to the run's temp folder), so the smoke test stays short.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitAppReady } from '../lib/browser.mjs';
 import { emptyFigures, measuredRow, medianOf, nullRow, section } from '../lib/figures.mjs';
 import { ROOT } from '../lib/paths.mjs';
 
 const PETS = join(ROOT, '..', 'shared', 'datasets', 'pets-small');
+
+const QUICK_PER_CLASS = 10;
+
+/** The first `perClass` photos of each class of `from`, copied under `tmp`. @param {string} from @param {string} tmp @param {number} perClass */
+function subset(from, tmp, perClass) {
+  const to = join(tmp, 'pets-quick');
+  for (const cls of readdirSync(from, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    mkdirSync(join(to, cls.name), { recursive: true });
+    for (const name of readdirSync(join(from, cls.name)).sort().slice(0, perClass))
+      copyFileSync(join(from, cls.name, name), join(to, cls.name, name));
+  }
+  return to;
+}
 
 /** Counts the photos under the labelled folder (one level of class sub-folders). @param {string} dir */
 function countPhotos(dir) {
@@ -61,16 +75,18 @@ async function trainOnce(page) {
 /**
  * @param {import('./context.mjs').BenchContext} ctx
  * @param {readonly import('../lib/figures.mjs').Row[]} rowsSoFar the floor's decode and run medians come from here
+ * @param {string} tmp the run's temporary folder (for the --quick subset)
  * @returns {Promise<import('../lib/figures.mjs').Figures>}
  */
-export async function train(ctx, rowsSoFar) {
+export async function train(ctx, rowsSoFar, tmp) {
   const out = emptyFigures();
-  const label = 'OnSight trainer: pets-small (200 photos, 2 classes), Train → done';
   if (!existsSync(PETS)) {
-    out.rows.push(nullRow('app.train', 'train', label, 's', `no ${PETS}`));
+    out.rows.push(nullRow('app.train', 'train', 'OnSight trainer: pets-small, Train → done', 's', `no ${PETS}`));
     return out;
   }
-  const photos = countPhotos(PETS);
+  const folder = ctx.opts.quick ? subset(PETS, tmp, QUICK_PER_CLASS) : PETS;
+  const photos = countPhotos(folder);
+  const label = `OnSight trainer: pets-small${ctx.opts.quick ? ' (quick subset)' : ''}, ${photos} photos, 2 classes, Train → done`;
   /** @type {{ ms: number, accuracy: number } | undefined} */
   let first;
   /** @type {{ ms: number, accuracy: number } | undefined} */
@@ -79,7 +95,7 @@ export async function train(ctx, rowsSoFar) {
     const page = await ctx.openPage(`${ctx.app.origin}/`, true);
     await waitAppReady(page);
     await page.getByTestId('train-open').click();
-    await page.setInputFiles('[data-testid=train-folder-input]', PETS);
+    await page.setInputFiles('[data-testid=train-folder-input]', folder);
     await page.locator('[data-testid=train-classes] li').first().waitFor();
     first = await trainOnce(page);
     again = await trainOnce(page);
