@@ -38,6 +38,8 @@ export interface TrainRequest {
   /** The new model's name. */
   name: string;
   hyperParameters?: Partial<HeadHyperParameters>;
+  /** Also train on each training photo's mirror image (embeds every photo twice). */
+  flipAugmentation?: boolean;
 }
 
 export type TrainOutcome =

@@ -12,7 +12,7 @@ import { type LabelledEmbeddings, predictHead } from './head-model';
 import { type EpochReport, type HeadHyperParameters, trainHead } from './head-trainer';
 import { folderProblem, MIN_PHOTOS_PER_CLASS } from './labelled-folder';
 import { computeOodStats } from './ood';
-import { countPerClass, splitByClass } from './split';
+import { countPerClass, splitByClass, withMirroredTrainRows } from './split';
 
 /**
  * A photo's features, with a key that is the same for the same bytes (its content hash: duplicates stay on one side
@@ -64,6 +64,11 @@ export interface TrainingRunOptions {
   labels: readonly number[];
   /** Features of photo `index` (in `labels`), or why it cannot be used. */
   embed: (index: number) => Promise<EmbedResult>;
+  /**
+   * Flip augmentation: features of photo `index` mirrored left–right. Given, each training photo also trains as its
+   * mirror image (validation photos do not), at the cost of embedding every photo twice.
+   */
+  embedMirrored?: (index: number) => Promise<EmbedResult>;
   cut: BackboneCut;
   backboneSpec: ModelSpec;
   /** The new model's name (its id is made from it). */
@@ -86,20 +91,26 @@ export class TrainingInputError extends Error {
 /** Photos embedded ahead of the one awaited, so decoding the next overlaps the backbone's run on this one. */
 const LOOKAHEAD = 2;
 
-async function embedAll(o: TrainingRunOptions) {
-  const total = o.labels.length;
+/** Embeds photos `indices` in order (a few ahead); progress counts on from `done` out of `total`. */
+async function embedAll(
+  o: TrainingRunOptions,
+  embed: (index: number) => Promise<EmbedResult>,
+  indices: readonly number[],
+  progress: { done: number; total: number },
+) {
   const results: EmbedResult[] = [];
   const pending = new Map<number, Promise<EmbedResult>>();
-  const start = (i: number) => {
-    if (i < total && !pending.has(i)) pending.set(i, o.embed(i));
+  const start = (k: number) => {
+    const index = indices[k];
+    if (index !== undefined && !pending.has(k)) pending.set(k, embed(index));
   };
-  for (let i = 0; i < total; i++) {
+  for (let k = 0; k < indices.length; k++) {
     o.signal?.throwIfAborted();
-    for (let j = i; j <= i + LOOKAHEAD; j++) start(j);
-    const result = await (pending.get(i) as Promise<EmbedResult>);
-    pending.delete(i);
+    for (let j = k; j <= k + LOOKAHEAD; j++) start(j);
+    const result = await (pending.get(k) as Promise<EmbedResult>);
+    pending.delete(k);
     results.push(result);
-    o.onProgress?.({ stage: 'embedding', done: i + 1, total });
+    o.onProgress?.({ stage: 'embedding', done: progress.done + k + 1, total: progress.total });
   }
   return results;
 }
@@ -107,7 +118,14 @@ async function embedAll(o: TrainingRunOptions) {
 /** Embeds, trains and exports; throws {@link TrainingInputError} when too few photos could be used, or the signal's reason. */
 export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOutput> {
   const classCount = o.classNames.length;
-  const results = await embedAll(o);
+  const count = o.labels.length;
+  const total = o.embedMirrored ? 2 * count : count;
+  const results = await embedAll(
+    o,
+    o.embed,
+    o.labels.map((_, i) => i),
+    { done: 0, total },
+  );
   const vectors: Float32Array[] = [];
   const labels: number[] = [];
   const keys: string[] = [];
@@ -131,9 +149,22 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
     throw new TrainingInputError(`${problem}${why}`);
   }
 
-  const data: LabelledEmbeddings = { ...stackEmbeddings(vectors), labels: Int32Array.from(labels), classCount };
+  const photoCount = vectors.length;
   const seed = o.hyperParameters?.seed ?? 1;
-  const split = splitByClass(data.labels, classCount, { seed, keys });
+  const photoSplit = splitByClass(labels, classCount, { seed, keys });
+  let split = photoSplit;
+  if (o.embedMirrored) {
+    // Rows photoCount..2·photoCount−1 are the mirrors, in the same order (the layout withMirroredTrainRows expects).
+    const usable = results.flatMap((r, i) => (r.ok ? [i] : []));
+    const mirrored = await embedAll(o, o.embedMirrored, usable, { done: count, total });
+    // A photo that decoded once decodes twice; should its mirror still fail, its original stands in for it.
+    mirrored.forEach((r, k) => {
+      vectors.push(r.ok ? r.features : (vectors[k] as Float32Array));
+    });
+    labels.push(...labels.slice(0, photoCount));
+    split = withMirroredTrainRows(photoSplit, photoCount);
+  }
+  const data: LabelledEmbeddings = { ...stackEmbeddings(vectors), labels: Int32Array.from(labels), classCount };
   const training = await trainHead(data, split, {
     ...o.hyperParameters,
     signal: o.signal,
@@ -149,9 +180,10 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
     const label = data.labels[row] as number;
     if (best === label) validationCorrect[label] = (validationCorrect[label] ?? 0) + 1;
   });
-  const train = countPerClass(data.labels, split.train, classCount);
-  const validation = countPerClass(data.labels, split.validation, classCount);
-  const allRows = Int32Array.from({ length: data.count }, (_, i) => i);
+  // Counts, like the statistics, are of the photos themselves, not their mirrors.
+  const train = countPerClass(data.labels, photoSplit.train, classCount);
+  const validation = countPerClass(data.labels, photoSplit.validation, classCount);
+  const allRows = Int32Array.from({ length: photoCount }, (_, i) => i);
   const exported = exportTrainedModel({
     cut: o.cut,
     backboneSpec: o.backboneSpec,
@@ -159,7 +191,7 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
     labels: o.classNames,
     name: o.name,
     photosPerClass: { train, validation },
-    flipAugmentation: false,
+    flipAugmentation: o.embedMirrored !== undefined,
     ood: computeOodStats(data, allRows),
     date: o.date,
   });
@@ -168,8 +200,8 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
     spec: exported.spec,
     summary: {
       validationAccuracy: training.validation?.accuracy ?? null,
-      trainCount: split.train.length,
-      validationCount: split.validation.length,
+      trainCount: photoSplit.train.length,
+      validationCount: photoSplit.validation.length,
       classes: o.classNames.map((label, c) => ({
         label,
         train: train[c] ?? 0,

@@ -67,6 +67,9 @@ const api: TrainingWorkerApi = {
         classNames: request.classNames,
         labels: request.photos.map((p) => p.label),
         embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob),
+        embedMirrored: request.flipAugmentation
+          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true)
+          : undefined,
         cut: backbone.cut,
         backboneSpec: backbone.spec,
         name: request.name,

@@ -11,7 +11,7 @@ import { decodePhoto } from '../inference/photo-decode';
 import type { ModelSpec } from '../model/spec';
 import { adaptOrtSession, type TensorSession } from '../vision/pipeline';
 import { type BackboneCut, cutBackbone, NoFeaturePointError } from './backbone-cut';
-import { embedPixels } from './embed';
+import { embedPixels, mirrorPixels } from './embed';
 import { backboneIdOf, type EmbeddingCache, sha256Hex } from './embedding-cache';
 import type { BackboneRequest, TrainingFailure } from './training-protocol';
 import type { EmbedResult } from './training-run';
@@ -67,23 +67,33 @@ export async function openBackbone(request: BackboneRequest): Promise<OpenBackbo
   return current;
 }
 
-/** One photo's features: from the cache, else decoded and run through the backbone (and cached). */
-export async function embedBlob(backbone: OpenBackbone, cache: EmbeddingCache, photo: Blob): Promise<EmbedResult> {
+/**
+ * One photo's features (of its mirror image with `mirror`): from the cache, else decoded and run through the backbone
+ * (and cached). The key is the photo's content hash either way.
+ */
+export async function embedBlob(
+  backbone: OpenBackbone,
+  cache: EmbeddingCache,
+  photo: Blob,
+  mirror = false,
+): Promise<EmbedResult> {
   let key: string;
   try {
     key = await sha256Hex(await photo.arrayBuffer());
   } catch (e) {
     return { ok: false, message: `This file could not be read: ${errorMessage(e)}` };
   }
-  const cached = await cache.get(backbone.backboneId, key);
+  const cacheKey = mirror ? `${key}:mirror` : key;
+  const cached = await cache.get(backbone.backboneId, cacheKey);
   if (cached) return { ok: true, features: cached, key };
   const decoded = await decodePhoto(photo);
   if (!decoded.ok) return { ok: false, message: decoded.message };
-  const run = backbone.runLock.then(() => embedPixels(backbone.session, backbone.spec, decoded.pixels));
+  const pixels = mirror ? mirrorPixels(decoded.pixels) : decoded.pixels;
+  const run = backbone.runLock.then(() => embedPixels(backbone.session, backbone.spec, pixels));
   backbone.runLock = run.catch(() => undefined);
   try {
     const features = await run;
-    await cache.put(backbone.backboneId, key, features);
+    await cache.put(backbone.backboneId, cacheKey, features);
     return { ok: true, features, key };
   } catch (e) {
     return { ok: false, message: `The model failed on this photo: ${errorMessage(e)}` };

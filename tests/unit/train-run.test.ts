@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/node/classify-file';
 import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
-import { embedPixels } from '../../src/train/embed';
+import { embedPixels, mirrorPixels } from '../../src/train/embed';
 import { backboneIdOf, openEmbeddingCache, sha256Hex } from '../../src/train/embedding-cache';
-import { PROBABILITIES_OUTPUT } from '../../src/train/export-model';
+import { PROBABILITIES_OUTPUT, readTrainedModelExtras } from '../../src/train/export-model';
 import { classifyWithOod, oodStatsFromMetadata } from '../../src/train/ood-classify';
 import { type EmbedResult, runTraining, TrainingInputError, type TrainingProgress } from '../../src/train/training-run';
 import { adaptOrtSession, classifyPixels, preprocess } from '../../src/vision/pipeline';
@@ -126,6 +126,34 @@ describe.skipIf(!haveDataset('pets-small'))('runTraining on real photos with the
       expect(judged.unlike).toBe(unlike);
       expect(judged.predictions).toEqual(plain.predictions);
     }
+  }, 120_000);
+
+  it('with flip augmentation, trains on the mirrors of usable training photos too; counts stay photos', async () => {
+    const mirroredAsked: number[] = [];
+    const reports: TrainingProgress[] = [];
+    const run = await runTraining({
+      classNames,
+      labels,
+      embed: embedFromTable(new Set([3])),
+      embedMirrored: async (i) => {
+        mirroredAsked.push(i);
+        const features = await embedPixels(backbone.session, backbone.spec, mirrorPixels(pixels[i] as PixelBuffer));
+        return { ok: true, features, key: keys[i] as string };
+      },
+      cut: backbone.cut,
+      backboneSpec: backbone.spec,
+      name: 'Pets',
+      onProgress: (p) => reports.push(p),
+    });
+    // Every usable photo is mirrored (index 3 could not be read), in order.
+    expect(mirroredAsked).toEqual(labels.flatMap((_, i) => (i === 3 ? [] : [i])));
+    const embedding = reports.filter((r) => r.stage === 'embedding');
+    expect(embedding.at(-1)).toEqual({ stage: 'embedding', done: 4 * PER_CLASS - 1, total: 4 * PER_CLASS });
+    expect(run.summary.trainCount + run.summary.validationCount).toBe(2 * PER_CLASS - 1);
+    expect(run.summary.classes.map((c) => c.validation)).toEqual([2, 3]);
+    const extras = readTrainedModelExtras(run.bytes);
+    expect(extras.training?.hyperParameters.flipAugmentation).toBe(true);
+    expect(extras.training?.classes.map((c) => c.train + c.validation)).toEqual([PER_CLASS - 1, PER_CLASS]);
   }, 120_000);
 
   it('refuses too few usable photos, naming the class', async () => {

@@ -248,6 +248,21 @@ describe('the trainer store', () => {
     expect(client.requests[0]?.photos).toHaveLength(10);
   });
 
+  it('asks for flip augmentation when ticked, counting each photo twice', async () => {
+    const client = new PlaybackClient(DONE, true);
+    const { store } = setUp(client);
+    await store.chooseFolder(tree({ a: 5, b: 5 }));
+    store.setFlip(true);
+    const running = store.start();
+    await Promise.resolve();
+    expect(client.requests[0]?.flipAugmentation).toBe(true);
+    expect(store.current.total).toBe(20);
+    store.setFlip(false); // not while training
+    expect(store.current.flip).toBe(true);
+    store.cancel();
+    await running;
+  });
+
   it('says so when no model is loaded to build on', async () => {
     const { store } = setUp(new PlaybackClient(DONE), false);
     await store.chooseFolder(tree({ a: 5, b: 5 }));

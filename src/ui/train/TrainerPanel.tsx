@@ -129,6 +129,21 @@ export function TrainerPanel({ store, backboneName }: { store: TrainerStore; bac
         />
       </div>
       <div class="trainer-row">
+        <input
+          id="train-flip"
+          data-testid="train-flip"
+          type="checkbox"
+          checked={state.flip}
+          disabled={busy}
+          aria-describedby="train-flip-hint"
+          onChange={(event) => store.setFlip(event.currentTarget.checked)}
+        />
+        <label for="train-flip">Also learn from mirror images</label>
+        <span id="train-flip-hint" class="muted small">
+          Each photo is read twice, so it takes twice as long; it helps some models.
+        </span>
+      </div>
+      <div class="trainer-row">
         <button
           type="button"
           class="button"

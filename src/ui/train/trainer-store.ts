@@ -28,6 +28,8 @@ export interface TrainerState {
   folderProblem?: string;
   /** The new model's name (the folder's name until the user changes it). */
   modelName: string;
+  /** Flip augmentation: also learn from each photo's mirror image. */
+  flip: boolean;
   status: TrainingStatus;
   /** 0..1 over the whole run. */
   progress: number;
@@ -56,6 +58,7 @@ const INITIAL: TrainerState = {
   reading: false,
   classes: [],
   modelName: '',
+  flip: false,
   status: 'idle',
   progress: 0,
   embedded: 0,
@@ -116,6 +119,10 @@ export class TrainerStore {
 
   setModelName(modelName: string): void {
     this.set({ modelName });
+  }
+
+  setFlip(flip: boolean): void {
+    if (!this.busy) this.set({ flip });
   }
 
   /** Takes a labelled folder: its sub-folders are the classes (replacing the classes so far). */
@@ -199,7 +206,7 @@ export class TrainerStore {
       status: 'embedding',
       progress: 0,
       embedded: 0,
-      total: photos.length,
+      total: this.state.flip ? 2 * photos.length : photos.length,
       epochs: [],
       result: undefined,
       message: undefined,
