@@ -110,7 +110,7 @@ class PlaybackClient implements TrainingClientLike {
   ) {}
   async train(request: TrainRequest, onProgress?: (p: TrainingProgress) => void): Promise<TrainOutcome> {
     this.requests.push(request);
-    const total = request.photos.length;
+    const total = request.photos.length * (request.flipAugmentation ? 2 : 1); // as the worker counts
     for (let done = 1; done <= total; done++) onProgress?.({ stage: 'embedding', done, total });
     if (this.hold) await new Promise<void>((resolve) => (this.release = resolve));
     if (this.cancelled) return { ok: false, code: 'cancelled', message: 'Training was cancelled.' };

@@ -214,9 +214,8 @@ export class TrainerStore {
     });
     this.env.announce(`Training started: reading ${photos.length} photos with ${backbone.spec.name}.`);
     this.client ??= this.env.createClient();
-    const outcome = await this.client.train({ backbone, classNames, photos, name }, (report) =>
-      this.onProgress(report),
-    );
+    const request = { backbone, classNames, photos, name, flipAugmentation: this.state.flip };
+    const outcome = await this.client.train(request, (report) => this.onProgress(report));
     if (!outcome.ok) {
       if (outcome.code === 'cancelled') {
         this.set({ status: 'idle', progress: 0, message: outcome.message });
