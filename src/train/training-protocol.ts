@@ -42,8 +42,27 @@ export interface TrainRequest {
   flipAugmentation?: boolean;
 }
 
+/** Where a run's time went in the worker, ms: reading the model and opening it, decoding, the backbone's runs. */
+export interface TrainTimings {
+  setupMs: number;
+  decodeMs: number;
+  runMs: number;
+  /** Photos (and mirrors) run through the backbone, and taken from the cache. */
+  embedded: number;
+  fromCache: number;
+  /** The whole call in the worker. */
+  workerMs: number;
+}
+
 export type TrainOutcome =
-  | { ok: true; bytes: Uint8Array; spec: ModelSpec; summary: TrainingSummary; backboneId: string }
+  | {
+      ok: true;
+      bytes: Uint8Array;
+      spec: ModelSpec;
+      summary: TrainingSummary;
+      backboneId: string;
+      timings: TrainTimings;
+    }
   | TrainingFailure;
 
 export type EmbedProgress = Extract<TrainingProgress, { stage: 'embedding' }>;

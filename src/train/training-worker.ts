@@ -10,7 +10,7 @@ import { errorMessage } from '../error-message';
 import { type EmbeddingCache, openEmbeddingCache } from './embedding-cache';
 import type { TrainingFailure, TrainingWorkerApi } from './training-protocol';
 import { runTraining, TrainingInputError } from './training-run';
-import { embedBlob, type OpenBackbone, openBackbone } from './worker-backbone';
+import { embedBlob, noTimings, type OpenBackbone, openBackbone } from './worker-backbone';
 
 let cachePromise: Promise<EmbeddingCache> | undefined;
 /** The call in progress, for cancel. */
@@ -60,15 +60,18 @@ const api: TrainingWorkerApi = {
   async train(request, onProgress) {
     const controller = begin();
     try {
+      const started = performance.now();
       const backbone = await openBackbone(request.backbone);
       if (isFailure(backbone)) return backbone;
       const store = await cache();
+      const timings = noTimings();
+      const setupMs = performance.now() - started;
       const output = await runTraining({
         classNames: request.classNames,
         labels: request.photos.map((p) => p.label),
-        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob),
+        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, false, timings),
         embedMirrored: request.flipAugmentation
-          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true)
+          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true, timings)
           : undefined,
         cut: backbone.cut,
         backboneSpec: backbone.spec,
@@ -77,7 +80,13 @@ const api: TrainingWorkerApi = {
         onProgress,
         hyperParameters: request.hyperParameters,
       });
-      const outcome = { ok: true as const, ...output, backboneId: backbone.backboneId };
+      const workerMs = performance.now() - started;
+      const outcome = {
+        ok: true as const,
+        ...output,
+        backboneId: backbone.backboneId,
+        timings: { ...timings, setupMs, workerMs },
+      };
       return Comlink.transfer(outcome, [output.bytes.buffer]);
     } catch (e) {
       return failure(e, controller.signal);

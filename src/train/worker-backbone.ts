@@ -16,6 +16,16 @@ import { backboneIdOf, type EmbeddingCache, sha256Hex } from './embedding-cache'
 import type { BackboneRequest, TrainingFailure } from './training-protocol';
 import type { EmbedResult } from './training-run';
 
+/** Where a run's time went in the worker (for the summary and the bench): photos decoded and run, or cached. */
+export interface EmbedTimings {
+  decodeMs: number;
+  runMs: number;
+  embedded: number;
+  fromCache: number;
+}
+
+export const noTimings = (): EmbedTimings => ({ decodeMs: 0, runMs: 0, embedded: 0, fromCache: 0 });
+
 export interface OpenBackbone {
   backboneId: string;
   cut: BackboneCut;
@@ -76,6 +86,7 @@ export async function embedBlob(
   cache: EmbeddingCache,
   photo: Blob,
   mirror = false,
+  timings: EmbedTimings = noTimings(),
 ): Promise<EmbedResult> {
   let key: string;
   try {
@@ -85,14 +96,25 @@ export async function embedBlob(
   }
   const cacheKey = mirror ? `${key}:mirror` : key;
   const cached = await cache.get(backbone.backboneId, cacheKey);
-  if (cached) return { ok: true, features: cached, key };
+  if (cached) {
+    timings.fromCache++;
+    return { ok: true, features: cached, key };
+  }
+  const t0 = performance.now();
   const decoded = await decodePhoto(photo);
+  timings.decodeMs += performance.now() - t0;
   if (!decoded.ok) return { ok: false, message: decoded.message };
   const pixels = mirror ? mirrorPixels(decoded.pixels) : decoded.pixels;
-  const run = backbone.runLock.then(() => embedPixels(backbone.session, backbone.spec, pixels));
+  const run = backbone.runLock.then(async () => {
+    const t1 = performance.now();
+    const features = await embedPixels(backbone.session, backbone.spec, pixels);
+    timings.runMs += performance.now() - t1;
+    return features;
+  });
   backbone.runLock = run.catch(() => undefined);
   try {
     const features = await run;
+    timings.embedded++;
     await cache.put(backbone.backboneId, cacheKey, features);
     return { ok: true, features, key };
   } catch (e) {

@@ -148,7 +148,9 @@ function setUp(client: PlaybackClient, loaded = true) {
 }
 
 const BYTES = new Uint8Array([8, 7, 6]);
+const TIMINGS = { setupMs: 900, decodeMs: 2000, runMs: 8000, embedded: 10, fromCache: 0, workerMs: 11_500 };
 const DONE: TrainOutcome = {
+  timings: TIMINGS,
   ok: true,
   bytes: BYTES,
   spec: { name: 'Pets' } as never,
@@ -180,6 +182,7 @@ describe('the trainer store', () => {
     expect(store.current.status).toBe('done');
     expect(store.current.progress).toBe(1);
     expect(store.current.epochs).toHaveLength(2);
+    expect(store.current.result?.timings).toEqual(TIMINGS);
     expect(announced.at(-1)).toBe('Training done: 90 % of the 2 held-out photos right.');
 
     await store.use();

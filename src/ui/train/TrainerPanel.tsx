@@ -169,6 +169,11 @@ export function TrainerPanel({ store, backboneName }: { store: TrainerStore; bac
               'data-val-accuracy': String(state.result.summary.validationAccuracy ?? ''),
               'data-train-count': String(state.result.summary.trainCount),
               'data-val-count': String(state.result.summary.validationCount),
+              // Where the time went (ms), for the bench: see TrainTimings.
+              'data-setup-ms': state.result.timings.setupMs.toFixed(0),
+              'data-decode-ms': state.result.timings.decodeMs.toFixed(0),
+              'data-run-ms': state.result.timings.runMs.toFixed(0),
+              'data-worker-ms': state.result.timings.workerMs.toFixed(0),
             }
           : {})}
       >

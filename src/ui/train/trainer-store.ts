@@ -9,6 +9,7 @@ import type { ModelSpec } from '../../model/spec';
 import type { EpochReport } from '../../train/head-trainer';
 import { folderProblem, groupByClass, type LabelledClass } from '../../train/labelled-folder';
 import type { TrainingClientLike } from '../../train/training-client';
+import type { TrainTimings } from '../../train/training-protocol';
 import type { TrainingProgress, TrainingSummary } from '../../train/training-run';
 
 export type TrainingStatus = 'idle' | 'embedding' | 'training' | 'done' | 'error';
@@ -36,7 +37,7 @@ export interface TrainerState {
   embedded: number;
   total: number;
   epochs: EpochReport[];
-  result?: { summary: TrainingSummary; spec: ModelSpec; fileName: string };
+  result?: { summary: TrainingSummary; spec: ModelSpec; fileName: string; timings: TrainTimings };
   /** Why the run failed (status `error`), or that it was cancelled (status `idle`). */
   message?: string;
   /** The trained model is being loaded, or has been. */
@@ -228,7 +229,7 @@ export class TrainerStore {
     this.set({
       status: 'done',
       progress: 1,
-      result: { summary, spec: outcome.spec, fileName: onnxFileName(name) },
+      result: { summary, spec: outcome.spec, fileName: onnxFileName(name), timings: outcome.timings },
     });
     const accuracy = summary.validationAccuracy;
     this.env.announce(
