@@ -8,6 +8,8 @@
  * Quantised heads (`QLinearMatMul`, `QGemm`) read uint8 features: a `DequantizeLinear` with the head's own input
  * scale and zero point makes them float. `MatMulInteger` heads are cut before their `DynamicQuantizeLinear`.
  */
+
+import { FEATURES_OUTPUT } from './model-names';
 import {
   batchDimension,
   decodeModel,
@@ -22,8 +24,7 @@ import {
   pruneGraph,
 } from './onnx-graph';
 
-/** Name of the cut model's output (and of the feature output an exported model keeps). */
-export const FEATURES_OUTPUT = 'features';
+export { FEATURES_OUTPUT };
 
 export interface BackboneCut {
   /** The feature extractor: one input (the original image input), one output {@link FEATURES_OUTPUT} `[N, D]`. */

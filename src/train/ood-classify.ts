@@ -15,8 +15,7 @@ import {
 } from '../vision/pipeline';
 import { postprocess } from '../vision/postprocess';
 import type { PixelBuffer } from '../vision/resize';
-import { FEATURES_OUTPUT } from './backbone-cut';
-import { OOD_METADATA_KEY } from './export-model';
+import { FEATURES_OUTPUT, OOD_METADATA_KEY } from './model-names';
 import { judgeFeatures, type OodStats, oodStatsFromJson } from './ood';
 
 export const UNLIKE_TRAINING_WARNING =
