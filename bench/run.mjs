@@ -29,9 +29,10 @@ import { batch } from './sections/batch.mjs';
 import { batchScale } from './sections/batch-scale.mjs';
 import { coldStarts } from './sections/cold-starts.mjs';
 import { perPhotoLatency } from './sections/per-photo.mjs';
+import { train } from './sections/train.mjs';
 
-/** Sections `--only` can pick (the thread probe always runs; `batch` needs `per-photo`, whose medians give its floor). */
-const SECTIONS = ['cold', 'per-photo', 'batch', 'batch-scale'];
+/** Sections `--only` can pick (the thread probe always runs; `batch` and `train` need `per-photo` for their floors). */
+const SECTIONS = ['cold', 'per-photo', 'batch', 'train', 'batch-scale'];
 
 /** @param {string[]} argv @returns {import('./sections/context.mjs').Options} */
 function parseArgs(argv) {
@@ -129,8 +130,9 @@ try {
   const ctx = { ...base, threads: probe.threads };
   const wants = (/** @type {string} */ name) => !opts.only || opts.only.includes(name);
   if (wants('cold')) mergeFigures(figures, await coldStarts(ctx));
-  if (wants('per-photo') || wants('batch')) mergeFigures(figures, await perPhotoLatency(ctx));
+  if (wants('per-photo') || wants('batch') || wants('train')) mergeFigures(figures, await perPhotoLatency(ctx));
   if (wants('batch')) mergeFigures(figures, await batch(ctx, figures.rows));
+  if (wants('train')) mergeFigures(figures, await train(ctx, figures.rows, tmp));
   await pages.closeAll();
   // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
   if (wants('batch-scale')) mergeFigures(figures, await batchScale(ctx));

@@ -34,6 +34,7 @@ const SECTIONS = [
   ['threads', 'Threads'],
   ['cold', 'Cold start and bytes'],
   ['batch', 'Batch'],
+  ['train', 'Train your own classifier'],
   ['peers', 'Peers, per photo'],
 ];
 

@@ -1,5 +1,6 @@
 /** One photo through the loaded model in the worker: decode, then the vision pipeline, with timings. */
 import { errorMessage } from '../error-message';
+import { classifyWithOod, UNLIKE_TRAINING_WARNING } from '../train/ood-classify';
 import { photoShapeWarning } from '../vision/photo-shape';
 import { classifyPixels } from '../vision/pipeline';
 import { photoSize } from '../vision/pixel-source';
@@ -20,10 +21,13 @@ export async function classifyPhoto(
   if (!model) return { ok: false, code: 'no-model', message: 'No model is loaded' };
   const { pixels } = decoded;
   try {
-    const r = await classifyPixels(model.session, model.spec, pixels, topK);
+    const r = model.ood
+      ? await classifyWithOod(model.session, model.spec, pixels, topK, model.ood)
+      : await classifyPixels(model.session, model.spec, pixels, topK);
+    const unlike = 'unlike' in r && r.unlike ? UNLIKE_TRAINING_WARNING : undefined;
     // The photo's own upright size, not the decoder-shrunk or stored-sideways pixels.
     const { width, height } = photoSize(pixels);
-    const warning = photoShapeWarning(width, height);
+    const warning = [photoShapeWarning(width, height), unlike].filter(Boolean).join(' ') || undefined;
     return {
       ok: true,
       result: {

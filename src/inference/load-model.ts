@@ -8,6 +8,8 @@ import { errorMessage } from '../error-message';
 import { describeSession, type ResolvedModelSpec, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
 import { NotOnnxError, readOnnxMetadata } from '../onnx/read-onnx-metadata';
+import type { OodStats } from '../train/ood';
+import { oodStatsFromMetadata } from '../train/ood-classify';
 import { type ModelFile, readModelFile } from './model-fetch';
 import { type ModelSession, openSession, warmUp } from './model-session';
 import { fetchSidecars } from './model-sidecars';
@@ -19,6 +21,8 @@ export interface ActiveModel extends ModelSession {
   spec: ModelSpec;
   /** Decode every photo at full size (the load request's `fullSizeDecode`). */
   fullSizeDecode: boolean;
+  /** A model OnSight trained: its training photos' statistics, for the "unlike the training photos" warning. */
+  ood?: OodStats;
 }
 
 type OnnxMetadata = ReturnType<typeof readOnnxMetadata>;
@@ -111,9 +115,15 @@ export async function loadModel(
     createMs: opened.createMs,
     warmupMs,
   };
+  const ood = oodStatsFromMetadata(onnx.metadata.metadata);
   return {
     ok: true,
     model,
-    active: { ...session, spec: resolved.spec, fullSizeDecode: request.fullSizeDecode === true },
+    active: {
+      ...session,
+      spec: resolved.spec,
+      fullSizeDecode: request.fullSizeDecode === true,
+      ...(ood ? { ood } : {}),
+    },
   };
 }

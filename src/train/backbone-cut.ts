@@ -11,6 +11,7 @@
  */
 
 import { concatTapNodes, type FeatureTap, findResidualTap } from './feature-taps';
+import { FEATURES_OUTPUT } from './model-names';
 import {
   batchDimension,
   decodeModel,
@@ -25,8 +26,7 @@ import {
   pruneGraph,
 } from './onnx-graph';
 
-/** Name of the cut model's output (and of the feature output an exported model keeps). */
-export const FEATURES_OUTPUT = 'features';
+export { FEATURES_OUTPUT };
 
 export interface BackboneCut {
   /** The feature extractor: one input (the original image input), one output {@link FEATURES_OUTPUT} `[N, D]`. */

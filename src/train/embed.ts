@@ -9,20 +9,33 @@ import type { PixelBuffer } from '../vision/resize';
 import { FEATURES_OUTPUT } from './backbone-cut';
 import type { Embeddings } from './head-model';
 
-/** The photo mirrored left–right (a new buffer; the original is untouched). */
+/**
+ * The photo mirrored left–right as the user sees it (a new, packed buffer; the original is untouched). The stored
+ * pixels are flipped along the axis that is upright x: their rows when the EXIF orientation swaps the axes. Colour
+ * order, orientation and the full size travel along, and padded rows (a VideoFrame's stride) are read correctly.
+ */
 export function mirrorPixels(pixels: PixelBuffer): PixelBuffer {
-  const channels = pixels.channels ?? (pixels.data.length / (pixels.width * pixels.height) === 3 ? 3 : 4);
   const { width, height } = pixels;
-  const data = new Uint8Array(pixels.data.length);
+  const channels = pixels.channels ?? (pixels.data.length / (width * height) === 3 ? 3 : 4);
+  const stride = pixels.rowStride ?? width * channels;
+  const rowBytes = width * channels;
+  const flipRows = (pixels.orientation ?? 1) >= 5;
+  const data = new Uint8Array(rowBytes * height);
   for (let y = 0; y < height; y++) {
-    const row = y * width * channels;
+    const from = y * stride;
+    if (flipRows) {
+      data.set(pixels.data.subarray(from, from + rowBytes), (height - 1 - y) * rowBytes);
+      continue;
+    }
+    const row = y * rowBytes;
     for (let x = 0; x < width; x++) {
-      const from = row + x * channels;
+      const src = from + x * channels;
       const to = row + (width - 1 - x) * channels;
-      for (let c = 0; c < channels; c++) data[to + c] = pixels.data[from + c] as number;
+      for (let c = 0; c < channels; c++) data[to + c] = pixels.data[src + c] as number;
     }
   }
-  return { data, width, height, channels };
+  const { colorOrder, orientation, fullWidth, fullHeight } = pixels;
+  return { data, width, height, channels, colorOrder, orientation, fullWidth, fullHeight };
 }
 
 /**

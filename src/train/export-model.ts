@@ -14,6 +14,7 @@ import { readOnnxMetadata } from '../onnx/read-onnx-metadata';
 import { type BackboneCut, FEATURES_OUTPUT } from './backbone-cut';
 import type { TrainedHead } from './head-model';
 import type { HeadHyperParameters, TrainingResult } from './head-trainer';
+import { OOD_METADATA_KEY, PROBABILITIES_OUTPUT, TRAINING_METADATA_KEY } from './model-names';
 import {
   batchDimension,
   decodeModel,
@@ -27,9 +28,7 @@ import {
 } from './onnx-graph';
 import { type OodStats, oodStatsFromJson, oodStatsToJson } from './ood';
 
-export const PROBABILITIES_OUTPUT = 'probabilities';
-export const TRAINING_METADATA_KEY = 'onsight.training';
-export const OOD_METADATA_KEY = 'onsight.ood';
+export { OOD_METADATA_KEY, PROBABILITIES_OUTPUT, TRAINING_METADATA_KEY };
 /** ModelProto producer_name of exported models. */
 export const TRAINED_PRODUCER = 'onsight-train';
 

@@ -38,6 +38,13 @@ export {
   trainHead,
 } from './head-trainer';
 export {
+  folderProblem,
+  groupByClass,
+  type LabelledClass,
+  type LabelledFolder,
+  MIN_PHOTOS_PER_CLASS,
+} from './labelled-folder';
+export {
   computeOodStats,
   DEFAULT_OOD_PERCENTILE,
   judgeFeatures,
@@ -55,3 +62,13 @@ export {
   splitByClass,
   withMirroredTrainRows,
 } from './split';
+export {
+  type ClassReport,
+  type EmbedResult,
+  runTraining,
+  TrainingInputError,
+  type TrainingProgress,
+  type TrainingRunOptions,
+  type TrainingRunOutput,
+  type TrainingSummary,
+} from './training-run';

@@ -1,9 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { TrainingClient } from '../train/training-client';
 import type { AppState, AppStore } from './app-state';
 import type { BatchStore } from './batch-store';
 import { ConnectionStatus } from './ConnectionStatus';
 import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
+import { downloadBlob } from './download';
+import { FEATURES } from './features';
 import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';
 import { ModelIntro } from './ModelIntro';
@@ -13,6 +16,8 @@ import { ResultsSection } from './ResultsSection';
 import { SpecEditor } from './SpecEditor';
 import type { SpecPreviewer } from './SpecPreviewPanel';
 import { StorageInfo } from './StorageInfo';
+import { TrainerPanel } from './train/TrainerPanel';
+import { TrainerStore } from './train/trainer-store';
 import { UpdatePrompt } from './UpdatePrompt';
 import { useLeaveWarning } from './use-leave-warning';
 
@@ -46,6 +51,21 @@ const hasUnfinished = (batch: BatchStore) => {
 };
 const sampleOf = (batch: BatchStore) => batch.sampleFile();
 
+/** The trainer (#16) on this page: the loaded model is its backbone; a trained model loads like a picked file. */
+function createTrainer(store: AppStore): TrainerStore {
+  return new TrainerStore({
+    createClient: () => new TrainingClient(),
+    backbone: () => {
+      const { model } = store.current;
+      const source = store.loadedSource;
+      return model && source ? { source, spec: model.spec } : undefined;
+    },
+    useModel: async (file) => (await store.loadModelFiles([file])) !== undefined,
+    download: downloadBlob,
+    announce: (text) => store.announce(text),
+  });
+}
+
 export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {
   const state = useAppState(store);
   const addFiles = (files: File[]) => store.addFiles(files);
@@ -53,6 +73,8 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
   const classified = useBatchFact(batch, hasClassified);
   const sample = useBatchFact(batch, sampleOf);
   useLeaveWarning(useBatchFact(batch, hasUnfinished));
+  const trainer = useMemo(() => (FEATURES.trainer ? createTrainer(store) : undefined), [store]);
+  useEffect(() => () => trainer?.dispose(), [trainer]);
 
   useEffect(() => {
     const paste = (event: ClipboardEvent) => {
@@ -79,6 +101,7 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
       <div class="layout">
         <main class="main">
           <ModelIntro state={state} />
+          {trainer && <TrainerPanel store={trainer} backboneName={state.model?.spec.name} />}
           <DropZone onFiles={addFiles} onItems={(items) => store.addItems(items)} />
           <ResultsSection batch={batch} state={state} />
         </main>

@@ -158,6 +158,11 @@ export class AppStore {
   /** What the loaded model was loaded from, for Apply (reload with corrections) and re-saving. */
   private loaded?: { source: ModelSource; label: string; origin: ModelOrigin; files?: File[] };
 
+  /** Where the loaded model came from, as loaded (the trainer reads its bytes again from there). */
+  get loadedSource(): ModelSource | undefined {
+    return this.loaded?.source;
+  }
+
   private refreshUserModels(): Promise<void> {
     return intents.refreshUserModels(this.access);
   }

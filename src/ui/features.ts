@@ -7,4 +7,4 @@ export interface Features {
   trainer: boolean;
 }
 
-export const FEATURES: Readonly<Features> = { trainer: false };
+export const FEATURES: Readonly<Features> = { trainer: true };

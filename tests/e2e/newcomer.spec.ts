@@ -71,8 +71,9 @@ test('the default model introduces itself on the first screen, with the other wa
   const chooser = page.waitForEvent('filechooser');
   await intro.getByTestId('open-own-model').click();
   expect((await chooser).isMultiple()).toBe(true);
-  // The trainer does not exist yet: its entry is not shown at all.
-  await expect(page.getByTestId('train-open')).toHaveCount(0);
+  // The trainer (#16): its entry is beside the others and opens it.
+  await intro.getByTestId('train-open').click();
+  await expect(page.getByRole('heading', { name: 'Make your own classifier' })).toBeFocused();
 });
 
 test('a card’s Total is decode + preprocess + inference (+ small overheads), without its wait in the queue', async ({

@@ -1,0 +1,103 @@
+/**
+ * The training worker's entry (#16): embeds photos through the loaded model cut at its features, trains a head and
+ * exports the ONNX file, off the page's thread and beside the inference worker (which keeps classifying).
+ *
+ * Trap (notes/platform.md): ORT's pthreads re-load the script that started them, so ORT is loaded only through
+ * ort-runtime's dynamic import and this entry exposes its API only when it is not a pthread.
+ */
+import * as Comlink from 'comlink';
+import { errorMessage } from '../error-message';
+import { type EmbeddingCache, openEmbeddingCache } from './embedding-cache';
+import type { TrainingFailure, TrainingWorkerApi } from './training-protocol';
+import { runTraining, TrainingInputError } from './training-run';
+import { embedBlob, noTimings, type OpenBackbone, openBackbone } from './worker-backbone';
+
+let cachePromise: Promise<EmbeddingCache> | undefined;
+/** The call in progress, for cancel. */
+let running: AbortController | undefined;
+
+const cache = () => {
+  cachePromise ??= openEmbeddingCache();
+  return cachePromise;
+};
+
+function failure(error: unknown, signal: AbortSignal): TrainingFailure {
+  if (signal.aborted) return { ok: false, code: 'cancelled', message: 'Training was cancelled.' };
+  if (error instanceof TrainingInputError) return { ok: false, code: 'input', message: error.message };
+  return { ok: false, code: 'failed', message: `Training failed: ${errorMessage(error)}` };
+}
+
+function begin(): AbortController {
+  running?.abort();
+  running = new AbortController();
+  return running;
+}
+
+const isFailure = (value: OpenBackbone | TrainingFailure): value is TrainingFailure => 'ok' in value;
+
+const api: TrainingWorkerApi = {
+  async embed(backboneRequest, photos, onProgress) {
+    const controller = begin();
+    try {
+      const backbone = await openBackbone(backboneRequest);
+      if (isFailure(backbone)) return backbone;
+      const store = await cache();
+      const results = [];
+      for (const [i, photo] of photos.entries()) {
+        controller.signal.throwIfAborted();
+        results.push(await embedBlob(backbone, store, photo));
+        onProgress?.({ stage: 'embedding', done: i + 1, total: photos.length });
+      }
+      const featureSize = results.find((r) => r.ok)?.features.length ?? backbone.cut.featureSize ?? 0;
+      return { ok: true, backboneId: backbone.backboneId, featureSize, results };
+    } catch (e) {
+      return failure(e, controller.signal);
+    } finally {
+      if (running === controller) running = undefined;
+    }
+  },
+
+  async train(request, onProgress) {
+    const controller = begin();
+    try {
+      const started = performance.now();
+      const backbone = await openBackbone(request.backbone);
+      if (isFailure(backbone)) return backbone;
+      const store = await cache();
+      const timings = noTimings();
+      const setupMs = performance.now() - started;
+      const output = await runTraining({
+        classNames: request.classNames,
+        labels: request.photos.map((p) => p.label),
+        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, false, timings),
+        embedMirrored: request.flipAugmentation
+          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true, timings)
+          : undefined,
+        cut: backbone.cut,
+        backboneSpec: backbone.spec,
+        name: request.name,
+        signal: controller.signal,
+        onProgress,
+        hyperParameters: request.hyperParameters,
+      });
+      const workerMs = performance.now() - started;
+      const outcome = {
+        ok: true as const,
+        ...output,
+        backboneId: backbone.backboneId,
+        timings: { ...timings, setupMs, workerMs },
+      };
+      return Comlink.transfer(outcome, [output.bytes.buffer]);
+    } catch (e) {
+      return failure(e, controller.signal);
+    } finally {
+      if (running === controller) running = undefined;
+    }
+  },
+
+  async cancel() {
+    running?.abort();
+  },
+};
+
+if (!self.name?.startsWith('em-pthread')) Comlink.expose(api);
