@@ -6,6 +6,7 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { filesFromClipboard } from './clipboard';
 import { DropZone } from './DropZone';
 import { downloadBlob } from './download';
+import { cleanerSessionFor, type PhotoEmbedder } from './evaluation/cleaner-session';
 import { FEATURES } from './features';
 import { InstallButton } from './InstallButton';
 import { LiveAnnouncer } from './LiveAnnouncer';
@@ -66,6 +67,24 @@ function createTrainer(store: AppStore): TrainerStore {
   });
 }
 
+/**
+ * Near duplicates in the cleaner (#15): pooled features through a training worker of their own (started on first
+ * use), with the loaded model as the backbone.
+ */
+function nearDuplicateEmbedder(store: AppStore): { embed: PhotoEmbedder; dispose(): void } {
+  let client: TrainingClient | undefined;
+  return {
+    embed: async (photos) => {
+      const { model } = store.current;
+      const source = store.loadedSource;
+      if (!model || !source) return { ok: false, message: 'no model is loaded' };
+      client ??= new TrainingClient();
+      return client.embed({ source, spec: model.spec }, photos);
+    },
+    dispose: () => client?.dispose(),
+  };
+}
+
 export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {
   const state = useAppState(store);
   const addFiles = (files: File[]) => store.addFiles(files);
@@ -75,6 +94,15 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
   useLeaveWarning(useBatchFact(batch, hasUnfinished));
   const trainer = useMemo(() => (FEATURES.trainer ? createTrainer(store) : undefined), [store]);
   useEffect(() => () => trainer?.dispose(), [trainer]);
+  useEffect(() => {
+    const embedder = nearDuplicateEmbedder(store);
+    const session = cleanerSessionFor(store.batch);
+    session.setEmbedder(embedder.embed);
+    return () => {
+      session.setEmbedder(undefined);
+      embedder.dispose();
+    };
+  }, [store]);
 
   useEffect(() => {
     const paste = (event: ClipboardEvent) => {

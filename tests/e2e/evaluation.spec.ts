@@ -205,6 +205,15 @@ test.describe('evaluation', () => {
     await expect(item('00000001.jpg')).toHaveAttribute('data-duplicate-of', '');
     await expect(item('00000000.jpg')).toHaveAttribute('data-duplicate', '');
 
+    // Near duplicates through the model's pooled features (the training worker's embed): the byte-identical copies
+    // are at distance 0, so at least their two groups are found among the 18 labelled photos.
+    await page.getByTestId('cleaner-find-near').click();
+    const status = page.getByTestId('cleaner-status');
+    await expect(status).toHaveText(/^Compared 18 photos: \d+ groups? of near duplicates\.$/, { timeout: 120_000 });
+    expect(Number((await status.textContent())?.match(/: (\d+) group/)?.[1])).toBeGreaterThanOrEqual(2);
+    // Exact copies stay flagged as exact.
+    await expect(item('00000001-Copy1.jpg')).toHaveAttribute('data-duplicate', 'exact');
+
     // The items are in loss order.
     const losses = await page
       .getByTestId('cleaner-item')

@@ -21,9 +21,17 @@ import { displayText } from '../display-text';
 import { downloadBlob } from '../download';
 import { ApplyDialog } from './ApplyDialog';
 import { CleanerRow } from './CleanerRow';
-import { cleanerSessionFor } from './cleaner-session';
+import { cleanerSessionFor, type HashablePhoto } from './cleaner-session';
 import { deletedIds, describeDecision, duplicatesToDelete, planForBatch } from './cleaner-view';
 import type { EvaluationView } from './evaluation-view';
+
+/** The labelled photos whose file this page still has. */
+function labelledPhotos(batch: BatchStore): HashablePhoto[] {
+  return batch.results.all().flatMap((record) => {
+    const file = record.actual === undefined ? undefined : batch.fileOf(record.id);
+    return file ? [{ id: record.id, path: record.path, file }] : [];
+  });
+}
 
 /** Photos listed at first, and added by each "Show more". */
 const PAGE = 40;
@@ -52,12 +60,7 @@ export function Cleaner({ batch, view }: { batch: BatchStore; view: EvaluationVi
   );
   // Exact duplicates: the bytes of every labelled photo this page still has, hashed once each.
   useEffect(() => {
-    if (!open) return;
-    const photos = batch.results.all().flatMap((record) => {
-      const file = record.actual === undefined ? undefined : batch.fileOf(record.id);
-      return file ? [{ id: record.id, path: record.path, file }] : [];
-    });
-    void session.hashMissing(photos);
+    if (open) void session.hashMissing(labelledPhotos(batch));
   }, [open, view.version, batch, session]);
 
   if (classes.length === 0) return null;
@@ -127,6 +130,22 @@ export function Cleaner({ batch, view }: { batch: BatchStore; view: EvaluationVi
             }
           >
             Delete the {copies.length} exact {copies.length === 1 ? 'copy' : 'copies'}
+          </button>
+        )}
+        {session.canEmbed && (
+          <button
+            type="button"
+            class="button secondary"
+            data-testid="cleaner-find-near"
+            disabled={session.embedding !== undefined}
+            onClick={() => {
+              setSaid('Looking for near duplicates…');
+              void session.embedMissing(labelledPhotos(batch)).then(setSaid);
+            }}
+          >
+            {session.embedding
+              ? `Comparing photos… ${session.embedding.done} of ${session.embedding.total}`
+              : 'Find near duplicates'}
           </button>
         )}
       </div>

@@ -2,12 +2,13 @@
  * The cleaner's memory beyond its decisions (Node-testable, no DOM): content hashes of the photos, so exact
  * duplicates (same bytes) are flagged; and the near-duplicate index, fed with embeddings.
  *
- * Near duplicates need each photo's pooled features (the model cut before its classifier, see `src/train`), which
- * the worker does not give the page yet. The hook: whoever has them calls
+ * Near duplicates need each photo's pooled features (the model cut before its classifier, see `src/train`). The page
+ * gives the session a {@link PhotoEmbedder} (the training worker's `embed`, App.tsx); `embedMissing` then embeds the
+ * photos not embedded yet, a chunk at a time, and feeds them to
  *
- *   cleanerSessionFor(batch).addEmbeddings([{ id, path, vector }]);
+ *   addEmbeddings([{ id, path, vector }])
  *
- * (any number of times, as photos are embedded) and the cleaner flags every photo closer than
+ * which anyone else with embeddings may call too. The cleaner then flags every photo closer than
  * `DEFAULT_MAX_DISTANCE` (cosine) to another one, next to the exact duplicates. Without embeddings, only exact
  * duplicates are flagged.
  */
@@ -32,6 +33,17 @@ export interface HashablePhoto extends PhotoRef {
   file: Blob;
 }
 
+/** Pooled features of photos through the loaded model, in order; a photo that could not be embedded says why. */
+export type PhotoEmbedder = (
+  photos: Blob[],
+) => Promise<
+  | { ok: true; results: ({ ok: true; features: Float32Array } | { ok: false; message: string })[] }
+  | { ok: false; message: string }
+>;
+
+/** Photos embedded per call: progress is reported between chunks. */
+const EMBED_CHUNK = 16;
+
 export class CleanerSession {
   private readonly hashes = new Map<string, { path: string; hash: string }>();
   private readonly hashing = new Set<string>();
@@ -40,6 +52,56 @@ export class CleanerSession {
   private readonly listeners = new Set<() => void>();
   /** Bumped when the flags change. */
   version = 0;
+  private embedder?: PhotoEmbedder;
+  private readonly embedded = new Set<string>();
+  /** While `embedMissing` runs: photos done of the total. */
+  embedding?: { done: number; total: number };
+
+  /** Where near duplicates' embeddings come from (the page sets it; without it only exact duplicates are found). */
+  setEmbedder(embedder: PhotoEmbedder | undefined): void {
+    this.embedder = embedder;
+  }
+
+  get canEmbed(): boolean {
+    return this.embedder !== undefined;
+  }
+
+  /**
+   * Embeds the photos not embedded yet and flags the near duplicates among all embedded so far. Resolves with a
+   * sentence for the user: how many were compared, or why it stopped.
+   */
+  async embedMissing(photos: readonly HashablePhoto[]): Promise<string> {
+    const embed = this.embedder;
+    if (!embed) return 'Near duplicates need a model that can give pooled features.';
+    if (this.embedding) return 'Already looking for near duplicates.';
+    const todo = photos.filter(({ id }) => !this.embedded.has(id));
+    let skipped = 0;
+    this.embedding = { done: 0, total: todo.length };
+    this.changed();
+    try {
+      for (let i = 0; i < todo.length; i += EMBED_CHUNK) {
+        const chunk = todo.slice(i, i + EMBED_CHUNK);
+        const outcome = await embed(chunk.map((photo) => photo.file));
+        if (!outcome.ok) return `Near duplicates could not be looked for: ${outcome.message}`;
+        const vectors: EmbeddedPhoto[] = [];
+        outcome.results.forEach((result, k) => {
+          const photo = chunk[k] as HashablePhoto;
+          this.embedded.add(photo.id);
+          if (result.ok) vectors.push({ id: photo.id, path: photo.path, vector: result.features });
+          else skipped++;
+        });
+        skipped += this.addEmbeddings(vectors).length;
+        this.embedding = { done: Math.min(todo.length, i + EMBED_CHUNK), total: todo.length };
+        this.changed();
+      }
+    } finally {
+      this.embedding = undefined;
+      this.changed();
+    }
+    const groups = this.near?.groups().length ?? 0;
+    const left = skipped > 0 ? ` ${skipped} could not be compared.` : '';
+    return `Compared ${this.embedded.size.toLocaleString('en')} photos: ${groups} ${groups === 1 ? 'group' : 'groups'} of near duplicates.${left}`;
+  }
 
   /** Hashes the photos not hashed yet (a few at a time), then regroups. Safe to call again while one runs. */
   async hashMissing(photos: readonly HashablePhoto[]): Promise<void> {
