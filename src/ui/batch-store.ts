@@ -34,6 +34,8 @@ export type { BatchEnvironment, BatchPhase, BatchProgress } from './batch-types'
 /** How long "Clear all" can be undone. */
 export const UNDO_MS = 15_000;
 
+/** Picked files taken per task (see `add`). */
+const CHOSEN_SLICE = 250;
 export class BatchStore {
   readonly results = new BatchResults(TOP_K);
   readonly thumbnails: ThumbnailCache;
@@ -109,7 +111,14 @@ export class BatchStore {
       if (isChosenFile(item)) chosen.push({ file: item, path: item.name || 'photo' });
       else folders.push(item);
     }
-    this.addPhotos(chosen, []);
+    // Thousands of picked files are taken a slice at a time, so the page paints and answers between slices (one
+    // slice of records, index and storage writes is a few tens of ms; all at once was a long task).
+    const generation = this.walkGeneration;
+    for (let i = 0; i < chosen.length; i += CHOSEN_SLICE) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (generation !== this.walkGeneration) return;
+      this.addPhotos(chosen.slice(i, i + CHOSEN_SLICE), []);
+    }
     if (folders.length > 0) await this.walk(folders);
   }
 
