@@ -32,8 +32,8 @@ export const DEFAULT_OOD_PERCENTILE = 0.95;
 export const OOD_FOLDS = 5;
 /** Training rows the statistics are fitted on at most (evenly spread): bounds the cost for thousands of photos. */
 export const OOD_MAX_ROWS = 400;
-/** Orthogonal iterations: the leading directions' residuals settle well before this on the backbones here. */
-const ITERATIONS = 20;
+/** Orthogonal iterations: 8 and 20 flagged the same photos (pets-small, default backbone); the fit costs ~0.7–1.2 s. */
+const ITERATIONS = 8;
 
 export interface SubspaceOodStats {
   format: 2;
