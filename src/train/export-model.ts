@@ -26,7 +26,7 @@ import {
   onnx,
   type TensorProto,
 } from './onnx-graph';
-import { type OodStats, oodStatsFromJson, oodStatsToJson } from './ood';
+import { type OodStats, oodStatsFromJson, oodStatsToJson, type SubspaceOodStats } from './ood';
 
 export { OOD_METADATA_KEY, PROBABILITIES_OUTPUT, TRAINING_METADATA_KEY };
 /** ModelProto producer_name of exported models. */
@@ -70,7 +70,7 @@ export interface ExportTrainedModelOptions {
   photosPerClass: { train: number[]; validation: number[] };
   flipAugmentation: boolean;
   /** Statistics for the "unlike the training photos" warning. */
-  ood?: OodStats;
+  ood?: SubspaceOodStats;
   /** Export time (defaults to now). */
   date?: Date;
 }

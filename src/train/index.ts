@@ -53,6 +53,7 @@ export {
   type OodStatsJson,
   oodStatsFromJson,
   oodStatsToJson,
+  type SubspaceOodStats,
 } from './ood';
 export {
   countPerClass,

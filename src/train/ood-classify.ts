@@ -1,8 +1,9 @@
 /**
  * "Unlike the photos this model was trained on" (#16) at classify time: a model OnSight trained carries its training
- * photos' per-class feature statistics (`onsight.ood`) and a `features` output; a photo whose features are farther
- * from every class than the 99th percentile of that class's training photos gets a warning on its card. The
- * inference worker calls this instead of the plain pipeline for such models; one `session.run` gives both outputs.
+ * photos' feature statistics (`onsight.ood`, see ood.ts) and a `features` output; a photo whose features lie farther
+ * outside the training photos' subspace than the 95th percentile of theirs (format 1 models: farther from every class
+ * mean than its threshold) gets a warning on its card. The inference worker calls this instead of the plain pipeline
+ * for such models; one `session.run` gives both outputs.
  */
 import type { ModelSpec } from '../model/spec';
 import {

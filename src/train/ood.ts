@@ -1,121 +1,181 @@
 /**
- * "Unlike the photos this model was trained on": per-class statistics of the training embeddings, carried inside the
- * exported model, and a pure judgement of a new photo's features against them.
+ * "Unlike the photos this model was trained on": statistics of the training embeddings, carried inside the exported
+ * model (`onsight.ood`), and a pure judgement of a new photo's features against them.
  *
- * Each class keeps its mean feature vector and a distance threshold: the given percentile (99 % by default) of its
- * training photos' leave-one-out distances to the class mean. A photo farther than the threshold from every class
- * mean is unlike the training photos. Leave-one-out (each photo's distance to the mean of the *other* photos, which
- * for a mean is exactly the in-sample distance × n/(n−1)) keeps small classes from getting a threshold so tight
- * that new photos of the class trip it.
+ * Format 2 (today's): how far a photo's features lie outside the subspace where the training photos vary. The
+ * features are standardised as the head standardises them (shrunk per-feature std); the top
+ * {@link OOD_COMPONENTS} principal directions of the training rows span that subspace; a photo's score is the squared
+ * length of what is left of its standardised features after projecting them onto it. The threshold is a percentile
+ * of the training photos' own scores, each computed out of fold (the subspace fitted without that photo), because
+ * in-sample scores are smaller than a new photo's and gave 10 % false alarms.
  *
- * Distances are Euclidean on the raw features divided by the training set's overall spread (root of the summed
- * per-feature variances), so they read around 1 whatever the backbone; no per-feature scaling, which with a few
- * photos per class would blow up the noise of near-constant features.
+ * Why this and not distances to class means (format 1, still read: `ood-class-means.ts`): measured on pets-small with
+ * the default backbone (8 seeded splits; `ONSIGHT_OOD_MEASURE=1 npx vitest run tests/unit/train-ood-measure.test.ts`,
+ * table in src/train/README.md), the class-mean distance flagged none of the eagle, giraffe and horses photos, none
+ * of the bears and only 13–34 % of noise, flat colours and gradients; in 1,440 dimensions an odd photo is not much
+ * farther from a class mean than a typical one, but its features point where no training photo's do.
  */
-import type { LabelledEmbeddings } from './head-model';
+import { computeStandardization, type Embeddings } from './head-model';
+import { type ClassMeanOodStats, classMeanOodStatsFromJson, judgeClassMeans } from './ood-class-means';
+import { base64ToFloat32, float32ToBase64, type OodJudgement } from './ood-codec';
 
-export const DEFAULT_OOD_PERCENTILE = 0.99;
+export type { ClassMeanOodStats, OodJudgement };
 
-export interface OodStats {
+/** Principal directions kept: 8–32 measured alike (out-of-fold thresholds); 16 costs 16 × D floats in the model. */
+export const OOD_COMPONENTS = 16;
+/**
+ * The percentile of the training photos' out-of-fold scores that is the threshold. 0.99 flagged no real photo at all
+ * (the out-of-fold scores have a long tail: the 99th is ~3× the 95th); 0.95 gave 3 % false alarms on held-out pets.
+ */
+export const DEFAULT_OOD_PERCENTILE = 0.95;
+/** Folds for the out-of-fold scores (each photo scored by a subspace fitted on the other four fifths). */
+export const OOD_FOLDS = 5;
+/** Training rows the statistics are fitted on at most (evenly spread): bounds the cost for thousands of photos. */
+export const OOD_MAX_ROWS = 400;
+/** Orthogonal iterations: 8 and 20 flagged the same photos (pets-small, default backbone); the fit costs ~0.7–1.2 s. */
+const ITERATIONS = 8;
+
+export interface SubspaceOodStats {
+  format: 2;
   featureSize: number;
-  classCount: number;
-  /** Distances are divided by this (the training rows' root total variance). */
-  scale: number;
-  /** Class means, classCount × featureSize, row-major. */
-  classMeans: Float32Array;
-  /** Per class: the percentile of its training photos' leave-one-out distances. */
-  thresholds: Float32Array;
-  percentile: number;
-  /** Training photos per class the statistics come from. */
-  counts: number[];
-}
-
-export interface OodJudgement {
-  /** True when the features are farther than the threshold from every class mean. */
-  unlike: boolean;
-  /** The class whose mean is nearest relative to its threshold. */
-  nearestClass: number;
-  /** Scaled distance to that class's mean, and its threshold. */
-  distance: number;
+  /** Standardisation of the features (as the head's): mean and shrunk std, featureSize each. */
+  mean: Float32Array;
+  std: Float32Array;
+  componentCount: number;
+  /** Orthonormal principal directions of the standardised training rows, componentCount × featureSize. */
+  components: Float32Array;
+  /** The percentile of the training photos' out-of-fold residuals: a photo scoring above it is unlike them. */
   threshold: number;
-  /** distance / threshold: above 1 is outside that class. */
-  ratio: number;
+  percentile: number;
+  /** Training photos the statistics come from. */
+  rowCount: number;
 }
 
-/** The pth quantile by the nearest-rank method (for p = 0.99 and 8 values, the largest). */
+/** Format 2, or format 1 read from an older model. */
+export type OodStats = SubspaceOodStats | ClassMeanOodStats;
+
 function nearestRank(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length)));
   return sorted[rank - 1] as number;
 }
 
-/**
- * Per-class statistics of the given rows (normally every labelled photo, not their mirrored copies). A class with no
- * rows is left out of judgements; a class with one photo, which says nothing about its spread, borrows the median
- * threshold of the other classes.
- */
-export function computeOodStats(
-  data: LabelledEmbeddings,
-  rows: ArrayLike<number>,
-  percentile = DEFAULT_OOD_PERCENTILE,
-): OodStats {
-  const d = data.size;
-  const classes = data.classCount;
-  const sums = new Float64Array(classes * d);
-  const counts = new Array<number>(classes).fill(0);
-  const overall = new Float64Array(d);
-  const overallSq = new Float64Array(d);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as number;
-    const label = data.labels[row] as number;
-    counts[label] = (counts[label] ?? 0) + 1;
-    for (let k = 0; k < d; k++) {
-      const v = data.vectors[row * d + k] as number;
-      sums[label * d + k] = (sums[label * d + k] as number) + v;
-      overall[k] = (overall[k] as number) + v;
-      overallSq[k] = (overallSq[k] as number) + v * v;
-    }
-  }
-  let totalVariance = 0;
-  const n = Math.max(1, rows.length);
-  for (let k = 0; k < d; k++)
-    totalVariance += Math.max(0, (overallSq[k] as number) / n - ((overall[k] as number) / n) ** 2);
-  const scale = Math.sqrt(totalVariance) || 1;
-  const classMeans = new Float32Array(classes * d);
-  for (let c = 0; c < classes; c++) {
-    const count = counts[c] as number;
-    if (count > 0) for (let k = 0; k < d; k++) classMeans[c * d + k] = (sums[c * d + k] as number) / count;
-  }
-  const distances: number[][] = Array.from({ length: classes }, () => []);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as number;
-    const label = data.labels[row] as number;
-    const count = counts[label] as number;
-    if (count < 2) continue;
-    const inSample = distance(data.vectors, row * d, classMeans, label * d, d) / scale;
-    (distances[label] as number[]).push((inSample * count) / (count - 1));
-  }
-  const thresholds = new Float32Array(classes);
-  for (let c = 0; c < classes; c++) {
-    thresholds[c] = nearestRank(
-      (distances[c] as number[]).sort((a, b) => a - b),
-      percentile,
-    );
-  }
-  // One photo says nothing about a class's spread: borrow the typical threshold of the others.
-  const known = [...thresholds].filter((t, c) => (counts[c] as number) >= 2 && t > 0).sort((a, b) => a - b);
-  const fallback = known.length ? (known[Math.floor(known.length / 2)] as number) : 0;
-  for (let c = 0; c < classes; c++) if (counts[c] === 1) thresholds[c] = fallback;
-  return { featureSize: d, classCount: classes, scale, classMeans, thresholds, percentile, counts };
+/** A small seeded generator: the same photos give the same statistics. */
+function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
 }
 
-function distance(a: ArrayLike<number>, aFrom: number, b: ArrayLike<number>, bFrom: number, d: number): number {
-  let s = 0;
-  for (let k = 0; k < d; k++) {
-    const diff = (a[aFrom + k] as number) - (b[bFrom + k] as number);
-    s += diff * diff;
+/** Top-k orthonormal directions of the rows (orthogonal iteration on Σ xᵀx with Gram–Schmidt). */
+function principalDirections(xs: readonly Float64Array[], k: number, d: number): Float64Array[] {
+  if (k === 0) return [];
+  const random = seededRandom(k * 7919 + xs.length);
+  let basis = Array.from({ length: k }, () => Float64Array.from({ length: d }, random));
+  const dots = new Float64Array(k);
+  for (let it = 0; it < ITERATIONS; it++) {
+    const next = basis.map(() => new Float64Array(d));
+    for (const x of xs) {
+      for (let j = 0; j < k; j++) dots[j] = dot(x, basis[j] as Float64Array, d);
+      for (let j = 0; j < k; j++) {
+        const nj = next[j] as Float64Array;
+        const a = dots[j] as number;
+        for (let q = 0; q < d; q++) nj[q] = (nj[q] as number) + a * (x[q] as number);
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const nj = next[j] as Float64Array;
+      for (let i = 0; i < j; i++) {
+        const ni = next[i] as Float64Array;
+        const a = dot(nj, ni, d);
+        for (let q = 0; q < d; q++) nj[q] = (nj[q] as number) - a * (ni[q] as number);
+      }
+      const norm = Math.sqrt(dot(nj, nj, d));
+      // A direction with nothing left (fewer distinct rows than k) stays zero and removes nothing.
+      for (let q = 0; q < d; q++) nj[q] = norm > 1e-12 ? (nj[q] as number) / norm : 0;
+    }
+    basis = next;
   }
-  return Math.sqrt(s);
+  return basis;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number {
+  let s = 0;
+  for (let q = 0; q < d; q++) s += (a[q] as number) * (b[q] as number);
+  return s;
+}
+
+/** Squared length of x (standardised) outside the span of the (orthonormal) directions. */
+function residual(x: ArrayLike<number>, directions: readonly ArrayLike<number>[], d: number): number {
+  let total = dot(x, x, d);
+  for (const v of directions) {
+    const a = dot(x, v, d);
+    total -= a * a;
+  }
+  return Math.max(0, total);
+}
+
+function standardize(features: ArrayLike<number>, mean: Float32Array, std: Float32Array): Float64Array {
+  const d = mean.length;
+  const x = new Float64Array(d);
+  for (let q = 0; q < d; q++) x[q] = ((features[q] as number) - (mean[q] as number)) / (std[q] as number);
+  return x;
+}
+
+/** Directions a fit on n rows can have: fewer than n, so a held-out row is never trivially inside the span. */
+function componentsFor(n: number): number {
+  return Math.max(0, Math.min(OOD_COMPONENTS, n - 1));
+}
+
+/**
+ * Statistics of the given rows (normally every labelled photo, not their mirrored copies); at most
+ * {@link OOD_MAX_ROWS} of them, evenly spread, are used.
+ */
+export function computeOodStats(
+  data: Embeddings,
+  rows: ArrayLike<number>,
+  percentile = DEFAULT_OOD_PERCENTILE,
+): SubspaceOodStats {
+  const d = data.size;
+  const step = Math.max(1, rows.length / OOD_MAX_ROWS);
+  const used: number[] = [];
+  for (let i = 0; i < rows.length && used.length < OOD_MAX_ROWS; i++) {
+    const at = Math.floor(i * step);
+    if (at >= rows.length) break;
+    used.push(rows[at] as number);
+  }
+  const { mean, std } = computeStandardization(data, used);
+  const xs = used.map((r) => standardize(data.vectors.subarray(r * d, (r + 1) * d), mean, std));
+  const folds = Math.min(OOD_FOLDS, xs.length);
+  const outOfFold: number[] = [];
+  for (let fold = 0; fold < folds && folds > 1; fold++) {
+    const fitRows = xs.filter((_, i) => i % folds !== fold);
+    const directions = principalDirections(fitRows, componentsFor(fitRows.length), d);
+    for (let i = fold; i < xs.length; i += folds) outOfFold.push(residual(xs[i] as Float64Array, directions, d));
+  }
+  const directions = principalDirections(xs, componentsFor(xs.length), d);
+  const components = new Float32Array(directions.length * d);
+  directions.forEach((v, j) => {
+    components.set(v, j * d);
+  });
+  // One photo (no out-of-fold score) or identical photos (all zero): any difference at all is unlike them.
+  const threshold = nearestRank(
+    outOfFold.sort((a, b) => a - b),
+    percentile,
+  );
+  return {
+    format: 2,
+    featureSize: d,
+    mean,
+    std,
+    componentCount: directions.length,
+    components,
+    threshold: threshold > 0 ? threshold : Number.MIN_VALUE,
+    percentile,
+    rowCount: xs.length,
+  };
 }
 
 /** Judges one feature vector (the exported model's "features" output for a photo) against the statistics. */
@@ -123,72 +183,79 @@ export function judgeFeatures(stats: OodStats, features: ArrayLike<number>): Ood
   if (features.length !== stats.featureSize) {
     throw new Error(`expected ${stats.featureSize} features, got ${features.length}`);
   }
-  let best: OodJudgement | undefined;
-  for (let c = 0; c < stats.classCount; c++) {
-    const threshold = stats.thresholds[c] as number;
-    if ((stats.counts[c] ?? 0) === 0) continue;
-    const dist = distance(features, 0, stats.classMeans, c * stats.featureSize, stats.featureSize) / stats.scale;
-    const ratio = threshold > 0 ? dist / threshold : Infinity;
-    if (!best || ratio < best.ratio) best = { unlike: ratio > 1, nearestClass: c, distance: dist, threshold, ratio };
-  }
-  return best ?? { unlike: true, nearestClass: -1, distance: Infinity, threshold: 0, ratio: Infinity };
+  if (stats.format === 1) return judgeClassMeans(stats, features);
+  const d = stats.featureSize;
+  const directions = Array.from({ length: stats.componentCount }, (_, j) =>
+    stats.components.subarray(j * d, (j + 1) * d),
+  );
+  const score = residual(standardize(features, stats.mean, stats.std), directions, d);
+  const ratio = score / stats.threshold;
+  return { unlike: ratio > 1, score, threshold: stats.threshold, ratio };
 }
 
-/** JSON form of the statistics (float arrays as base64 little-endian float32), for the model's metadata. */
+/** JSON form of format-2 statistics (float arrays as base64 little-endian float32), for the model's metadata. */
 export interface OodStatsJson {
-  format: 1;
+  format: 2;
   featureSize: number;
-  classCount: number;
-  scale: number;
+  componentCount: number;
+  threshold: number;
   percentile: number;
-  counts: number[];
-  thresholds: number[];
-  /** base64 of classCount × featureSize little-endian float32 values. */
-  classMeans: string;
+  rowCount: number;
+  mean: string;
+  std: string;
+  components: string;
 }
 
-export function oodStatsToJson(stats: OodStats): OodStatsJson {
-  const bytes = new Uint8Array(stats.classMeans.buffer, stats.classMeans.byteOffset, stats.classMeans.byteLength);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+export function oodStatsToJson(stats: SubspaceOodStats): OodStatsJson {
   return {
-    format: 1,
+    format: 2,
     featureSize: stats.featureSize,
-    classCount: stats.classCount,
-    scale: stats.scale,
+    componentCount: stats.componentCount,
+    threshold: stats.threshold,
     percentile: stats.percentile,
-    counts: [...stats.counts],
-    thresholds: [...stats.thresholds],
-    classMeans: btoa(binary),
+    rowCount: stats.rowCount,
+    mean: float32ToBase64(stats.mean),
+    std: float32ToBase64(stats.std),
+    components: float32ToBase64(stats.components),
   };
 }
 
-/** Reads statistics back from their JSON form; throws a message naming what is wrong. */
+/**
+ * Reads statistics back from their JSON form: format 2, or format 1 from a model exported before it (judged as it
+ * was then); throws a message naming what is wrong, or the unknown format (a newer OnSight's model).
+ */
 export function oodStatsFromJson(json: unknown): OodStats {
-  const o = json as Partial<OodStatsJson> | null;
+  const o = json as Partial<OodStatsJson> | { format?: unknown } | null;
   const fail = (what: string): never => {
     throw new Error(`onsight.ood: ${what}`);
   };
-  if (!o || typeof o !== 'object' || o.format !== 1) return fail('not format 1 statistics');
-  const { featureSize, classCount, scale, percentile, counts, thresholds, classMeans } = o;
-  if (!Number.isInteger(featureSize) || !Number.isInteger(classCount)) return fail('featureSize/classCount missing');
-  if (typeof scale !== 'number' || !(scale > 0)) return fail('scale must be a positive number');
-  if (!Array.isArray(thresholds) || thresholds.length !== classCount) return fail('one threshold per class expected');
-  if (!Array.isArray(counts) || counts.length !== classCount) return fail('one count per class expected');
-  if (typeof classMeans !== 'string') return fail('classMeans must be base64 text');
-  const binary = atob(classMeans);
-  if (binary.length % 4 !== 0) return fail('classMeans is not a whole number of float32 values');
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const means = new Float32Array(bytes.buffer);
-  if (means.length !== (featureSize as number) * (classCount as number)) return fail('classMeans has the wrong size');
+  if (!o || typeof o !== 'object') return fail('not an object');
+  if (o.format === 1) return classMeanOodStatsFromJson(o);
+  if (o.format !== 2) return fail(`unknown format ${JSON.stringify(o.format)} (made by a newer OnSight?)`);
+  const { featureSize, componentCount, threshold, percentile, rowCount, mean, std, components } =
+    o as Partial<OodStatsJson>;
+  if (!Number.isInteger(featureSize) || !((featureSize as number) > 0)) return fail('featureSize missing');
+  if (!Number.isInteger(componentCount) || (componentCount as number) < 0) return fail('componentCount missing');
+  if (typeof threshold !== 'number' || !(threshold > 0)) return fail('threshold must be a positive number');
+  if (typeof mean !== 'string' || typeof std !== 'string' || typeof components !== 'string') {
+    return fail('mean, std and components must be base64 text');
+  }
+  const d = featureSize as number;
+  const meanValues = base64ToFloat32(mean, 'mean');
+  const stdValues = base64ToFloat32(std, 'std');
+  const componentValues = base64ToFloat32(components, 'components');
+  if (meanValues.length !== d || stdValues.length !== d) return fail('mean and std need one value per feature');
+  if (componentValues.length !== (componentCount as number) * d) return fail('components has the wrong size');
+  if (stdValues.some((s) => !(s > 0))) return fail('std must be positive');
   return {
-    featureSize: featureSize as number,
-    classCount: classCount as number,
-    scale,
-    classMeans: means,
-    thresholds: Float32Array.from(thresholds),
+    format: 2,
+    featureSize: d,
+    mean: meanValues,
+    std: stdValues,
+    componentCount: componentCount as number,
+    components: componentValues,
+    threshold,
     percentile: typeof percentile === 'number' ? percentile : DEFAULT_OOD_PERCENTILE,
-    counts,
+    rowCount: typeof rowCount === 'number' ? rowCount : 0,
   };
 }

@@ -5,10 +5,13 @@ import { SafeText } from './safe-text';
 /** Characters of a label shown in a result before "more". */
 const LABEL_CHARS = 80;
 
-/** Ranked predictions, best first: label, percentage and a bar. */
-export function PredictionBars({ predictions }: { predictions: Prediction[] }) {
+/** Ranked predictions, best first: label, percentage and a bar; `guesses`: smaller, none bold (a "Not sure" result). */
+export function PredictionBars({ predictions, guesses = false }: { predictions: Prediction[]; guesses?: boolean }) {
   return (
-    <ol class="predictions" aria-label="Predictions, best first">
+    <ol
+      class={guesses ? 'predictions guesses' : 'predictions'}
+      aria-label={guesses ? 'Best guesses, best first' : 'Predictions, best first'}
+    >
       {predictions.map((prediction, rank) => (
         <li
           key={prediction.index}

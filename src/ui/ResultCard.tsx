@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { isNotSure } from '../vision/not-sure';
 import type { Photo } from './app-state';
 import { displayText } from './display-text';
 import { formatMs } from './format';
@@ -21,10 +22,14 @@ const WAITING_TEXT = {
   reload: 'Not classified before the page closed: add its folder again to finish.',
 } as const;
 
-/** One photo: its small thumbnail once made, its predictions and timings, or its own error. */
+/**
+ * One photo: its small thumbnail once made, its predictions and timings, or its own error. A result whose best score
+ * is low (see not-sure.ts) says "Not sure" and shows its predictions as smaller guesses.
+ */
 export function ResultCard({ photo, onRemove }: ResultCardProps) {
   const [thumbFailed, setThumbFailed] = useState(false);
   const { result } = photo;
+  const notSure = photo.status === 'done' && result !== undefined && isNotSure(result.predictions);
   return (
     <article
       class={`result-card ${photo.status}`}
@@ -33,6 +38,7 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
       data-status={photo.status}
       data-path={photo.path}
       data-other-model={photo.otherModel}
+      data-unsure={notSure ? 'true' : undefined}
       aria-busy={photo.status === 'pending'}
       aria-labelledby={`photo-${photo.id}-name`}
     >
@@ -94,7 +100,12 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
                 {result.warning}
               </p>
             )}
-            <PredictionBars predictions={result.predictions} />
+            {notSure && (
+              <p class="not-sure" data-testid="not-sure">
+                Not sure <span class="not-sure-hint">— best guesses:</span>
+              </p>
+            )}
+            <PredictionBars predictions={result.predictions} guesses={notSure} />
             <dl class="timings" aria-label="Timings">
               {result.timings && (
                 <>

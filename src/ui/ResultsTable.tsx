@@ -1,5 +1,6 @@
 import { useRef } from 'preact/hooks';
 import type { PhotoResult } from '../batch';
+import { isNotSure } from '../vision/not-sure';
 import { displayText } from './display-text';
 import { formatPercent } from './format';
 import { SafeText } from './safe-text';
@@ -48,6 +49,7 @@ export function ResultsTable({ rows, currentModelId }: { rows: PhotoResult[]; cu
             const row = rows[item.index];
             if (!row) return null;
             const best = row.status === 'done' ? row.top[0] : undefined;
+            const notSure = row.status === 'done' && isNotSure(row.top);
             return (
               <tr
                 key={row.id}
@@ -55,6 +57,7 @@ export function ResultsTable({ rows, currentModelId }: { rows: PhotoResult[]; cu
                 data-testid="result-row"
                 data-path={row.path}
                 data-status={row.status}
+                data-unsure={notSure ? 'true' : undefined}
                 aria-rowindex={item.index + 2}
               >
                 <td class="path" title={displayText(row.path, 1000)}>
@@ -67,6 +70,14 @@ export function ResultsTable({ rows, currentModelId }: { rows: PhotoResult[]; cu
                     <span class="error-inline">
                       Failed: <SafeText text={row.error ?? ''} expandable={false} />
                     </span>
+                  ) : best && notSure ? (
+                    <>
+                      <span class="not-sure">Not sure</span>{' '}
+                      <span class="guess">
+                        (<SafeText text={best.label} expandable={false} />
+                        ?)
+                      </span>
+                    </>
                   ) : best ? (
                     <SafeText text={best.label} expandable={false} />
                   ) : (

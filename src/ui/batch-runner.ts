@@ -5,6 +5,7 @@
  * result for a small run, one summary for a big one.
  */
 import { BatchQueue, type BatchResults, type PhotoResult, ThroughputMeter } from '../batch';
+import { describeResult } from '../vision/not-sure';
 import type { BatchStorage } from './batch-storage';
 import type { BatchEnvironment } from './batch-types';
 import type { PhotoDetails, PhotoWait } from './card-photo';
@@ -243,13 +244,10 @@ export class BatchRunner {
 
   private announceOne(record: PhotoResult): void {
     if (!this.run || this.run.photos > ANNOUNCE_EACH_UP_TO) return;
-    const best = record.top[0];
     this.deps.env.announce(
       record.status === 'error'
         ? `${record.path}: ${record.error}`
-        : best
-          ? `${record.path}: ${best.label} ${formatPercent(best.score)}`
-          : `${record.path}: no prediction`,
+        : `${record.path}: ${describeResult(record.top, formatPercent)}`,
     );
   }
 

@@ -110,7 +110,7 @@ describe.skipIf(!haveDataset('pets-small'))('runTraining on real photos with the
       name: 'Pets',
     });
     const stats = oodStatsFromMetadata(readOnnxMetadata(run.bytes).metadata);
-    expect(stats?.classCount).toBe(2);
+    expect(stats?.format).toBe(2);
     expect(oodStatsFromMetadata({ 'onsight.ood': '{"format": 2}' })).toBeUndefined();
     expect(oodStatsFromMetadata({})).toBeUndefined();
     const session = adaptOrtSession(ort, await ort.InferenceSession.create(new Uint8Array(run.bytes)));
