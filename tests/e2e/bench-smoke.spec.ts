@@ -51,9 +51,14 @@ const REQUIRED_ROWS = [
   'app_zoo.latency',
   'app_zoo.cold.first_result',
   'app_zoo.cold.bytes',
+  'app.train',
+  'app.train.cached',
+  'floor.train',
+  'train_ratio',
 ];
 
 const REQUIRED_RATIOS = [
+  'overhead_vs_floor',
   'overhead_ratio',
   'nsfwjs_latency_ratio',
   'nsfwjs_cold_start_ratio',
