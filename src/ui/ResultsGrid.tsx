@@ -5,7 +5,7 @@ import type { BatchStore } from './batch-store';
 import type { Photo } from './card-photo';
 import { ResultCard } from './ResultCard';
 import { columnsFor } from './results-view';
-import { useListPlacement, useWindowVirtualizer } from './use-window-virtualizer';
+import { useListPlacement, useWindowVirtualizer, visibleWindow } from './use-window-virtualizer';
 
 /** A done card's height, before it is measured. */
 const ROW_ESTIMATE_PX = 260;
@@ -49,12 +49,7 @@ export function ResultsGrid({
     overscan: 2,
     scrollMargin: top,
   });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0];
-  const last = items[items.length - 1];
-  const margin = virtualizer.options.scrollMargin;
-  const before = first ? Math.max(0, first.start - margin) : 0;
-  const after = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - margin)) : 0;
+  const { items, before, after } = visibleWindow(virtualizer);
   return (
     <div
       ref={listRef}

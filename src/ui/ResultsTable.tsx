@@ -4,7 +4,7 @@ import { isNotSure } from '../vision/not-sure';
 import { displayText } from './display-text';
 import { formatPercent } from './format';
 import { SafeText } from './safe-text';
-import { useListPlacement, useWindowVirtualizer } from './use-window-virtualizer';
+import { useListPlacement, useWindowVirtualizer, visibleWindow } from './use-window-virtualizer';
 
 /** Matches `.results-table tbody tr` in result-cards.css (2.25rem). */
 const ROW_PX = 36;
@@ -22,12 +22,7 @@ export function ResultsTable({ rows, currentModelId }: { rows: PhotoResult[]; cu
     overscan: 10,
     scrollMargin: top,
   });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0];
-  const last = items[items.length - 1];
-  const margin = virtualizer.options.scrollMargin;
-  const before = first ? Math.max(0, first.start - margin) : 0;
-  const after = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - margin)) : 0;
+  const { items, before, after } = visibleWindow(virtualizer);
   const labelled = rows.some((row) => row.actual !== undefined);
   return (
     <div class="table-wrap">

@@ -75,3 +75,17 @@ export function useListPlacement(ref: RefObject<HTMLElement>): { top: number; wi
   useEffect(() => () => observer?.disconnect(), [observer]);
   return placement;
 }
+
+/**
+ * The rows to render now, and the heights of the spacers before and after them (the virtualizer's offsets count from
+ * the page top; the list starts at its scroll margin).
+ */
+export function visibleWindow(virtualizer: Virtualizer<Window, HTMLElement>) {
+  const items = virtualizer.getVirtualItems();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const margin = virtualizer.options.scrollMargin;
+  const before = first ? Math.max(0, first.start - margin) : 0;
+  const after = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - margin)) : 0;
+  return { items, before, after };
+}
