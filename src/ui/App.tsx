@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { TrainingClient } from '../train/training-client';
+import { type BackboneRequest, TrainingClient } from '../train/training-client';
 import type { AppState, AppStore } from './app-state';
 import type { BatchStore } from './batch-store';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -52,15 +52,18 @@ const hasUnfinished = (batch: BatchStore) => {
 };
 const sampleOf = (batch: BatchStore) => batch.sampleFile();
 
+/** The loaded model as a backbone for the training worker (the trainer and the cleaner's near duplicates). */
+function currentBackbone(store: AppStore): BackboneRequest | undefined {
+  const { model } = store.current;
+  const source = store.loadedSource;
+  return model && source ? { source, spec: model.spec } : undefined;
+}
+
 /** The trainer (#16) on this page: the loaded model is its backbone; a trained model loads like a picked file. */
 function createTrainer(store: AppStore): TrainerStore {
   return new TrainerStore({
     createClient: () => new TrainingClient(),
-    backbone: () => {
-      const { model } = store.current;
-      const source = store.loadedSource;
-      return model && source ? { source, spec: model.spec } : undefined;
-    },
+    backbone: () => currentBackbone(store),
     useModel: async (file) => (await store.loadModelFiles([file])) !== undefined,
     download: downloadBlob,
     announce: (text) => store.announce(text),
@@ -75,11 +78,10 @@ function nearDuplicateEmbedder(store: AppStore): { embed: PhotoEmbedder; dispose
   let client: TrainingClient | undefined;
   return {
     embed: async (photos) => {
-      const { model } = store.current;
-      const source = store.loadedSource;
-      if (!model || !source) return { ok: false, message: 'no model is loaded' };
+      const backbone = currentBackbone(store);
+      if (!backbone) return { ok: false, message: 'no model is loaded' };
       client ??= new TrainingClient();
-      return client.embed({ source, spec: model.spec }, photos);
+      return client.embed(backbone, photos);
     },
     dispose: () => client?.dispose(),
   };
