@@ -50,6 +50,15 @@ export interface TrainingSummary {
   head: string;
   /** Time spent training the head (the embeddings are most of a run). */
   headMs: number;
+  /** The kept head's probabilities for each validation photo (by its index in the request), for the evaluation
+   * views: which held-out photos it got wrong, and how wrong. */
+  validationPredictions: ValidationPrediction[];
+}
+
+/** One held-out photo: its index in the request and the head's probability for each class, in class order. */
+export interface ValidationPrediction {
+  index: number;
+  probabilities: number[];
 }
 
 export interface TrainingRunOutput {
@@ -150,13 +159,14 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
   }
 
   const photoCount = vectors.length;
+  // Data row → request index: rows are the usable photos in request order (their mirrors, after them, train only).
+  const requestIndex = results.flatMap((r, i) => (r.ok ? [i] : []));
   const seed = o.hyperParameters?.seed ?? 1;
   const photoSplit = splitByClass(labels, classCount, { seed, keys });
   let split = photoSplit;
   if (o.embedMirrored) {
     // Rows photoCount..2·photoCount−1 are the mirrors, in the same order (the layout withMirroredTrainRows expects).
-    const usable = results.flatMap((r, i) => (r.ok ? [i] : []));
-    const mirrored = await embedAll(o, o.embedMirrored, usable, { done: count, total });
+    const mirrored = await embedAll(o, o.embedMirrored, requestIndex, { done: count, total });
     // A photo that decoded once decodes twice; should its mirror still fail, its original stands in for it.
     mirrored.forEach((r, k) => {
       vectors.push(r.ok ? r.features : (vectors[k] as Float32Array));
@@ -173,7 +183,12 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
 
   const validationCorrect = new Array<number>(classCount).fill(0);
   const probabilities = predictHead(training.head, data, split.validation);
+  const validationPredictions: ValidationPrediction[] = [];
   split.validation.forEach((row, r) => {
+    validationPredictions.push({
+      index: requestIndex[row] as number,
+      probabilities: Array.from(probabilities.subarray(r * classCount, (r + 1) * classCount)),
+    });
     let best = 0;
     for (let j = 1; j < classCount; j++)
       if ((probabilities[r * classCount + j] as number) > (probabilities[r * classCount + best] as number)) best = j;
@@ -216,6 +231,7 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
       featureSize: data.size,
       head: describeHead(training.head),
       headMs: training.elapsedMs,
+      validationPredictions,
     },
   };
 }

@@ -73,6 +73,14 @@ describe.skipIf(!haveDataset('pets-small'))('runTraining on real photos with the
     expect(summary.validationAccuracy).toBeCloseTo(correct / summary.validationCount, 12);
     expect(summary.featureSize).toBe(1280 + 160); // the head input and the residual tap (feature-taps.ts)
     expect(summary.epochs.length).toBeGreaterThan(1);
+    // Each held-out photo's probabilities, by its request index (never the broken photo 3), agree with the counts.
+    const held = summary.validationPredictions;
+    expect(held).toHaveLength(summary.validationCount);
+    expect(held.map((p) => p.index)).not.toContain(3);
+    expect(held.map((p) => labels[p.index])).toEqual(expect.arrayContaining([0, 1]));
+    const argmax = (ps: number[]) => ps.indexOf(Math.max(...ps));
+    for (const p of held) expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(held.filter((p) => argmax(p.probabilities) === labels[p.index])).toHaveLength(correct);
 
     const embeddingReports = reports.filter((r) => r.stage === 'embedding');
     expect(embeddingReports).toHaveLength(2 * PER_CLASS);

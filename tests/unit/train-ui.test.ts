@@ -97,6 +97,7 @@ const SUMMARY: TrainingSummary = {
   featureSize: 4,
   head: 'Dense 2 softmax',
   headMs: 3,
+  validationPredictions: [],
 };
 
 /** A stand-in client that plays back a run: progress reports, then `outcome`. */

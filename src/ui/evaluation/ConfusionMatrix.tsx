@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { Evaluation, EvaluationSelection } from '../../evaluate';
 import { SafeText } from '../safe-text';
 import { MAX_MATRIX_CLASSES, percent } from './evaluation-view';
@@ -14,6 +14,7 @@ interface ConfusionMatrixProps {
  */
 export function ConfusionMatrix({ evaluation, onSelect }: ConfusionMatrixProps) {
   const [normalised, setNormalised] = useState(false);
+  const heading = useId(); // the batch's and the trainer's matrices can both be on the page
   const { classes, cells } = evaluation;
   if (classes.length > MAX_MATRIX_CLASSES) {
     return (
@@ -28,7 +29,7 @@ export function ConfusionMatrix({ evaluation, onSelect }: ConfusionMatrixProps) 
   return (
     <div class="confusion">
       <div class="confusion-header">
-        <h4 id="confusion-heading">Confusion matrix</h4>
+        <h4 id={heading}>Confusion matrix</h4>
         <button
           type="button"
           class="link-button"
@@ -40,7 +41,7 @@ export function ConfusionMatrix({ evaluation, onSelect }: ConfusionMatrixProps) 
         </button>
       </div>
       <div class="confusion-scroll">
-        <table class="confusion-table" aria-labelledby="confusion-heading" data-view={normalised ? 'shares' : 'counts'}>
+        <table class="confusion-table" aria-labelledby={heading} data-view={normalised ? 'shares' : 'counts'}>
           <caption class="visually-hidden">
             Rows: the actual class (its folder). Columns: the class the model predicted.{' '}
             {normalised ? 'Each cell: the share of the row’s photos.' : 'Each cell: how many photos.'}

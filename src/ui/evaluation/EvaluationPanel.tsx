@@ -86,7 +86,13 @@ export function EvaluationPanel({ batch, labels, running, onSelect }: Evaluation
           </button>
         </p>
       )}
-      <TopLosses losses={evaluation.losses} batch={batch} />
+      <TopLosses
+        losses={evaluation.losses}
+        photoUrl={(id) => {
+          const record = batch.results.get(id);
+          return record ? batch.photo(record).url : undefined;
+        }}
+      />
       <Cleaner batch={batch} view={view} />
     </details>
   );

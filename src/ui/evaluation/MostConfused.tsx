@@ -1,3 +1,4 @@
+import { useId } from 'preact/hooks';
 import type { ConfusionCell, EvaluationSelection } from '../../evaluate';
 import { SafeText } from '../safe-text';
 
@@ -12,11 +13,12 @@ export function MostConfused({
   confused: readonly ConfusionCell[];
   onSelect: (selection: EvaluationSelection) => void;
 }) {
+  const heading = useId(); // the batch's and the trainer's lists can both be on the page
   if (confused.length === 0) return <p class="muted small">The model mistook no class for another.</p>;
   return (
     <div class="most-confused">
-      <h4 id="most-confused-heading">Most confused</h4>
-      <ol aria-labelledby="most-confused-heading">
+      <h4 id={heading}>Most confused</h4>
+      <ol aria-labelledby={heading}>
         {confused.slice(0, FIRST_PAIRS).map((cell) => (
           <li key={`${cell.actual}\u0000${cell.predicted}`}>
             <button

@@ -1,25 +1,34 @@
-import { useState } from 'preact/hooks';
+import type { ComponentChild } from 'preact';
+import { useId, useState } from 'preact/hooks';
 import type { PhotoLoss } from '../../evaluate';
-import type { BatchStore } from '../batch-store';
 import { SafeText } from '../safe-text';
 import { percent } from './evaluation-view';
 
 /** Photos shown at first, and added by each "Show more". */
 const PAGE = 12;
 
+interface TopLossesProps {
+  losses: readonly PhotoLoss[];
+  /** A thumbnail's address for a photo's id, if it has one. */
+  photoUrl: (id: string) => string | undefined;
+  /** What can be done about a photo (the trainer: move it to another class, take it out). */
+  actions?: (loss: PhotoLoss) => ComponentChild;
+}
+
 /** fastai's `plot_top_losses`: the photos the model was most wrong about, highest loss first. */
-export function TopLosses({ losses, batch }: { losses: readonly PhotoLoss[]; batch: BatchStore }) {
+export function TopLosses({ losses, photoUrl, actions }: TopLossesProps) {
   const [shown, setShown] = useState(PAGE);
+  // Two evaluations can be on the page at once (the batch's and the trainer's): ids of their own.
+  const heading = useId();
   if (losses.length === 0) return null;
   return (
     <div class="top-losses">
-      <h4 id="top-losses-heading">
+      <h4 id={heading}>
         Top losses <span class="muted small">(−ln of the probability the model gave the actual class)</span>
       </h4>
-      <ol class="top-loss-grid" aria-labelledby="top-losses-heading">
+      <ol class="top-loss-grid" aria-labelledby={heading}>
         {losses.slice(0, shown).map((loss) => {
-          const record = batch.results.get(loss.id);
-          const url = record ? batch.photo(record).url : undefined;
+          const url = photoUrl(loss.id);
           return (
             <li
               key={loss.id}
@@ -51,6 +60,7 @@ export function TopLosses({ losses, batch }: { losses: readonly PhotoLoss[]; bat
               <p class="top-loss-path small muted">
                 <SafeText text={loss.path} max={60} expandable={false} />
               </p>
+              {actions?.(loss)}
             </li>
           );
         })}

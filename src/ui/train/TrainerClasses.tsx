@@ -1,23 +1,126 @@
-import { useRef } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { itemsFromDrop } from '../../batch';
+import { filesFromClipboard } from '../clipboard';
 import { SafeText } from '../safe-text';
+import { CameraDialog } from './CameraDialog';
+import { photoCount } from './class-edits';
 import type { TrainerState, TrainerStore } from './trainer-store';
 
-/** One class: its name (editable), its photos' count, add photos (pick or drop on the row), remove. */
-function ClassRow({
-  store,
-  index,
-  name,
-  count,
-  busy,
-}: {
+interface ClassRowProps {
   store: TrainerStore;
   index: number;
   name: string;
   count: number;
+  /** The other classes' names, by index (the merge's choices). */
+  classes: readonly { name: string }[];
   busy: boolean;
-}) {
+}
+
+/** "Merge into…" and "Remove", each confirmed in the row (and undoable after). */
+function ClassEdit({ store, index, name, count, classes, busy }: ClassRowProps) {
+  const [mode, setMode] = useState<'merge' | 'remove'>();
+  const [into, setInto] = useState(-1);
+  const merging = useRef<HTMLSelectElement>(null);
+  const removing = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const id = useId();
+  useEffect(() => {
+    (mode === 'merge' ? merging : removing).current?.focus();
+  }, [mode]);
+  const cancel = () => {
+    setMode(undefined);
+    requestAnimationFrame(() => opener.current?.focus());
+  };
+  if (mode === 'merge') {
+    return (
+      <span class="trainer-edit">
+        <label for={id}>Merge “{name}” into</label>
+        <select
+          id={id}
+          ref={merging}
+          data-testid="train-class-merge-into"
+          value={into}
+          onChange={(event) => setInto(Number(event.currentTarget.value))}
+        >
+          <option value={-1}>choose a class</option>
+          {classes.map((c, i) =>
+            i === index ? null : (
+              <option key={i} value={i}>
+                {c.name}
+              </option>
+            ),
+          )}
+        </select>
+        <button
+          type="button"
+          class="button"
+          data-testid="train-class-merge-confirm"
+          disabled={busy || into < 0}
+          onClick={() => store.mergeClass(index, into)}
+        >
+          Merge
+        </button>
+        <button type="button" class="button secondary" onClick={cancel}>
+          Cancel
+        </button>
+      </span>
+    );
+  }
+  if (mode === 'remove') {
+    return (
+      <span class="trainer-edit">
+        <span>
+          Remove “<SafeText text={name} max={40} expandable={false} />” and its {photoCount(count)}?
+        </span>
+        <button
+          type="button"
+          class="button"
+          ref={removing}
+          data-testid="train-class-remove-confirm"
+          disabled={busy}
+          onClick={() => store.removeClass(index)}
+        >
+          Remove
+        </button>
+        <button type="button" class="button secondary" onClick={cancel}>
+          Keep
+        </button>
+      </span>
+    );
+  }
+  return (
+    <>
+      {classes.length > 1 && (
+        <button
+          type="button"
+          class="button secondary"
+          data-testid="train-class-merge"
+          disabled={busy}
+          ref={opener}
+          onClick={() => setMode('merge')}
+        >
+          Merge…<span class="visually-hidden"> class {name} into another</span>
+        </button>
+      )}
+      <button
+        type="button"
+        class="button secondary"
+        data-testid="train-class-remove"
+        disabled={busy}
+        // An empty class goes at once (nothing to lose); one with photos asks first.
+        onClick={() => (count === 0 ? store.removeClass(index) : setMode('remove'))}
+      >
+        Remove<span class="visually-hidden"> class {name}</span>
+      </button>
+    </>
+  );
+}
+
+/** One class: its name (editable), its photos' count, add photos (pick, drop, paste, camera), merge, remove. */
+function ClassRow(props: ClassRowProps) {
+  const { store, index, name, count, busy } = props;
   const input = useRef<HTMLInputElement>(null);
+  const [camera, setCamera] = useState(false);
   const id = `train-class-${index}`;
   return (
     <li
@@ -33,6 +136,14 @@ function ClassRow({
         event.stopPropagation();
         if (!busy && event.dataTransfer) void store.addPhotos(index, itemsFromDrop(event.dataTransfer.items));
       }}
+      onPaste={(event) => {
+        // Photos pasted while this class has the focus are its own, not the page's to classify; text goes on as usual.
+        const files = filesFromClipboard(event.clipboardData);
+        if (files.length === 0) return;
+        event.preventDefault();
+        event.stopPropagation();
+        void store.addPhotos(index, files);
+      }}
     >
       <label class="visually-hidden" for={id}>
         Name of class {index + 1}
@@ -46,9 +157,7 @@ function ClassRow({
         disabled={busy}
         onChange={(event) => store.renameClass(index, event.currentTarget.value)}
       />
-      <span class="trainer-count">
-        {count} photo{count === 1 ? '' : 's'}
-      </span>
+      <span class="trainer-count">{photoCount(count)}</span>
       <input
         ref={input}
         type="file"
@@ -66,24 +175,72 @@ function ClassRow({
       <button type="button" class="button secondary" disabled={busy} onClick={() => input.current?.click()}>
         Add photos<span class="visually-hidden"> to {name}</span>
       </button>
-      <button type="button" class="button secondary" disabled={busy} onClick={() => store.removeClass(index)}>
-        Remove<span class="visually-hidden"> class {name}</span>
+      <button
+        type="button"
+        class="button secondary"
+        data-testid="train-class-camera"
+        disabled={busy}
+        onClick={() => setCamera(true)}
+      >
+        Camera<span class="visually-hidden"> for {name}</span>
       </button>
+      <ClassEdit {...props} />
+      {camera && (
+        <CameraDialog
+          className={name}
+          onPhotos={(files) => void store.addPhotos(index, files)}
+          onClose={() => setCamera(false)}
+        />
+      )}
     </li>
   );
 }
 
 /** The classes to train on: from the chosen folder, or made here (name a class, add photos to it). */
 export function TrainerClasses({ store, state, busy }: { store: TrainerStore; state: TrainerState; busy: boolean }) {
+  const undo = useRef<HTMLButtonElement>(null);
+  // After a merge or removal the row that had the focus is gone: the focus goes to the way back.
+  useEffect(() => {
+    if (state.undo) undo.current?.focus();
+  }, [state.undo]);
   return (
     <>
       {state.classes.length > 0 && (
-        <ul class="trainer-classes" data-testid="train-classes" aria-label="Classes to train on">
-          {state.classes.map((c, index) => (
-            // Index keys: a rename must not move the row (and the keyboard focus) elsewhere.
-            <ClassRow key={index} store={store} index={index} name={c.name} count={c.count} busy={busy} />
-          ))}
-        </ul>
+        <>
+          <ul class="trainer-classes" data-testid="train-classes" aria-label="Classes to train on">
+            {state.classes.map((c, index) => (
+              // Index keys: a rename must not move the row (and the keyboard focus) elsewhere.
+              <ClassRow
+                key={index}
+                store={store}
+                index={index}
+                name={c.name}
+                count={c.count}
+                classes={state.classes}
+                busy={busy}
+              />
+            ))}
+          </ul>
+          <p class="muted small">
+            To paste photos into a class, press Ctrl+V (⌘V on a Mac) while its name or one of its buttons has the focus.
+          </p>
+        </>
+      )}
+      {state.undo && (
+        <p class="trainer-row" data-testid="train-undo-row">
+          <span>
+            <SafeText text={state.undo} max={160} expandable={false} />
+          </span>
+          <button
+            ref={undo}
+            type="button"
+            class="button secondary"
+            data-testid="train-undo"
+            onClick={() => store.undo()}
+          >
+            Undo
+          </button>
+        </p>
       )}
       <div class="trainer-row">
         <button

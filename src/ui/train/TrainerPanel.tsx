@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SafeText } from '../safe-text';
+import { TrainEvaluation } from './TrainEvaluation';
 import { TrainerClasses } from './TrainerClasses';
 import { TrainingCurves } from './TrainingCurves';
 import { TrainingResult } from './TrainingResult';
@@ -188,6 +189,7 @@ export function TrainerPanel({ store, backboneName }: { store: TrainerStore; bac
         )}
         <TrainingCurves epochs={state.epochs} />
         {state.status === 'done' && state.result && <TrainingResult store={store} state={state} />}
+        {state.status === 'done' && <TrainEvaluation store={store} state={state} />}
       </div>
     </section>
   );

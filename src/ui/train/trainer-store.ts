@@ -11,6 +11,8 @@ import { folderProblem, groupByClass, type LabelledClass } from '../../train/lab
 import type { TrainingClientLike } from '../../train/training-client';
 import type { TrainTimings } from '../../train/training-protocol';
 import type { TrainingProgress, TrainingSummary } from '../../train/training-run';
+import { classOfPhoto, mergeClasses, movePhoto, photoCount, removePhoto } from './class-edits';
+import type { TrainedPhoto } from './validation-view';
 
 export type TrainingStatus = 'idle' | 'embedding' | 'training' | 'done' | 'error';
 
@@ -37,7 +39,18 @@ export interface TrainerState {
   embedded: number;
   total: number;
   epochs: EpochReport[];
-  result?: { summary: TrainingSummary; spec: ModelSpec; fileName: string; timings: TrainTimings };
+  result?: {
+    summary: TrainingSummary;
+    spec: ModelSpec;
+    fileName: string;
+    timings: TrainTimings;
+    /** The run's photos in request order (what `summary.validationPredictions` index). */
+    photos: TrainedPhoto[];
+  };
+  /** What was done to held-out photos since the run, by request index: "Moved to dogs", "Taken out". */
+  fixes: Record<number, string>;
+  /** The last merge or removal of a class, which "Undo" takes back. */
+  undo?: string;
   /** Why the run failed (status `error`), or that it was cancelled (status `idle`). */
   message?: string;
   /** The trained model is being loaded, or has been. */
@@ -65,6 +78,7 @@ const INITIAL: TrainerState = {
   embedded: 0,
   total: 0,
   epochs: [],
+  fixes: {},
 };
 
 /** A file name from a model name: "Bears & teddies" → "bears-teddies.onnx". */
@@ -93,6 +107,10 @@ export class TrainerStore {
   private client?: TrainingClientLike;
   private bytes?: Uint8Array;
   private chooseToken = 0;
+  /** The last run's photos, in request order. */
+  private trained: IntakePhoto[] = [];
+  /** The classes before the last merge or removal. */
+  private undoClasses?: LabelledClass<IntakePhoto>[];
 
   constructor(private readonly env: TrainerEnvironment) {}
 
@@ -143,10 +161,13 @@ export class TrainerStore {
     this.env.announce(problem ?? `${this.classes.length} classes, ${photos} photos: ready to train.`);
   }
 
-  /** Publishes the classes and whether they can be trained on; returns the problem, if any. */
-  private classesChanged(): string | undefined {
+  /** Publishes the classes and whether they can be trained on; returns the problem, if any. `undo`: the change can
+   * be taken back (the classes before it are kept); any other change ends the last one's undo. */
+  private classesChanged(undo?: { text: string; before: LabelledClass<IntakePhoto>[] }): string | undefined {
+    this.undoClasses = undo?.before;
     const problem = this.classes.length === 0 && !this.state.folder ? undefined : folderProblem(this.classes);
-    this.set({ classes: this.classes.map((c) => ({ name: c.name, count: c.photos.length })), folderProblem: problem });
+    const classes = this.classes.map((c) => ({ name: c.name, count: c.photos.length }));
+    this.set({ classes, folderProblem: problem, undo: undo?.text });
     return problem;
   }
 
@@ -162,29 +183,97 @@ export class TrainerStore {
 
   renameClass(index: number, name: string): void {
     const target = this.classes[index];
-    if (this.busy || !target) return;
+    if (this.busy || !target || target.name === name) return;
     this.classes = this.classes.map((c, i) => (i === index ? { ...c, name } : c));
-    this.classesChanged();
+    this.classesChanged(); // a name problem (taken, empty) shows in the trainer's alert
+    this.env.announce(`Class “${target.name}” renamed to “${name}”.`);
   }
 
+  /** Removes a class and its photos (the page asks first); undoable. */
   removeClass(index: number): void {
     const target = this.classes[index];
     if (this.busy || !target) return;
+    const before = this.classes;
     this.classes = this.classes.filter((_, i) => i !== index);
+    const text = `Class “${target.name}” removed with its ${photoCount(target.photos.length)}.`;
+    this.classesChanged({ text, before });
+    this.env.announce(text);
+  }
+
+  /** Moves every photo of class `from` into class `into` and removes `from`; undoable. */
+  mergeClass(from: number, into: number): void {
+    const source = this.classes[from];
+    const target = this.classes[into];
+    const merged = mergeClasses(this.classes, from, into);
+    if (this.busy || !source || !target || !merged) return;
+    const before = this.classes;
+    this.classes = merged;
+    const text = `Class “${source.name}” merged into “${target.name}”: ${photoCount(source.photos.length)} moved.`;
+    this.classesChanged({ text, before });
+    this.env.announce(text);
+  }
+
+  /** Takes back the last merge or removal of a class. */
+  undo(): void {
+    const before = this.undoClasses;
+    if (this.busy || !before) return;
+    const text = this.state.undo;
+    this.classes = before;
     this.classesChanged();
-    this.env.announce(`Class “${target.name}” removed.`);
+    this.env.announce(`Undone: ${text ?? 'the last change'}`);
+  }
+
+  /** From the held-out photos' list: moves photo `index` of the last run to class `to` (its label was wrong). */
+  moveTrainedPhoto(index: number, to: number): void {
+    const photo = this.trained[index];
+    const target = this.classes[to];
+    const moved = photo && movePhoto(this.classes, photo, to);
+    if (this.busy || !target || !moved) return;
+    this.classes = moved;
+    this.fixed(index, `Moved to “${target.name}”`);
+  }
+
+  /** From the held-out photos' list: takes photo `index` of the last run out of the training set. */
+  removeTrainedPhoto(index: number): void {
+    const photo = this.trained[index];
+    const removed = photo && removePhoto(this.classes, photo);
+    if (this.busy || !removed) return;
+    this.classes = removed;
+    this.fixed(index, 'Taken out of the training photos');
+  }
+
+  private fixed(index: number, text: string): void {
+    this.classesChanged();
+    this.set({ fixes: { ...this.state.fixes, [index]: text } });
+    this.env.announce(`${text}. Train again to see the difference.`);
+  }
+
+  /** The file of photo `index` of the last run (for its thumbnail). */
+  trainedFile(index: number): File | undefined {
+    return this.trained[index]?.file;
+  }
+
+  /** The class photo `index` of the last run is in now, or -1 when it was taken out. */
+  classOfTrained(index: number): number {
+    const photo = this.trained[index];
+    return photo ? classOfPhoto(this.classes, photo) : -1;
   }
 
   /** Adds picked, dropped or pasted photos to a class (files that are not pictures are left out and counted). */
   async addPhotos(index: number, items: Iterable<IntakeItem>): Promise<void> {
-    if (this.busy || !this.classes[index]) return;
-    const intake = await collectIntake(items);
     const target = this.classes[index];
     if (!target) return;
-    this.classes = this.classes.map((c, i) => (i === index ? { ...c, photos: [...c.photos, ...intake.photos] } : c));
+    if (this.busy) {
+      this.env.announce('Photos can be added once this training run is over (or cancelled).');
+      return;
+    }
+    const intake = await collectIntake(items);
+    // The class itself, not its place: a class removed or merged meanwhile takes no photos.
+    if (!this.classes.includes(target) || this.busy) return;
+    this.classes = this.classes.map((c) => (c === target ? { ...c, photos: [...c.photos, ...intake.photos] } : c));
     this.classesChanged();
     const left = intake.skipped.length ? `; ${intake.skipped.length} not a photo, left out` : '';
-    this.env.announce(`${intake.photos.length} photos added to “${target.name}”${left}.`);
+    this.env.announce(`${photoCount(intake.photos.length)} added to “${target.name}”${left}.`);
   }
 
   /** True when the classes can be trained on and nothing is running. */
@@ -199,7 +288,8 @@ export class TrainerStore {
       this.fail('No model is loaded yet: the trainer builds on the loaded model. Wait for it, or choose one.');
       return;
     }
-    const photos = this.classes.flatMap((c, label) => c.photos.map((p) => ({ file: p.file as Blob, label })));
+    const trained = this.classes.flatMap((c, label) => c.photos.map((photo) => ({ photo, label })));
+    const photos = trained.map(({ photo, label }) => ({ file: photo.file as Blob, label }));
     const name = this.state.modelName.trim() || this.state.folder?.name || 'My classifier';
     const classNames = this.classes.map((c) => c.name.trim());
     this.bytes = undefined;
@@ -212,6 +302,7 @@ export class TrainerStore {
       result: undefined,
       message: undefined,
       use: undefined,
+      fixes: {},
     });
     this.env.announce(`Training started: reading ${photos.length} photos with ${backbone.spec.name}.`);
     this.client ??= this.env.createClient();
@@ -225,11 +316,14 @@ export class TrainerStore {
       return;
     }
     this.bytes = outcome.bytes;
+    this.trained = trained.map((t) => t.photo);
     const { summary } = outcome;
+    const fileName = onnxFileName(name);
+    const trainedPhotos = trained.map(({ photo, label }) => ({ path: photo.path, label }));
     this.set({
       status: 'done',
       progress: 1,
-      result: { summary, spec: outcome.spec, fileName: onnxFileName(name), timings: outcome.timings },
+      result: { summary, spec: outcome.spec, fileName, timings: outcome.timings, photos: trainedPhotos },
     });
     const accuracy = summary.validationAccuracy;
     this.env.announce(
