@@ -5,37 +5,18 @@
  * is kept under Your models). The download dropped on a fresh browser context like any user model gives the same
  * predictions as the model "Use this model" loaded. Also: a folder with one class is refused in plain words.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { loadThroughInput, MODEL_INPUT, SHARED_MODELS } from './byom-helpers';
-import {
-  expect,
-  type FilePayload,
-  filePayload,
-  openApp,
-  PHOTO_INPUT,
-  REPO_ROOT,
-  test,
-  waitForSettled,
-} from './fixtures';
+import { expect, type FilePayload, filePayload, openApp, PHOTO_INPUT, test, waitForSettled } from './fixtures';
 import { smallJpeg, writeTree } from './folder-helpers';
+import { fewPets, PETS, TRAIN_FOLDER_INPUT, trainerViolations } from './train-helpers';
 
-const PETS = resolve(REPO_ROOT, '../shared/datasets/pets-small');
-const FOLDER_INPUT = 'input[type="file"][webkitdirectory][data-testid="train-folder-input"]';
+const FOLDER_INPUT = TRAIN_FOLDER_INPUT;
 /** Photos both pages classify with the trained model: two cats and a dog of the set, and an eagle from elsewhere. */
 const CHECK_PHOTOS = ['cats/cat.4001.jpg', 'cats/cat.4050.jpg', 'dogs/dog.4001.jpg'].map((p) => join(PETS, p));
-
-/** axe-core's violations inside the trainer (the rest of the page is axe.spec.ts's). */
-async function trainerViolations(page: Page): Promise<string[]> {
-  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-  const results = await new AxeBuilder({ page }).include('#trainer').withTags(tags).analyze();
-  expect(results.passes.length, 'axe checked something').toBeGreaterThan(5);
-  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target).join(', ')}`);
-}
 
 /** The photos both pages classify: CHECK_PHOTOS and a flat grey picture. */
 async function checkPayloads(): Promise<FilePayload[]> {
@@ -158,16 +139,6 @@ test('a folder with one class is refused in plain words, and Train stays off', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** The first 14 photos of each pets-small class, as a labelled folder `Few` in a temp dir (removed by the caller). */
-function fewPets(dir: string): string {
-  for (const cls of ['cats', 'dogs']) {
-    mkdirSync(join(dir, 'Few', cls), { recursive: true });
-    for (const name of readdirSync(join(PETS, cls)).sort().slice(0, 14))
-      copyFileSync(join(PETS, cls, name), join(dir, 'Few', cls, name));
-  }
-  return join(dir, 'Few');
-}
 
 test('a model trained on a few pets warns that a grey picture is unlike its training photos', async ({ page }) => {
   test.setTimeout(5 * 60_000);

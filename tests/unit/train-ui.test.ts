@@ -165,7 +165,7 @@ describe('the trainer store', () => {
     const { store, announced, used, downloads } = setUp(client);
     expect(store.canStart).toBe(false);
     await store.chooseFolder(tree({ dogs: 5, cats: 6 }));
-    expect(store.current.classes).toEqual([
+    expect(store.current.classes).toMatchObject([
       { name: 'cats', count: 6 },
       { name: 'dogs', count: 5 },
     ]);
@@ -227,7 +227,7 @@ describe('the trainer store', () => {
     const { store, announced } = setUp(client);
     store.addClass();
     store.addClass();
-    expect(store.current.classes).toEqual([
+    expect(store.current.classes).toMatchObject([
       { name: 'Class 1', count: 0 },
       { name: 'Class 2', count: 0 },
     ]);

@@ -11,15 +11,15 @@ interface ClassRowProps {
   index: number;
   name: string;
   count: number;
-  /** The other classes' names, by index (the merge's choices). */
-  classes: readonly { name: string }[];
+  /** Every class (the merge's choices). */
+  classes: TrainerState['classes'];
   busy: boolean;
 }
 
 /** "Merge into…" and "Remove", each confirmed in the row (and undoable after). */
 function ClassEdit({ store, index, name, count, classes, busy }: ClassRowProps) {
   const [mode, setMode] = useState<'merge' | 'remove'>();
-  const [into, setInto] = useState(-1);
+  const [into, setInto] = useState(-1); // a class's key
   const merging = useRef<HTMLSelectElement>(null);
   const removing = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
@@ -45,7 +45,7 @@ function ClassEdit({ store, index, name, count, classes, busy }: ClassRowProps) 
           <option value={-1}>choose a class</option>
           {classes.map((c, i) =>
             i === index ? null : (
-              <option key={i} value={i}>
+              <option key={c.key} value={c.key}>
                 {c.name}
               </option>
             ),
@@ -55,8 +55,13 @@ function ClassEdit({ store, index, name, count, classes, busy }: ClassRowProps) 
           type="button"
           class="button"
           data-testid="train-class-merge-confirm"
-          disabled={busy || into < 0}
-          onClick={() => store.mergeClass(index, into)}
+          disabled={busy || !classes.some((c) => c.key === into)}
+          onClick={() =>
+            store.mergeClass(
+              index,
+              classes.findIndex((c) => c.key === into),
+            )
+          }
         >
           Merge
         </button>
@@ -209,9 +214,10 @@ export function TrainerClasses({ store, state, busy }: { store: TrainerStore; st
         <>
           <ul class="trainer-classes" data-testid="train-classes" aria-label="Classes to train on">
             {state.classes.map((c, index) => (
-              // Index keys: a rename must not move the row (and the keyboard focus) elsewhere.
+              // The class's own key: a rename must not move the row (and the keyboard focus), and a removal must not
+              // hand a row's open merge or removal question to the class after it.
               <ClassRow
-                key={index}
+                key={c.key}
                 store={store}
                 index={index}
                 name={c.name}

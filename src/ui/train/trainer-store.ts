@@ -24,7 +24,8 @@ export interface TrainerState {
   /** Reading the chosen folder. */
   reading: boolean;
   /** The classes to train on, from a labelled folder or made here: names and photo counts. */
-  classes: { name: string; count: number }[];
+  /** `key`: the class's own, kept through renames and others' removal (the page's row keys). */
+  classes: { key: number; name: string; count: number }[];
   /** The last folder chosen: its name, photos in no class sub-folder, files left out (not photos). */
   folder?: { name: string; unlabelled: number; skipped: number };
   /** Why the classes cannot be trained on yet, in plain words. */
@@ -100,17 +101,20 @@ export function progressOf(report: TrainingProgress): number {
   return EMBEDDING_SHARE + ((1 - EMBEDDING_SHARE) * epoch) / Math.max(1, maxEpochs);
 }
 
+type TrainerClass = LabelledClass<IntakePhoto> & { key: number };
+
 export class TrainerStore {
   private state: TrainerState = INITIAL;
   private readonly listeners = new Set<(state: TrainerState) => void>();
-  private classes: LabelledClass<IntakePhoto>[] = [];
+  private classes: TrainerClass[] = [];
+  private nextKey = 0;
   private client?: TrainingClientLike;
   private bytes?: Uint8Array;
   private chooseToken = 0;
   /** The last run's photos, in request order. */
   private trained: IntakePhoto[] = [];
   /** The classes before the last merge or removal. */
-  private undoClasses?: LabelledClass<IntakePhoto>[];
+  private undoClasses?: TrainerClass[];
 
   constructor(private readonly env: TrainerEnvironment) {}
 
@@ -152,7 +156,7 @@ export class TrainerStore {
     const intake = await collectIntake(items);
     if (token !== this.chooseToken) return;
     const grouped = groupByClass(intake.photos, (photo) => photo.path);
-    this.classes = grouped.classes;
+    this.classes = grouped.classes.map((c) => ({ ...c, key: this.nextKey++ }));
     const folder = { name: grouped.folderName, unlabelled: grouped.unlabelled.length, skipped: intake.skipped.length };
     const modelName = this.state.modelName || grouped.folderName || 'My classifier';
     this.set({ reading: false, folder, modelName });
@@ -163,10 +167,10 @@ export class TrainerStore {
 
   /** Publishes the classes and whether they can be trained on; returns the problem, if any. `undo`: the change can
    * be taken back (the classes before it are kept); any other change ends the last one's undo. */
-  private classesChanged(undo?: { text: string; before: LabelledClass<IntakePhoto>[] }): string | undefined {
+  private classesChanged(undo?: { text: string; before: TrainerClass[] }): string | undefined {
     this.undoClasses = undo?.before;
     const problem = this.classes.length === 0 && !this.state.folder ? undefined : folderProblem(this.classes);
-    const classes = this.classes.map((c) => ({ name: c.name, count: c.photos.length }));
+    const classes = this.classes.map((c) => ({ key: c.key, name: c.name, count: c.photos.length }));
     this.set({ classes, folderProblem: problem, undo: undo?.text });
     return problem;
   }
@@ -177,7 +181,7 @@ export class TrainerStore {
     const taken = new Set(this.classes.map((c) => c.name.toLowerCase()));
     let n = this.classes.length + 1;
     while (taken.has(`class ${n}`)) n++;
-    this.classes = [...this.classes, { name: `Class ${n}`, photos: [] }];
+    this.classes = [...this.classes, { name: `Class ${n}`, photos: [], key: this.nextKey++ }];
     this.classesChanged();
   }
 
