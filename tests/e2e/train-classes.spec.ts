@@ -10,21 +10,14 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
 import { smallJpeg } from './folder-helpers';
+import { chromiumLaunch } from './pwa-helpers';
 import { fewPets, PETS, TRAIN_FOLDER_INPUT, trainerViolations } from './train-helpers';
 
 // Chromium's fake camera (a moving test pattern) and its permission prompt answered yes: a real getUserMedia stream.
 test.use({
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-    ],
+    ...chromiumLaunch,
+    args: [...chromiumLaunch.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   },
 });
 

@@ -6,6 +6,7 @@ import { percent } from '../evaluation/evaluation-view';
 import { MostConfused } from '../evaluation/MostConfused';
 import { SelectionChip } from '../evaluation/SelectionChip';
 import { TopLosses } from '../evaluation/TopLosses';
+import { ClassSelect } from './ClassSelect';
 import type { TrainerState, TrainerStore } from './trainer-store';
 import { evaluateValidation } from './validation-view';
 import '../styles/evaluation.css';
@@ -36,8 +37,10 @@ function PhotoFix({ store, state, loss }: { store: TrainerStore; state: TrainerS
   const index = Number(loss.id);
   const id = useId();
   const now = store.classOfTrained(index);
-  const predicted = state.classes.findIndex((c) => c.name === loss.predicted);
-  const [to, setTo] = useState(predicted >= 0 && predicted !== now ? predicted : -1);
+  // The predicted class is the likeliest right one (when it is still there under that name).
+  const predicted = state.classes.find((c, i) => c.name === loss.predicted && i !== now);
+  const [to, setTo] = useState(predicted?.key ?? -1);
+  const target = state.classes.findIndex((c) => c.key === to);
   const fixed = state.fixes[index];
   if (fixed)
     return (
@@ -46,26 +49,18 @@ function PhotoFix({ store, state, loss }: { store: TrainerStore; state: TrainerS
       </p>
     );
   if (now < 0) return <p class="small muted">Not among the training photos now.</p>;
-  const others = state.classes.flatMap((c, i) => (i === now ? [] : [{ name: c.name, i }]));
   return (
     <div class="train-photo-fix">
       <label for={id} class="small">
         Belongs to
       </label>
-      <select id={id} value={to} onChange={(event) => setTo(Number(event.currentTarget.value))}>
-        <option value={-1}>choose a class</option>
-        {others.map((c) => (
-          <option key={c.i} value={c.i}>
-            {c.name}
-          </option>
-        ))}
-      </select>
+      <ClassSelect id={id} classes={state.classes} except={now} value={to} onChange={setTo} />
       <button
         type="button"
         class="button secondary"
         data-testid="train-photo-move"
-        disabled={to < 0}
-        onClick={() => store.moveTrainedPhoto(index, to)}
+        disabled={target < 0 || target === now}
+        onClick={() => store.moveTrainedPhoto(index, target)}
       >
         Move<span class="visually-hidden"> {loss.path}</span>
       </button>

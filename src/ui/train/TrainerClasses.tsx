@@ -3,6 +3,7 @@ import { itemsFromDrop } from '../../batch';
 import { filesFromClipboard } from '../clipboard';
 import { SafeText } from '../safe-text';
 import { CameraDialog } from './CameraDialog';
+import { ClassSelect } from './ClassSelect';
 import { photoCount } from './class-edits';
 import type { TrainerState, TrainerStore } from './trainer-store';
 
@@ -35,22 +36,15 @@ function ClassEdit({ store, index, name, count, classes, busy }: ClassRowProps) 
     return (
       <span class="trainer-edit">
         <label for={id}>Merge “{name}” into</label>
-        <select
+        <ClassSelect
           id={id}
-          ref={merging}
-          data-testid="train-class-merge-into"
+          selectRef={merging}
+          testId="train-class-merge-into"
+          classes={classes}
+          except={index}
           value={into}
-          onChange={(event) => setInto(Number(event.currentTarget.value))}
-        >
-          <option value={-1}>choose a class</option>
-          {classes.map((c, i) =>
-            i === index ? null : (
-              <option key={c.key} value={c.key}>
-                {c.name}
-              </option>
-            ),
-          )}
-        </select>
+          onChange={setInto}
+        />
         <button
           type="button"
           class="button"
