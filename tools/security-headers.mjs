@@ -18,7 +18,8 @@
  * - `style-src 'self'` without `'unsafe-inline'`: the build emits one stylesheet and no `<style>`; Preact sets
  *   `style` through the CSSOM (the prediction bars' widths), which CSP allows.
  * - `form-action 'self'`: the share target POSTs to ./share-target, answered by the service worker.
- * - No `media-src`: the camera is `<input capture>`, handled by the OS, not a `<video>`.
+ * - No `media-src`: the camera is `<input capture>` (the OS's), or the trainer's preview, a `<video>` whose
+ *   `srcObject` is the camera's MediaStream (no URL, so no fetch for CSP to govern).
  * - `frame-ancestors 'none'` only in the header: a `<meta>` policy cannot carry it.
  *
  * The dev server (`vite`) gets none of this: it injects CSS as `<style>` tags, which `style-src 'self'` forbids.

@@ -140,6 +140,7 @@ test('merge and remove classes by keyboard: confirmed, announced, undoable', asy
   await expect(page.locator('[data-testid="train-classes"] li')).toHaveCount(3);
   await expect(classRow(page, 'Class 2')).toHaveAttribute('data-count', '3');
   await expect(page.getByTestId('live')).toContainText('Undone: Class “Class 2” merged');
+  await expect(page.getByTestId('train-add-class')).toBeFocused();
 
   // Remove Class 1 (2 photos): asked first; Keep keeps it; then removed.
   await classRow(page, 'Class 1').getByTestId('train-class-remove').focus();
@@ -231,6 +232,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
         (await training.getAttribute('data-val-accuracy')) ?? '',
       );
       await expect(evaluation.getByTestId('train-photo-fixed')).toHaveCount(0);
+      // This run's thumbnails, every one of them loaded (the last run's object URLs are revoked, not reused).
+      await expect(losses).toHaveCount(Number(await training.getAttribute('data-val-count')));
+      await expect
+        .poll(() =>
+          losses.locator('img').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth)),
+        )
+        .not.toContain(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -34,7 +34,10 @@ export function CameraDialog({
   const video = useRef<HTMLVideoElement>(null);
   const fallback = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<string>();
+  /** A stream is open (the preview shows), and it has shown a frame (a photo can be taken). */
+  const [opened, setOpened] = useState(false);
   const [live, setLive] = useState(false);
+  const count = useRef(0);
   const [taken, setTaken] = useState(0);
 
   useEffect(() => {
@@ -52,7 +55,7 @@ export function CameraDialog({
             return;
           }
           if (video.current) video.current.srcObject = stream;
-          setLive(true);
+          setOpened(true);
         },
         (error) => !closed && setProblem(cameraProblem(error)),
       );
@@ -64,7 +67,7 @@ export function CameraDialog({
   }, []);
 
   const take = async () => {
-    const frame = video.current && (await captureFrame(video.current, cameraFileName(taken + 1)));
+    const frame = video.current && (await captureFrame(video.current, cameraFileName(++count.current)));
     if (!frame) {
       setProblem('The camera has not shown a picture yet: wait a moment, then take the photo again.');
       return;
@@ -90,14 +93,27 @@ export function CameraDialog({
       <h2 id="camera-title">
         Photos for “<SafeText text={className} max={40} expandable={false} />”
       </h2>
-      <video ref={video} class="camera-preview" autoPlay muted playsInline hidden={!live} aria-label="Camera preview" />
+      <video
+        ref={video}
+        class="camera-preview"
+        autoPlay
+        muted
+        playsInline
+        hidden={!opened}
+        aria-label="Camera preview"
+        onLoadedData={() => setLive(true)}
+      />
       {problem && (
         <p class="trainer-problem" role="alert" data-testid="camera-problem">
           {problem}
         </p>
       )}
       <p class="small" role="status" data-testid="camera-taken">
-        {taken === 0 ? 'No photos taken yet.' : `${taken} photo${taken === 1 ? '' : 's'} taken into this class.`}
+        {taken > 0
+          ? `${taken} photo${taken === 1 ? '' : 's'} taken into this class.`
+          : !live && !problem
+            ? 'Starting the camera…'
+            : 'No photos taken yet.'}
       </p>
       <input
         ref={fallback}

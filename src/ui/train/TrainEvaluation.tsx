@@ -13,20 +13,23 @@ import '../styles/evaluation.css';
 
 /** Object URLs for the held-out photos' thumbnails, made when first shown and revoked with the run they belong to. */
 function useThumbnails(store: TrainerStore, run: unknown): (id: string) => string | undefined {
-  const urls = useRef(new Map<string, string>());
-  useEffect(() => {
-    const made = urls.current;
-    return () => {
-      for (const url of made.values()) URL.revokeObjectURL(url);
-      made.clear();
-    };
-  }, [run]);
+  // A map per run: ids are request indices, so the next run's photo 6 is not this run's.
+  const cache = useRef<{ run: unknown; urls: Map<string, string> }>();
+  let current = cache.current;
+  if (!current || current.run !== run) current = cache.current = { run, urls: new Map() };
+  const { urls } = current;
+  useEffect(
+    () => () => {
+      for (const url of urls.values()) URL.revokeObjectURL(url);
+    },
+    [urls],
+  );
   return (id) => {
-    let url = urls.current.get(id);
+    let url = urls.get(id);
     const file = url ? undefined : store.trainedFile(Number(id));
     if (file) {
       url = URL.createObjectURL(file);
-      urls.current.set(id, url);
+      urls.set(id, url);
     }
     return url;
   };

@@ -198,9 +198,14 @@ function ClassRow(props: ClassRowProps) {
 /** The classes to train on: from the chosen folder, or made here (name a class, add photos to it). */
 export function TrainerClasses({ store, state, busy }: { store: TrainerStore; state: TrainerState; busy: boolean }) {
   const undo = useRef<HTMLButtonElement>(null);
-  // After a merge or removal the row that had the focus is gone: the focus goes to the way back.
+  const addClass = useRef<HTMLButtonElement>(null);
+  const hadUndo = useRef(false);
+  // After a merge or removal the row that had the focus is gone: the focus goes to the way back; once that is
+  // gone too (undone), to "Add a class" rather than to nowhere.
   useEffect(() => {
     if (state.undo) undo.current?.focus();
+    else if (hadUndo.current && document.activeElement === document.body) addClass.current?.focus();
+    hadUndo.current = state.undo !== undefined;
   }, [state.undo]);
   return (
     <>
@@ -244,6 +249,7 @@ export function TrainerClasses({ store, state, busy }: { store: TrainerStore; st
       )}
       <div class="trainer-row">
         <button
+          ref={addClass}
           type="button"
           class="button secondary"
           data-testid="train-add-class"
