@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import sharp from 'sharp';
 import { expect, openApp, test } from './fixtures';
 import { smallJpeg } from './folder-helpers';
 import { chromiumLaunch } from './pwa-helpers';
@@ -232,13 +233,21 @@ for (const colorScheme of ['light', 'dark'] as const) {
         (await training.getAttribute('data-val-accuracy')) ?? '',
       );
       await expect(evaluation.getByTestId('train-photo-fixed')).toHaveCount(0);
-      // This run's thumbnails, every one of them loaded (the last run's object URLs are revoked, not reused).
+      // Each thumbnail is the photo its path names (ids are request indices, which the fixes shifted): same size.
       await expect(losses).toHaveCount(Number(await training.getAttribute('data-val-count')));
-      await expect
-        .poll(() =>
-          losses.locator('img').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth)),
-        )
-        .not.toContain(0);
+      const shown = async () =>
+        losses.evaluateAll((items) =>
+          items.map((item) => {
+            const img = item.querySelector('img') as HTMLImageElement;
+            return { path: item.getAttribute('data-path') ?? '', size: `${img.naturalWidth}x${img.naturalHeight}` };
+          }),
+        );
+      const sizeOnDisk = async (path: string) => {
+        const { width, height } = await sharp(join(dir, path)).metadata();
+        return `${width}x${height}`;
+      };
+      await expect.poll(async () => (await shown()).every(({ size }) => size !== '0x0')).toBe(true);
+      for (const { path, size } of await shown()) expect(size, path).toBe(await sizeOnDisk(path));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
