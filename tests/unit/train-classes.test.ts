@@ -96,11 +96,12 @@ describe('merging and removing classes in the store', () => {
   });
 
   it('photos still being read for a class that is removed meanwhile go nowhere', async () => {
-    const { store } = setUp();
+    const { store, announced } = setUp();
     store.addClass();
     store.addClass();
     const adding = store.addPhotos(0, photos('x', 4));
     store.removeClass(0);
+    expect(announced.at(-1)).toBe('Class “Class 1” removed.');
     await adding;
     expect(store.current.classes).toMatchObject([{ name: 'Class 2', count: 0 }]);
   });

@@ -23,8 +23,8 @@ export interface TrainerState {
   open: boolean;
   /** Reading the chosen folder. */
   reading: boolean;
-  /** The classes to train on, from a labelled folder or made here: names and photo counts. */
-  /** `key`: the class's own, kept through renames and others' removal (the page's row keys). */
+  /** The classes to train on, from a labelled folder or made here: names and photo counts; `key` is the class's own,
+   * kept through renames and others' removal (the page's row keys). */
   classes: { key: number; name: string; count: number }[];
   /** The last folder chosen: its name, photos in no class sub-folder, files left out (not photos). */
   folder?: { name: string; unlabelled: number; skipped: number };
@@ -199,7 +199,8 @@ export class TrainerStore {
     if (this.busy || !target) return;
     const before = this.classes;
     this.classes = this.classes.filter((_, i) => i !== index);
-    const text = `Class “${target.name}” removed with its ${photoCount(target.photos.length)}.`;
+    const photos = target.photos.length;
+    const text = `Class “${target.name}” removed${photos ? ` with its ${photoCount(photos)}` : ''}.`;
     this.classesChanged({ text, before });
     this.env.announce(text);
   }
