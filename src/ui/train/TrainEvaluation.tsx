@@ -55,7 +55,7 @@ function PhotoFix({ store, state, loss }: { store: TrainerStore; state: TrainerS
   return (
     <div class="train-photo-fix">
       <label for={id} class="small">
-        Belongs to
+        Belongs to<span class="visually-hidden"> ({loss.path})</span>
       </label>
       <ClassSelect id={id} classes={state.classes} except={now} value={to} onChange={setTo} />
       <button
