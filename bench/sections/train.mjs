@@ -39,7 +39,7 @@ function countPhotos(dir) {
 /**
  * Clicks Train and waits for done; the time is the page's (performance.now()) from the click to the status change.
  * @param {import('@playwright/test').Page} page
- * @returns {Promise<{ ms: number, accuracy: number, worker: { setup: number, decode: number, run: number, all: number } }>}
+ * @returns {Promise<{ ms: number, accuracy: number, worker: { setup: number, decode: number, run: number, all: number }, timings: any }>}
  */
 async function trainOnce(page) {
   await page.evaluate(() => {
@@ -79,7 +79,9 @@ async function trainOnce(page) {
     run: await ms0('run'),
     all: await ms0('worker'),
   };
-  return { ms, accuracy, worker };
+  // Everything the worker measured (TrainTimings): setup's parts, first run, idle backbone, head, OOD, export.
+  const timings = JSON.parse((await training.getAttribute('data-timings')) ?? 'null');
+  return { ms, accuracy, worker, timings };
 }
 
 /**
@@ -115,7 +117,15 @@ export async function train(ctx, rowsSoFar, tmp) {
     return out;
   }
   const w = first.worker;
-  const where = `in the worker: setup ${w.setup} ms, decode ${w.decode} ms, backbone runs ${w.run} ms, all ${w.all} ms`;
+  const t = first.timings;
+  const r = (/** @type {number} */ x) => Math.round(x);
+  const parts = t
+    ? ` (read ${r(t.setup.readMs)}, cut ${r(t.setup.cutMs)}, ORT ${r(t.setup.runtimeMs)}, session ${r(t.setup.sessionMs)})`
+    : '';
+  const after = t
+    ? `, first run ${r(t.firstRunMs)} ms, backbone idle ${r(t.idleMs)} ms (${r(t.firstIdleMs)} before the first run); embedding ${r(t.embedMs)} ms, head ${r(t.headMs)} ms, OOD statistics ${r(t.oodMs)} ms, export ${r(t.exportMs)} ms`
+    : '';
+  const where = `in the worker: setup ${w.setup} ms${parts}, decode ${w.decode} ms (overlapped with the runs), backbone runs ${w.run} ms${after}, all ${w.all} ms`;
   out.rows.push(
     measuredRow('app.train', 'train', label, 's', [first.ms / 1000], `validation accuracy ${first.accuracy}; ${where}`),
   );
@@ -161,6 +171,8 @@ export async function train(ctx, rowsSoFar, tmp) {
     cached_ms: again.ms,
     validation_accuracy: first.accuracy,
     worker_ms: first.worker,
+    worker_timings: first.timings,
+    cached_worker_timings: again.timings,
   };
   return out;
 }

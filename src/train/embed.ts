@@ -50,6 +50,46 @@ export async function embedPixels(session: TensorSession, spec: ModelSpec, pixel
   return Float32Array.from(features.data as ArrayLike<number>);
 }
 
+/**
+ * Feature vectors gathered one at a time into one matrix with room for `capacity` rows, allocated when the first
+ * arrives (its length is D): N photos then hold N × D floats once, not an array per photo and their stacked copy
+ * beside them (5,000 photos × 1,600 features: 32 MB instead of 64).
+ */
+export class EmbeddingMatrix {
+  private values = new Float32Array(0);
+  private rows = 0;
+  private size = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** Appends a copy of `vector`; returns its row. */
+  push(vector: Float32Array): number {
+    if (this.rows === 0 && this.values.length === 0) {
+      this.size = vector.length;
+      this.values = new Float32Array(Math.max(1, this.capacity) * this.size);
+    }
+    if (vector.length !== this.size) {
+      throw new Error(`embedding ${this.rows} has ${vector.length} values, the first has ${this.size}`);
+    }
+    if (this.rows >= this.capacity) throw new Error(`more than the ${this.capacity} embeddings room was made for`);
+    this.values.set(vector, this.rows * this.size);
+    return this.rows++;
+  }
+
+  row(index: number): Float32Array {
+    return this.values.subarray(index * this.size, (index + 1) * this.size);
+  }
+
+  get count(): number {
+    return this.rows;
+  }
+
+  /** The rows so far as {@link Embeddings} (a view, not a copy). */
+  toEmbeddings(): Embeddings {
+    return { vectors: this.values.subarray(0, this.rows * this.size), count: this.rows, size: this.size };
+  }
+}
+
 /** Packs equal-length vectors into one row-major {@link Embeddings} matrix. */
 export function stackEmbeddings(vectors: readonly Float32Array[]): Embeddings {
   const size = vectors[0]?.length ?? 0;

@@ -10,7 +10,7 @@ import { errorMessage } from '../error-message';
 import { type EmbeddingCache, openEmbeddingCache } from './embedding-cache';
 import type { TrainingFailure, TrainingWorkerApi } from './training-protocol';
 import { runTraining, TrainingInputError } from './training-run';
-import { embedBlob, noTimings, type OpenBackbone, openBackbone } from './worker-backbone';
+import { embedBlob, noTimings, type OpenBackbone, openBackbone, warmUp } from './worker-backbone';
 
 let cachePromise: Promise<EmbeddingCache> | undefined;
 /** The call in progress, for cancel. */
@@ -36,6 +36,16 @@ function begin(): AbortController {
 const isFailure = (value: OpenBackbone | TrainingFailure): value is TrainingFailure => 'ok' in value;
 
 const api: TrainingWorkerApi = {
+  async prepare(backboneRequest) {
+    try {
+      const [backbone] = await Promise.all([openBackbone(backboneRequest), cache()]);
+      if (isFailure(backbone)) return;
+      await warmUp(backbone);
+    } catch {
+      // The train or embed call that follows opens it again and reports what went wrong.
+    }
+  },
+
   async embed(backboneRequest, photos, onProgress) {
     const controller = begin();
     try {
@@ -61,11 +71,11 @@ const api: TrainingWorkerApi = {
     const controller = begin();
     try {
       const started = performance.now();
-      const backbone = await openBackbone(request.backbone);
+      // The embedding cache (IndexedDB) opens while the model is read and cut.
+      const [backbone, store] = await Promise.all([openBackbone(request.backbone), cache()]);
       if (isFailure(backbone)) return backbone;
-      const store = await cache();
-      const timings = noTimings();
       const setupMs = performance.now() - started;
+      const timings = noTimings();
       const output = await runTraining({
         classNames: request.classNames,
         labels: request.photos.map((p) => p.label),
@@ -81,11 +91,13 @@ const api: TrainingWorkerApi = {
         hyperParameters: request.hyperParameters,
       });
       const workerMs = performance.now() - started;
+      const { phases, ...result } = output;
+      const { idleSince: _, ...embedTimings } = timings;
       const outcome = {
         ok: true as const,
-        ...output,
+        ...result,
         backboneId: backbone.backboneId,
-        timings: { ...timings, setupMs, workerMs },
+        timings: { ...embedTimings, ...phases, setupMs, setup: backbone.setup, workerMs },
       };
       return Comlink.transfer(outcome, [output.bytes.buffer]);
     } catch (e) {
