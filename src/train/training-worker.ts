@@ -8,11 +8,13 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import { type EmbeddingCache, openEmbeddingCache } from './embedding-cache';
+import { type PhotoPrepApi, preparePhoto } from './photo-prep';
 import type { TrainingFailure, TrainingWorkerApi } from './training-protocol';
 import { runTraining, TrainingInputError } from './training-run';
-import { embedBlob, noTimings, type OpenBackbone, openBackbone, warmUp } from './worker-backbone';
+import { embedBlob, noTimings, type OpenBackbone, openBackbone, type PhotoPrep, warmUp } from './worker-backbone';
 
 let cachePromise: Promise<EmbeddingCache> | undefined;
+let photoPrep: PhotoPrep | undefined;
 /** The call in progress, for cancel. */
 let running: AbortController | undefined;
 
@@ -20,6 +22,38 @@ const cache = () => {
   cachePromise ??= openEmbeddingCache();
   return cachePromise;
 };
+
+/**
+ * Photos decoded and preprocessed in a worker of their own, beside this one's `session.run`; where it cannot start
+ * (no nested workers) or stops answering, in this thread as before (the same code: the same tensors).
+ */
+function prepareInWorker(): PhotoPrep {
+  if (photoPrep) return photoPrep;
+  let remote: Comlink.Remote<PhotoPrepApi> | undefined;
+  try {
+    const worker = new Worker(new URL('./photo-prep-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'onsight-photo-prep',
+    });
+    remote = Comlink.wrap<PhotoPrepApi>(worker);
+    worker.addEventListener('error', () => {
+      remote = undefined;
+    });
+  } catch {
+    remote = undefined;
+  }
+  photoPrep = async (photo, spec, mirror) => {
+    if (remote) {
+      try {
+        return await remote.prepare(photo, spec, mirror);
+      } catch {
+        remote = undefined;
+      }
+    }
+    return preparePhoto(photo, spec, mirror);
+  };
+  return photoPrep;
+}
 
 function failure(error: unknown, signal: AbortSignal): TrainingFailure {
   if (signal.aborted) return { ok: false, code: 'cancelled', message: 'Training was cancelled.' };
@@ -37,6 +71,7 @@ const isFailure = (value: OpenBackbone | TrainingFailure): value is TrainingFail
 
 const api: TrainingWorkerApi = {
   async prepare(backboneRequest) {
+    prepareInWorker();
     try {
       const [backbone] = await Promise.all([openBackbone(backboneRequest), cache()]);
       if (isFailure(backbone)) return;
@@ -76,12 +111,13 @@ const api: TrainingWorkerApi = {
       if (isFailure(backbone)) return backbone;
       const setupMs = performance.now() - started;
       const timings = noTimings();
+      const prepare = prepareInWorker();
       const output = await runTraining({
         classNames: request.classNames,
         labels: request.photos.map((p) => p.label),
-        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, false, timings),
+        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, false, timings, prepare),
         embedMirrored: request.flipAugmentation
-          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true, timings)
+          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true, timings, prepare)
           : undefined,
         cut: backbone.cut,
         backboneSpec: backbone.spec,

@@ -7,13 +7,13 @@
 import { errorMessage } from '../error-message';
 import { readModelFile } from '../inference/model-fetch';
 import { createSession, type OrtSession, startRuntime, workerThreadCount } from '../inference/ort-runtime';
-import { decodePhoto } from '../inference/photo-decode';
 import type { ModelSpec } from '../model/spec';
-import { adaptOrtSession, type TensorSession } from '../vision/pipeline';
+import { adaptOrtSession, preprocessorFor, type TensorSession } from '../vision/pipeline';
 import type { PixelBuffer } from '../vision/resize';
 import { type BackboneCut, cutBackbone, NoFeaturePointError } from './backbone-cut';
-import { embedPixels, mirrorPixels } from './embed';
+import { embedPixels, embedTensor } from './embed';
 import { backboneIdOf, type EmbeddingCache, sha256Hex } from './embedding-cache';
+import { type PreparedPhoto, preparePhoto } from './photo-prep';
 import type { BackboneRequest, SetupTimings, TrainingFailure } from './training-protocol';
 import type { EmbedResult } from './training-run';
 
@@ -136,6 +136,9 @@ async function openNow(request: BackboneRequest): Promise<OpenBackbone | Trainin
   return current;
 }
 
+/** Decodes and preprocesses a photo: {@link preparePhoto} here, or the same in the photo-prep worker. */
+export type PhotoPrep = (photo: Blob, spec: ModelSpec, mirror: boolean) => Promise<PreparedPhoto>;
+
 /**
  * One photo's features (of its mirror image with `mirror`): from the cache, else decoded and run through the backbone
  * (and cached). The key is the photo's content hash either way.
@@ -146,6 +149,7 @@ export async function embedBlob(
   photo: Blob,
   mirror = false,
   timings: EmbedTimings = noTimings(),
+  prepare: PhotoPrep = preparePhoto,
 ): Promise<EmbedResult> {
   let key: string;
   try {
@@ -161,16 +165,18 @@ export async function embedBlob(
   }
   const t0 = performance.now();
   // Decoded as classifying decodes (small, to about the model's input): the features the exported model sees later.
-  const decoded = await decodePhoto(photo, { input: backbone.spec.input });
+  const prepared = await prepare(photo, backbone.spec, mirror);
   timings.decodeMs += performance.now() - t0;
-  if (!decoded.ok) return { ok: false, message: decoded.message };
-  const pixels = mirror ? mirrorPixels(decoded.pixels) : decoded.pixels;
+  if (!prepared.ok) return { ok: false, message: prepared.message };
+  const { tensor } = prepared;
   const run = backbone.runLock.then(async () => {
     const t1 = performance.now();
     const idle = Math.max(0, t1 - timings.idleSince);
     timings.idleMs += idle;
     if (timings.firstRunMs === 0) timings.firstIdleMs = idle;
-    const features = await embedPixels(backbone.session, backbone.spec, pixels);
+    const features = await embedTensor(backbone.session, backbone.spec, tensor);
+    // Its buffer serves the next photo prepared in this thread.
+    preprocessorFor(backbone.spec).release(tensor);
     const t2 = performance.now();
     if (timings.firstRunMs === 0) timings.firstRunMs = t2 - t1;
     timings.runMs += t2 - t1;
