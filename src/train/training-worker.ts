@@ -30,22 +30,29 @@ const cache = () => {
 function prepareInWorker(): PhotoPrep {
   if (photoPrep) return photoPrep;
   let remote: Comlink.Remote<PhotoPrepApi> | undefined;
+  // Rejects when the worker fails (its script did not load, or it crashed): the calls waiting on it end too.
+  let died: Promise<never> = new Promise(() => undefined);
   try {
     const worker = new Worker(new URL('./photo-prep-worker.ts', import.meta.url), {
       type: 'module',
       name: 'onsight-photo-prep',
     });
     remote = Comlink.wrap<PhotoPrepApi>(worker);
-    worker.addEventListener('error', () => {
-      remote = undefined;
+    died = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        remote = undefined;
+        reject(new Error('the photo-prep worker stopped'));
+      });
     });
+    died.catch(() => undefined);
   } catch {
     remote = undefined;
   }
   photoPrep = async (photo, spec, mirror) => {
     if (remote) {
       try {
-        return await remote.prepare(photo, spec, mirror);
+        return await Promise.race([remote.prepare(photo, spec, mirror), died]);
       } catch {
         remote = undefined;
       }
