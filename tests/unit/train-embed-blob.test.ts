@@ -28,6 +28,7 @@ describe.skipIf(!haveDataset('pets-small'))('embedBlob with a prepared tensor (d
       session: backbone.session,
       runLock: Promise.resolve(),
       setup: { readMs: 0, cutMs: 0, runtimeMs: 0, sessionMs: 0 },
+      request: { source: { kind: 'url', url: 'test.onnx' }, spec: backbone.spec },
     };
     path = (listPhotoFolder('pets-small').files[0] as { path: string }).path;
   }, 120_000);
