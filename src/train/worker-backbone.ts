@@ -94,8 +94,8 @@ function sameSource(open: OpenBackbone, request: BackboneRequest): boolean {
   const [a, b] = [open.request.source, request.source];
   if (JSON.stringify(open.request.spec.input) !== JSON.stringify(request.spec.input)) return false;
   if (a.kind === 'url' || b.kind === 'url') return a.kind === 'url' && b.kind === 'url' && a.url === b.url;
-  const describe = (files: File[]) => files.map((f) => `${f.name}/${f.size}/${f.lastModified}`).join('|');
-  return describe(a.files) === describe(b.files);
+  const signature = (files: File[]) => files.map((f) => `${f.name}/${f.size}/${f.lastModified}`).join('|');
+  return signature(a.files) === signature(b.files);
 }
 
 async function openNow(request: BackboneRequest): Promise<OpenBackbone | TrainingFailure> {
