@@ -9,7 +9,7 @@
  * Options: --iterations N (timed runs per photo, default 10), --warmup N (default 2), --cold N (cold starts,
  * default 5), --batch N (photos in the batch, default 100), --batch-scale N (photos in the large batch whose memory
  * is measured, default 1000), --train-scale N (photos trained on in a browser of its own, memory measured,
- * default 1000), --quick, --build (rebuild the app's dist/ first),
+ * default 1000; with --quick only when --only names it, on 40), --quick, --build (rebuild the app's dist/ first),
  * --out FILE (default bench/results/latest.json), --dist DIR (the app build to measure, default dist/).
  * Env: BENCH_ITERATIONS, BENCH_QUICK=1. See bench/README.md for what each figure means.
  *
@@ -144,7 +144,8 @@ try {
   await pages.closeAll();
   // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
   if (wants('batch-scale')) mergeFigures(figures, await batchScale(ctx));
-  if (wants('train-scale')) mergeFigures(figures, await trainScale(ctx));
+  // The trainer at scale takes minutes; --quick runs it (on 40 photos) only when --only names it.
+  if (opts.only ? opts.only.includes('train-scale') : !opts.quick) mergeFigures(figures, await trainScale(ctx));
 } catch (error) {
   figures.notes.push(`Setup failed: ${error instanceof Error ? error.message : String(error)}`);
   console.error(error);
