@@ -8,7 +8,8 @@
  *
  * Options: --iterations N (timed runs per photo, default 10), --warmup N (default 2), --cold N (cold starts,
  * default 5), --batch N (photos in the batch, default 100), --batch-scale N (photos in the large batch whose memory
- * is measured, default 1000), --quick, --build (rebuild the app's dist/ first),
+ * is measured, default 1000), --train-scale N (photos trained on in a browser of its own, memory measured,
+ * default 1000; with --quick only when --only names it, on 40), --quick, --build (rebuild the app's dist/ first),
  * --out FILE (default bench/results/latest.json), --dist DIR (the app build to measure, default dist/).
  * Env: BENCH_ITERATIONS, BENCH_QUICK=1. See bench/README.md for what each figure means.
  *
@@ -30,9 +31,10 @@ import { batchScale } from './sections/batch-scale.mjs';
 import { coldStarts } from './sections/cold-starts.mjs';
 import { perPhotoLatency } from './sections/per-photo.mjs';
 import { train } from './sections/train.mjs';
+import { trainScale } from './sections/train-scale.mjs';
 
 /** Sections `--only` can pick (the thread probe always runs; `batch` and `train` need `per-photo` for their floors). */
-const SECTIONS = ['cold', 'per-photo', 'batch', 'train', 'batch-scale'];
+const SECTIONS = ['cold', 'per-photo', 'batch', 'train', 'batch-scale', 'train-scale'];
 
 /** @param {string[]} argv @returns {import('./sections/context.mjs').Options} */
 function parseArgs(argv) {
@@ -42,6 +44,7 @@ function parseArgs(argv) {
     cold: 5,
     batch: 100,
     batchScale: 1000,
+    trainScale: 1000,
     quick: process.env.BENCH_QUICK === '1',
     build: false,
     out: join(BENCH, 'results', 'latest.json'),
@@ -53,6 +56,7 @@ function parseArgs(argv) {
   let warmupSet = false;
   let batchSet = false;
   let batchScaleSet = false;
+  let trainScaleSet = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.split('=', 2);
@@ -70,6 +74,9 @@ function parseArgs(argv) {
     } else if (flag === '--batch-scale') {
       o.batchScale = Number(value());
       batchScaleSet = true;
+    } else if (flag === '--train-scale') {
+      o.trainScale = Number(value());
+      trainScaleSet = true;
     } else if (flag === '--quick') o.quick = true;
     else if (flag === '--build') o.build = true;
     else if (flag === '--out') o.out = resolve(value());
@@ -77,7 +84,7 @@ function parseArgs(argv) {
     else if (flag === '--only') o.only = value().split(',');
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--batch-scale N] [--quick] [--build] [--out FILE] [--dist DIR] [--only SECTION,...]',
+        'Usage: npm run bench -- [--iterations N] [--warmup N] [--cold N] [--batch N] [--batch-scale N] [--train-scale N] [--quick] [--build] [--out FILE] [--dist DIR] [--only SECTION,...]',
       );
       process.exit(0);
     } else throw new Error(`bench: unknown option ${arg}`);
@@ -88,10 +95,11 @@ function parseArgs(argv) {
     if (!warmupSet) o.warmup = 1;
     if (!batchSet) o.batch = 3;
     if (!batchScaleSet) o.batchScale = 10;
+    if (!trainScaleSet) o.trainScale = 40;
   }
   const unknown = o.only?.filter((name) => !SECTIONS.includes(name)) ?? [];
   if (unknown.length > 0) throw new Error(`bench: --only takes ${SECTIONS.join(', ')}; not ${unknown.join(', ')}`);
-  for (const k of /** @type {const} */ (['iterations', 'cold', 'batch', 'batchScale'])) {
+  for (const k of /** @type {const} */ (['iterations', 'cold', 'batch', 'batchScale', 'trainScale'])) {
     const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`bench: --${flag} needs a whole number ≥ 1`);
   }
@@ -136,6 +144,8 @@ try {
   await pages.closeAll();
   // The large batch runs in a browser of its own (its memory is the app's alone), after the others have closed.
   if (wants('batch-scale')) mergeFigures(figures, await batchScale(ctx));
+  // The trainer at scale takes minutes; --quick runs it (on 40 photos) only when --only names it.
+  if (opts.only ? opts.only.includes('train-scale') : !opts.quick) mergeFigures(figures, await trainScale(ctx));
 } catch (error) {
   figures.notes.push(`Setup failed: ${error instanceof Error ? error.message : String(error)}`);
   console.error(error);

@@ -9,7 +9,7 @@ import { ZOO_ID } from '../lib/paths.mjs';
  * @typedef {import('../lib/browser.mjs').Photo} Photo
  * @typedef {import('../lib/servers.mjs').Server} Server
  * @typedef {import('@playwright/test').Page} Page
- * @typedef {{ iterations: number, warmup: number, cold: number, batch: number, batchScale?: number, quick: boolean,
+ * @typedef {{ iterations: number, warmup: number, cold: number, batch: number, batchScale?: number, trainScale?: number, quick: boolean,
  *   build: boolean, out: string, dist: string, only?: string[] }} Options
  * @typedef {{
  *   opts: Options,

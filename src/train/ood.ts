@@ -18,6 +18,7 @@
 import { computeStandardization, type Embeddings } from './head-model';
 import { type ClassMeanOodStats, classMeanOodStatsFromJson, judgeClassMeans } from './ood-class-means';
 import { base64ToFloat32, float32ToBase64, type OodJudgement } from './ood-codec';
+import { fitRowSubspace, gramMatrix, rowResidual, subspaceDirections } from './ood-subspace';
 
 export type { ClassMeanOodStats, OodJudgement };
 
@@ -32,7 +33,7 @@ export const DEFAULT_OOD_PERCENTILE = 0.95;
 export const OOD_FOLDS = 5;
 /** Training rows the statistics are fitted on at most (evenly spread): bounds the cost for thousands of photos. */
 export const OOD_MAX_ROWS = 400;
-/** Orthogonal iterations: 8 and 20 flagged the same photos (pets-small, default backbone); the fit costs ~0.7–1.2 s. */
+/** Orthogonal iterations: 8 and 20 flagged the same photos (pets-small, default backbone). */
 const ITERATIONS = 8;
 
 export interface SubspaceOodStats {
@@ -69,36 +70,10 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** Top-k orthonormal directions of the rows (orthogonal iteration on Σ xᵀx with Gram–Schmidt). */
-function principalDirections(xs: readonly Float64Array[], k: number, d: number): Float64Array[] {
-  if (k === 0) return [];
-  const random = seededRandom(k * 7919 + xs.length);
-  let basis = Array.from({ length: k }, () => Float64Array.from({ length: d }, random));
-  const dots = new Float64Array(k);
-  for (let it = 0; it < ITERATIONS; it++) {
-    const next = basis.map(() => new Float64Array(d));
-    for (const x of xs) {
-      for (let j = 0; j < k; j++) dots[j] = dot(x, basis[j] as Float64Array, d);
-      for (let j = 0; j < k; j++) {
-        const nj = next[j] as Float64Array;
-        const a = dots[j] as number;
-        for (let q = 0; q < d; q++) nj[q] = (nj[q] as number) + a * (x[q] as number);
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      const nj = next[j] as Float64Array;
-      for (let i = 0; i < j; i++) {
-        const ni = next[i] as Float64Array;
-        const a = dot(nj, ni, d);
-        for (let q = 0; q < d; q++) nj[q] = (nj[q] as number) - a * (ni[q] as number);
-      }
-      const norm = Math.sqrt(dot(nj, nj, d));
-      // A direction with nothing left (fewer distinct rows than k) stays zero and removes nothing.
-      for (let q = 0; q < d; q++) nj[q] = norm > 1e-12 ? (nj[q] as number) / norm : 0;
-    }
-    basis = next;
-  }
-  return basis;
+/** The orthogonal iteration's start: k seeded random D-vectors (the same rows give the same statistics). */
+function startVectors(k: number, rows: number, d: number): Float64Array[] {
+  const random = seededRandom(k * 7919 + rows);
+  return Array.from({ length: k }, () => Float64Array.from({ length: d }, random));
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number {
@@ -149,17 +124,18 @@ export function computeOodStats(
   const { mean, std } = computeStandardization(data, used);
   const xs = used.map((r) => standardize(data.vectors.subarray(r * d, (r + 1) * d), mean, std));
   const folds = Math.min(OOD_FOLDS, xs.length);
+  // Fitted in the rows' space (ood-subspace.ts): one Gram matrix serves the folds and the final fit.
+  const gram = gramMatrix(xs, d);
+  const fitOf = (rows: number[]) =>
+    fitRowSubspace(xs, gram, rows, startVectors(componentsFor(rows.length), rows.length, d), ITERATIONS, d);
   const outOfFold: number[] = [];
   for (let fold = 0; fold < folds && folds > 1; fold++) {
-    const fitRows = xs.filter((_, i) => i % folds !== fold);
-    const directions = principalDirections(fitRows, componentsFor(fitRows.length), d);
-    for (let i = fold; i < xs.length; i += folds) outOfFold.push(residual(xs[i] as Float64Array, directions, d));
+    const subspace = fitOf(xs.flatMap((_, i) => (i % folds !== fold ? [i] : [])));
+    for (let i = fold; i < xs.length; i += folds) outOfFold.push(rowResidual(gram, i, subspace));
   }
-  const directions = principalDirections(xs, componentsFor(xs.length), d);
-  const components = new Float32Array(directions.length * d);
-  directions.forEach((v, j) => {
-    components.set(v, j * d);
-  });
+  const all = fitOf(xs.map((_, i) => i));
+  const components = subspaceDirections(xs, all, d);
+  const componentCount = all.coefficients.length;
   // One photo (no out-of-fold score) or identical photos (all zero): any difference at all is unlike them.
   const threshold = nearestRank(
     outOfFold.sort((a, b) => a - b),
@@ -170,7 +146,7 @@ export function computeOodStats(
     featureSize: d,
     mean,
     std,
-    componentCount: directions.length,
+    componentCount,
     components,
     threshold: threshold > 0 ? threshold : Number.MIN_VALUE,
     percentile,

@@ -26,6 +26,8 @@ function defaultWorker(): Worker {
 
 /** What the trainer's UI store needs (tests pass a stand-in). */
 export interface TrainingClientLike {
+  /** Opens the backbone in the worker ahead of `train` (a hint: nothing is reported). */
+  prepare?(backbone: BackboneRequest): void;
   train(request: TrainRequest, onProgress?: (p: TrainingProgress) => void): Promise<TrainOutcome>;
   cancel(): void;
   dispose(): void;
@@ -67,6 +69,11 @@ export class TrainingClient implements TrainingClientLike {
     } catch (e) {
       return { ok: false, code: 'failed', message: `Training stopped: ${e instanceof Error ? e.message : String(e)}` };
     }
+  }
+
+  /** Starts the worker and opens `backbone` in it before the photos come (see TrainingWorkerApi.prepare). */
+  prepare(backbone: BackboneRequest): void {
+    void this.call((api) => api.prepare(backbone));
   }
 
   /** Pooled features of each photo through `backbone` (see the file's comment). */

@@ -6,7 +6,7 @@
  */
 import type { ModelSpec } from '../model/spec';
 import type { BackboneCut } from './backbone-cut';
-import { stackEmbeddings } from './embed';
+import { EmbeddingMatrix } from './embed';
 import { describeHead, exportTrainedModel } from './export-model';
 import { type LabelledEmbeddings, predictHead } from './head-model';
 import { type EpochReport, type HeadHyperParameters, trainHead } from './head-trainer';
@@ -61,10 +61,23 @@ export interface ValidationPrediction {
   probabilities: number[];
 }
 
+/** Where a run's time went after opening the backbone, ms (wall clock, in order). */
+export interface RunPhaseTimings {
+  /** Every photo embedded (decoded and run, or from the cache). */
+  embedMs: number;
+  /** Training the head and scoring the validation photos. */
+  headMs: number;
+  /** The "unlike the training photos" statistics. */
+  oodMs: number;
+  /** Writing the ONNX file. */
+  exportMs: number;
+}
+
 export interface TrainingRunOutput {
   bytes: Uint8Array;
   spec: ModelSpec;
   summary: TrainingSummary;
+  phases: RunPhaseTimings;
 }
 
 export interface TrainingRunOptions {
@@ -100,14 +113,21 @@ export class TrainingInputError extends Error {
 /** Photos embedded ahead of the one awaited, so decoding the next overlaps the backbone's run on this one. */
 const LOOKAHEAD = 2;
 
-/** Embeds photos `indices` in order (a few ahead); progress counts on from `done` out of `total`. */
+/** A photo embedded: its row in the matrix and its key, or why it could not be used. */
+type EmbeddedRow = { ok: true; row: number; key: string } | { ok: false; message: string };
+
+/**
+ * Embeds photos `indices` in order (a few ahead) into `matrix` (each vector copied in as it comes, so none is kept
+ * twice); progress counts on from `done` out of `total`.
+ */
 async function embedAll(
   o: TrainingRunOptions,
   embed: (index: number) => Promise<EmbedResult>,
   indices: readonly number[],
   progress: { done: number; total: number },
-) {
-  const results: EmbedResult[] = [];
+  matrix: EmbeddingMatrix,
+): Promise<EmbeddedRow[]> {
+  const results: EmbeddedRow[] = [];
   const pending = new Map<number, Promise<EmbedResult>>();
   const start = (k: number) => {
     const index = indices[k];
@@ -118,7 +138,7 @@ async function embedAll(
     for (let j = k; j <= k + LOOKAHEAD; j++) start(j);
     const result = await (pending.get(k) as Promise<EmbedResult>);
     pending.delete(k);
-    results.push(result);
+    results.push(result.ok ? { ok: true, row: matrix.push(result.features), key: result.key } : result);
     o.onProgress?.({ stage: 'embedding', done: progress.done + k + 1, total: progress.total });
   }
   return results;
@@ -126,16 +146,24 @@ async function embedAll(
 
 /** Embeds, trains and exports; throws {@link TrainingInputError} when too few photos could be used, or the signal's reason. */
 export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOutput> {
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - t;
+    t = now;
+    return ms;
+  };
   const classCount = o.classNames.length;
   const count = o.labels.length;
   const total = o.embedMirrored ? 2 * count : count;
+  const matrix = new EmbeddingMatrix(total);
   const results = await embedAll(
     o,
     o.embed,
     o.labels.map((_, i) => i),
     { done: 0, total },
+    matrix,
   );
-  const vectors: Float32Array[] = [];
   const labels: number[] = [];
   const keys: string[] = [];
   const skipped: { index: number; message: string }[] = [];
@@ -147,7 +175,6 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
       skippedPerClass[label] = (skippedPerClass[label] ?? 0) + 1;
       return;
     }
-    vectors.push(result.features);
     labels.push(label);
     keys.push(result.key);
   });
@@ -158,23 +185,27 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
     throw new TrainingInputError(`${problem}${why}`);
   }
 
-  const photoCount = vectors.length;
-  // Data row → request index: rows are the usable photos in request order (their mirrors, after them, train only).
+  // Rows 0..photoCount−1 are the usable photos in order (the failed ones took no row); row → request index.
+  const photoCount = matrix.count;
   const requestIndex = results.flatMap((r, i) => (r.ok ? [i] : []));
   const seed = o.hyperParameters?.seed ?? 1;
   const photoSplit = splitByClass(labels, classCount, { seed, keys });
   let split = photoSplit;
   if (o.embedMirrored) {
     // Rows photoCount..2·photoCount−1 are the mirrors, in the same order (the layout withMirroredTrainRows expects).
-    const mirrored = await embedAll(o, o.embedMirrored, requestIndex, { done: count, total });
-    // A photo that decoded once decodes twice; should its mirror still fail, its original stands in for it.
-    mirrored.forEach((r, k) => {
-      vectors.push(r.ok ? r.features : (vectors[k] as Float32Array));
-    });
+    // A photo that decoded once decodes twice; should its mirror still fail, its original (row k) stands in for it.
+    const rowOf = new Map(requestIndex.map((i, k) => [i, k]));
+    const mirror = o.embedMirrored;
+    const orStandIn = async (i: number): Promise<EmbedResult> => {
+      const r = await mirror(i);
+      return r.ok ? r : { ok: true, features: matrix.row(rowOf.get(i) as number).slice(), key: '' };
+    };
+    await embedAll(o, orStandIn, requestIndex, { done: count, total }, matrix);
     labels.push(...labels.slice(0, photoCount));
     split = withMirroredTrainRows(photoSplit, photoCount);
   }
-  const data: LabelledEmbeddings = { ...stackEmbeddings(vectors), labels: Int32Array.from(labels), classCount };
+  const data: LabelledEmbeddings = { ...matrix.toEmbeddings(), labels: Int32Array.from(labels), classCount };
+  const embedMs = lap();
   const training = await trainHead(data, split, {
     ...o.hyperParameters,
     signal: o.signal,
@@ -199,6 +230,9 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
   const train = countPerClass(data.labels, photoSplit.train, classCount);
   const validation = countPerClass(data.labels, photoSplit.validation, classCount);
   const allRows = Int32Array.from({ length: photoCount }, (_, i) => i);
+  const headMs = lap();
+  const ood = computeOodStats(data, allRows);
+  const oodMs = lap();
   const exported = exportTrainedModel({
     cut: o.cut,
     backboneSpec: o.backboneSpec,
@@ -207,10 +241,12 @@ export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOut
     name: o.name,
     photosPerClass: { train, validation },
     flipAugmentation: o.embedMirrored !== undefined,
-    ood: computeOodStats(data, allRows),
+    ood,
     date: o.date,
   });
+  const phases = { embedMs, headMs, oodMs, exportMs: lap() };
   return {
+    phases,
     bytes: exported.bytes,
     spec: exported.spec,
     summary: {

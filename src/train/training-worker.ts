@@ -8,11 +8,13 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import { type EmbeddingCache, openEmbeddingCache } from './embedding-cache';
+import { type PhotoPrepApi, preparePhoto } from './photo-prep';
 import type { TrainingFailure, TrainingWorkerApi } from './training-protocol';
 import { runTraining, TrainingInputError } from './training-run';
-import { embedBlob, noTimings, type OpenBackbone, openBackbone } from './worker-backbone';
+import { embedBlob, noTimings, type OpenBackbone, openBackbone, type PhotoPrep, warmUp } from './worker-backbone';
 
 let cachePromise: Promise<EmbeddingCache> | undefined;
+let photoPrep: PhotoPrep | undefined;
 /** The call in progress, for cancel. */
 let running: AbortController | undefined;
 
@@ -20,6 +22,45 @@ const cache = () => {
   cachePromise ??= openEmbeddingCache();
   return cachePromise;
 };
+
+/**
+ * Photos decoded and preprocessed in a worker of their own, beside this one's `session.run`; where it cannot start
+ * (no nested workers) or stops answering, in this thread as before (the same code: the same tensors).
+ */
+function prepareInWorker(): PhotoPrep {
+  if (photoPrep) return photoPrep;
+  let remote: Comlink.Remote<PhotoPrepApi> | undefined;
+  // Rejects when the worker fails (its script did not load, or it crashed): the calls waiting on it end too.
+  let died: Promise<never> = new Promise(() => undefined);
+  try {
+    const worker = new Worker(new URL('./photo-prep-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'onsight-photo-prep',
+    });
+    remote = Comlink.wrap<PhotoPrepApi>(worker);
+    died = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        remote = undefined;
+        reject(new Error('the photo-prep worker stopped'));
+      });
+    });
+    died.catch(() => undefined);
+  } catch {
+    remote = undefined;
+  }
+  photoPrep = async (photo, spec, mirror) => {
+    if (remote) {
+      try {
+        return await Promise.race([remote.prepare(photo, spec, mirror), died]);
+      } catch {
+        remote = undefined;
+      }
+    }
+    return preparePhoto(photo, spec, mirror);
+  };
+  return photoPrep;
+}
 
 function failure(error: unknown, signal: AbortSignal): TrainingFailure {
   if (signal.aborted) return { ok: false, code: 'cancelled', message: 'Training was cancelled.' };
@@ -36,6 +77,17 @@ function begin(): AbortController {
 const isFailure = (value: OpenBackbone | TrainingFailure): value is TrainingFailure => 'ok' in value;
 
 const api: TrainingWorkerApi = {
+  async prepare(backboneRequest) {
+    prepareInWorker();
+    try {
+      const [backbone] = await Promise.all([openBackbone(backboneRequest), cache()]);
+      if (isFailure(backbone)) return;
+      await warmUp(backbone);
+    } catch {
+      // The train or embed call that follows opens it again and reports what went wrong.
+    }
+  },
+
   async embed(backboneRequest, photos, onProgress) {
     const controller = begin();
     try {
@@ -61,17 +113,18 @@ const api: TrainingWorkerApi = {
     const controller = begin();
     try {
       const started = performance.now();
-      const backbone = await openBackbone(request.backbone);
+      // The embedding cache (IndexedDB) opens while the model is read and cut.
+      const [backbone, store] = await Promise.all([openBackbone(request.backbone), cache()]);
       if (isFailure(backbone)) return backbone;
-      const store = await cache();
-      const timings = noTimings();
       const setupMs = performance.now() - started;
+      const timings = noTimings();
+      const prepare = prepareInWorker();
       const output = await runTraining({
         classNames: request.classNames,
         labels: request.photos.map((p) => p.label),
-        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, false, timings),
+        embed: (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, false, timings, prepare),
         embedMirrored: request.flipAugmentation
-          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true, timings)
+          ? (i) => embedBlob(backbone, store, request.photos[i]?.file as Blob, true, timings, prepare)
           : undefined,
         cut: backbone.cut,
         backboneSpec: backbone.spec,
@@ -81,11 +134,13 @@ const api: TrainingWorkerApi = {
         hyperParameters: request.hyperParameters,
       });
       const workerMs = performance.now() - started;
+      const { phases, ...result } = output;
+      const { idleSince: _, ...embedTimings } = timings;
       const outcome = {
         ok: true as const,
-        ...output,
+        ...result,
         backboneId: backbone.backboneId,
-        timings: { ...timings, setupMs, workerMs },
+        timings: { ...embedTimings, ...phases, setupMs, setup: backbone.setup, workerMs },
       };
       return Comlink.transfer(outcome, [output.bytes.buffer]);
     } catch (e) {

@@ -136,7 +136,22 @@ const DONE: TrainOutcome = {
   spec: { name: 'Pets' } as never,
   summary: SUMMARY,
   backboneId: 'b',
-  timings: { setupMs: 0, decodeMs: 0, runMs: 0, embedded: 12, fromCache: 0, workerMs: 0 },
+  timings: {
+    setupMs: 0,
+    setup: { readMs: 0, cutMs: 0, runtimeMs: 0, sessionMs: 0 },
+    decodeMs: 0,
+    runMs: 0,
+    firstRunMs: 0,
+    idleMs: 0,
+    firstIdleMs: 0,
+    embedded: 12,
+    fromCache: 0,
+    embedMs: 0,
+    headMs: 0,
+    oodMs: 0,
+    exportMs: 0,
+    workerMs: 0,
+  },
 };
 
 describe('the held-out photos in the evaluation views', () => {

@@ -149,7 +149,22 @@ function setUp(client: PlaybackClient, loaded = true) {
 }
 
 const BYTES = new Uint8Array([8, 7, 6]);
-const TIMINGS = { setupMs: 900, decodeMs: 2000, runMs: 8000, embedded: 10, fromCache: 0, workerMs: 11_500 };
+const TIMINGS = {
+  setupMs: 900,
+  setup: { readMs: 100, cutMs: 200, runtimeMs: 100, sessionMs: 500 },
+  decodeMs: 2000,
+  runMs: 8000,
+  firstRunMs: 900,
+  idleMs: 300,
+  firstIdleMs: 100,
+  embedded: 10,
+  fromCache: 0,
+  embedMs: 8400,
+  headMs: 500,
+  oodMs: 100,
+  exportMs: 200,
+  workerMs: 11_500,
+};
 const DONE: TrainOutcome = {
   timings: TIMINGS,
   ok: true,

@@ -3,14 +3,19 @@
  * a classifier is refused before any session is made, with a message that names the model and says what to choose
  * instead; a file that is not ONNX is refused as unreadable.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelSpec } from '../../src/model/spec';
 import { writeOnnx } from '../../src/onnx/write-onnx';
-import { openBackbone } from '../../src/train/worker-backbone';
+import { type OpenBackbone, openBackbone } from '../../src/train/worker-backbone';
+import { loadBackbone } from '../helpers/train-backbones';
 
 const spec = { name: 'Pooling only', input: { width: 8, height: 8 } } as unknown as ModelSpec;
 
 describe('openBackbone', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
   it('refuses a model with no feature point, in plain words naming it', async () => {
     const bytes = writeOnnx({
       graph: {
@@ -35,4 +40,22 @@ describe('openBackbone', () => {
     expect(opened).toMatchObject({ ok: false, code: 'model' });
     expect((opened as { message: string }).message).toMatch(/^Could not read the model: /);
   });
+
+  it('opens a model once: the same files again reuse the open session without reading them; another input spec reads', async () => {
+    // ort-runtime reads self.crossOriginIsolated (a worker's global); Node has no `self`: one thread, as in a page
+    // that is not isolated.
+    vi.stubGlobal('self', { crossOriginIsolated: false });
+    const backbone = await loadBackbone('default');
+    const file = new File([backbone.modelBytes as Uint8Array<ArrayBuffer>], 'model.onnx', { lastModified: 1 });
+    const request = { source: { kind: 'files' as const, files: [file] }, spec: backbone.spec };
+    const first = await openBackbone(request);
+    expect(first).toMatchObject({ cut: { featureSize: 1440 } });
+    const again = await openBackbone({ ...request, source: { kind: 'files', files: [file] } });
+    expect(again).toBe(first);
+    expect((again as OpenBackbone).setup).toEqual({ readMs: 0, cutMs: 0, runtimeMs: 0, sessionMs: 0 });
+    const otherInput = { ...backbone.spec, input: { ...backbone.spec.input, resize: 'pad' as const } };
+    const reread = await openBackbone({ ...request, spec: otherInput });
+    expect((reread as OpenBackbone).setup.readMs).toBeGreaterThan(0);
+    expect((reread as OpenBackbone).backboneId).not.toBe((first as OpenBackbone).backboneId);
+  }, 120_000);
 });

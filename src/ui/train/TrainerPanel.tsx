@@ -175,6 +175,7 @@ export function TrainerPanel({ store, backboneName }: { store: TrainerStore; bac
               'data-decode-ms': state.result.timings.decodeMs.toFixed(0),
               'data-run-ms': state.result.timings.runMs.toFixed(0),
               'data-worker-ms': state.result.timings.workerMs.toFixed(0),
+              'data-timings': JSON.stringify(state.result.timings),
             }
           : {})}
       >

@@ -163,6 +163,10 @@ export class TrainerStore {
     const problem = this.classesChanged();
     const photos = this.classes.reduce((sum, c) => sum + c.photos.length, 0);
     this.env.announce(problem ?? `${this.classes.length} classes, ${photos} photos: ready to train.`);
+    // The training worker opens the backbone while the user looks at the classes (~1 s off the Train click).
+    const backbone = this.env.backbone();
+    this.client ??= this.env.createClient();
+    if (backbone) this.client.prepare?.(backbone);
   }
 
   /** Publishes the classes and whether they can be trained on; returns the problem, if any. `undo`: the change can
