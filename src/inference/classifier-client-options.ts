@@ -1,5 +1,7 @@
 /** ClassifierClient's options, its default worker and the small pure helpers it uses, so the client is about lanes. */
+import { THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY } from '../batch/thumbnail';
 import type { LockManagerLike } from './life-lock';
+import type { ThumbnailRequest } from './pixel-thumbnail';
 import type { WorkerLoaded } from './protocol';
 import { type BackendPreference, ClassifyError, type LoadedModel } from './types';
 
@@ -26,6 +28,17 @@ export interface ClassifierClientOptions {
   /** Helpers without a call for this long are terminated, freeing their memory (default 30 s). */
   helperIdleMs?: number;
 }
+
+export interface ClassifyOptions {
+  signal?: AbortSignal;
+  /** Predictions wanted (default 5; 0: all). */
+  topK?: number;
+  /** Also the card's thumbnail ({@link THUMBNAIL_REQUEST}), made by the worker after the answer (`result.thumbnail`). */
+  thumbnail?: boolean;
+}
+
+/** The thumbnail the cards, the table and IndexedDB use: as the page's own (../batch/thumbnail.ts) makes it. */
+export const THUMBNAIL_REQUEST: ThumbnailRequest = { maxSide: THUMBNAIL_MAX_SIDE, quality: THUMBNAIL_QUALITY };
 
 export interface ModelDetails {
   /** One line on where the spec came from, e.g. "labels from labels.txt; preprocessing from defaults — please check". */

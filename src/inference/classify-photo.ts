@@ -6,13 +6,25 @@ import { classifyPixels } from '../vision/pipeline';
 import { photoSize } from '../vision/pixel-source';
 import type { ActiveModel } from './load-model';
 import { decodePhoto } from './photo-decode';
+import type { ThumbnailRequest } from './pixel-thumbnail';
 import type { ClassifyOutcome } from './protocol';
+import type { ThumbnailTickets } from './thumbnail-tickets';
 
-/** Classifies `photo` with `model`. A photo that cannot be used is reported before the missing model is. */
+/** A thumbnail asked for with the photo, and where the worker keeps it until the client takes it. */
+export interface ThumbnailOrder {
+  request: ThumbnailRequest;
+  tickets: ThumbnailTickets;
+}
+
+/**
+ * Classifies `photo` with `model`. A photo that cannot be used is reported before the missing model is. With a
+ * `thumbnail` order, its thumbnail is made from the decoded pixels after the answer (`thumbnailTicket` takes it).
+ */
 export async function classifyPhoto(
   model: ActiveModel | undefined,
   photo: Blob,
   topK: number,
+  thumbnail?: ThumbnailOrder,
 ): Promise<ClassifyOutcome> {
   const t0 = performance.now();
   const decoded = await decodePhoto(photo, { input: model?.spec.input, fullSize: model?.fullSizeDecode });
@@ -28,6 +40,7 @@ export async function classifyPhoto(
     // The photo's own upright size, not the decoder-shrunk or stored-sideways pixels.
     const { width, height } = photoSize(pixels);
     const warning = [photoShapeWarning(width, height), unlike].filter(Boolean).join(' ') || undefined;
+    const thumbnailTicket = thumbnail?.tickets.start(pixels, thumbnail.request);
     return {
       ok: true,
       result: {
@@ -35,6 +48,7 @@ export async function classifyPhoto(
         width,
         height,
         ...(warning ? { warning } : {}),
+        ...(thumbnailTicket === undefined ? {} : { thumbnailTicket }),
         timings: { decodeMs, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs },
       },
     };

@@ -1,0 +1,78 @@
+/**
+ * The card's thumbnail made in the worker from the pixels it already decoded for the model, so the page never decodes
+ * the photo a second time (on two cores that decode took a core from one of ORT's two threads). It looks as the page's
+ * own thumbnail does (../batch/thumbnail.ts): upright per EXIF, aspect kept, `createImageBitmap`'s 'medium' resize,
+ * WebP (JPEG where WebP cannot be encoded) at the same quality. The decoded pixels may be a VideoFrame's BGRX rows
+ * stored sideways, or shrunk by the JPEG decoder; the browser scales them as stored and a canvas transform turns
+ * them upright.
+ *
+ * Answers `undefined` where this browser cannot do it (no VideoFrame for BGR pixels, no 2D canvas): the page then
+ * makes the thumbnail itself, as before.
+ */
+import { encodeThumbnail, orientationTransform, type Size, thumbnailSize } from '../batch/thumbnail';
+import { type PixelBuffer, photoSize, swapsAxes } from '../vision/pixel-source';
+
+export interface ThumbnailRequest {
+  /** Long side in px. */
+  maxSide: number;
+  /** Encoder quality 0..1. */
+  quality: number;
+}
+
+/**
+ * The pixels as something `createImageBitmap` takes, or undefined; `release` frees it. Pixels read back through a
+ * canvas (no `colorOrder`) are RGBA with real alpha: an ImageData. Pixels copied out of a VideoFrame (a JPEG's: opaque,
+ * maybe blue first, rows maybe padded, the fourth byte undefined) go back into a VideoFrame as they are.
+ */
+function imageSourceOf(pixels: PixelBuffer): { source: ImageBitmapSource; release(): void } | undefined {
+  const { data, width, height } = pixels;
+  const channels = pixels.channels ?? (data.length === width * height * 4 ? 4 : 3);
+  if (channels !== 4) return undefined;
+  const stride = pixels.rowStride ?? width * 4;
+  if (pixels.colorOrder === undefined) {
+    if (stride !== width * 4 || !(data instanceof Uint8ClampedArray)) return undefined;
+    const rgba = data.subarray(0, width * height * 4) as Uint8ClampedArray<ArrayBuffer>;
+    return { source: new ImageData(rgba, width, height), release: () => undefined };
+  }
+  if (typeof VideoFrame === 'undefined') return undefined;
+  const frame = new VideoFrame(data, {
+    format: pixels.colorOrder === 'bgr' ? 'BGRX' : 'RGBX',
+    codedWidth: width,
+    codedHeight: height,
+    timestamp: 0,
+    layout: [{ offset: 0, stride }],
+  });
+  return { source: frame, release: () => frame.close() };
+}
+
+/** A thumbnail of decoded `pixels`, or undefined where this worker cannot draw one. */
+export async function thumbnailFromPixels(pixels: PixelBuffer, request: ThumbnailRequest): Promise<Blob | undefined> {
+  if (typeof OffscreenCanvas === 'undefined') return undefined;
+  const orientation = pixels.orientation ?? 1;
+  // The size the page's thumbnail has: from the photo's own upright size, whatever size it was decoded at.
+  const { width, height } = photoSize(pixels);
+  const upright = thumbnailSize(width, height, request.maxSide);
+  const stored: Size = swapsAxes(orientation) ? { width: upright.height, height: upright.width } : upright;
+  const image = imageSourceOf(pixels);
+  if (!image) return undefined;
+  let small: ImageBitmap;
+  try {
+    small = await createImageBitmap(image.source, {
+      resizeWidth: stored.width,
+      resizeHeight: stored.height,
+      resizeQuality: 'medium',
+    });
+  } finally {
+    image.release();
+  }
+  try {
+    const canvas = new OffscreenCanvas(upright.width, upright.height);
+    const context = canvas.getContext('2d');
+    if (!context) return undefined;
+    context.setTransform(...orientationTransform(orientation, upright.width, upright.height));
+    context.drawImage(small, 0, 0);
+    return await encodeThumbnail(canvas, request.quality);
+  } finally {
+    small.close();
+  }
+}
