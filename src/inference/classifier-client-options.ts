@@ -1,9 +1,11 @@
 /** ClassifierClient's options, its default worker and the small pure helpers it uses, so the client is about lanes. */
 import { THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY } from '../batch/thumbnail';
+import { LoadError } from './backend-choice';
 import type { LockManagerLike } from './life-lock';
 import type { ThumbnailRequest } from './pixel-thumbnail';
-import type { WorkerLoaded } from './protocol';
+import type { LoadOutcome, WorkerLoaded } from './protocol';
 import { type BackendPreference, ClassifyError, type LoadedModel } from './types';
+import type { Outcome } from './worker-handle';
 
 export interface ClassifierClientOptions {
   backend?: BackendPreference;
@@ -93,4 +95,17 @@ export function notifyEach<T>(listeners: Iterable<(value: T) => void>, value: T)
       console.error('OnSight: a load-status listener threw', e);
     }
   }
+}
+
+/** Why a worker's model load failed, as the LoadError that backend-choice decides on. */
+export function loadFailure(outcome: Outcome<LoadOutcome>, loadTimeoutMs: number): LoadError {
+  if (outcome.kind === 'ok' && !outcome.value.ok) {
+    const { stage, message, threads, cause } = outcome.value;
+    return new LoadError(stage, message, { threads, cause });
+  }
+  if (outcome.kind === 'timeout') {
+    return new LoadError('session', `loading the model took longer than ${Math.round(loadTimeoutMs / 1000)} s`);
+  }
+  const why = outcome.kind === 'dead' ? outcome.error.message : outcome.kind;
+  return new LoadError('session', `the worker crashed while loading the model (${why})`);
 }

@@ -23,7 +23,7 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import type { ModelSpec } from '../model/spec';
-import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
+import { type BackendAttempt, BackendChoice } from './backend-choice';
 import { BatchHelpers, helpersFor } from './batch-helpers';
 import {
   aborted,
@@ -32,6 +32,7 @@ import {
   type ClassifyOptions,
   defaultBatchWorkers,
   defaultWorker,
+  loadFailure,
   type ModelDetails,
   notifyEach,
   THUMBNAIL_REQUEST,
@@ -371,16 +372,7 @@ export class ClassifierClient {
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
     if (outcome.kind === 'ok' && outcome.value.ok) return { handle, model: outcome.value.model };
     handle.terminate();
-    if (outcome.kind === 'ok' && !outcome.value.ok) {
-      const { stage, message, threads, cause } = outcome.value;
-      throw new LoadError(stage, message, { threads, cause });
-    }
-    if (outcome.kind === 'timeout')
-      throw new LoadError('session', `loading the model took longer than ${Math.round(this.loadTimeoutMs / 1000)} s`);
-    throw new LoadError(
-      'session',
-      `the worker crashed while loading the model (${outcome.kind === 'dead' ? outcome.error.message : outcome.kind})`,
-    );
+    throw loadFailure(outcome, this.loadTimeoutMs);
   }
 
   /** Loads `source` on the backend that backend-choice settles on, trying each backend in a worker of its own. */
