@@ -18,7 +18,7 @@ export interface ThumbnailOrder {
 
 /**
  * Classifies `photo` with `model`. A photo that cannot be used is reported before the missing model is. With a
- * `thumbnail` order, its thumbnail is made from the decoded pixels after the answer (`thumbnailTicket` takes it).
+ * `thumbnail` order, its thumbnail is drawn from what the decode left after the answer (`thumbnailTicket` takes it).
  */
 export async function classifyPhoto(
   model: ActiveModel | undefined,
@@ -27,11 +27,16 @@ export async function classifyPhoto(
   thumbnail?: ThumbnailOrder,
 ): Promise<ClassifyOutcome> {
   const t0 = performance.now();
-  const decoded = await decodePhoto(photo, { input: model?.spec.input, fullSize: model?.fullSizeDecode });
+  const decoded = await decodePhoto(photo, {
+    input: model?.spec.input,
+    fullSize: model?.fullSizeDecode,
+    keepBitmap: thumbnail !== undefined && model !== undefined,
+  });
   if (!decoded.ok) return decoded;
   const decodeMs = performance.now() - t0;
   if (!model) return { ok: false, code: 'no-model', message: 'No model is loaded' };
-  const { pixels } = decoded;
+  const { pixels, bitmap } = decoded;
+  let handedOver = false;
   try {
     const r = model.ood
       ? await classifyWithOod(model.session, model.spec, pixels, topK, model.ood)
@@ -40,7 +45,9 @@ export async function classifyPhoto(
     // The photo's own upright size, not the decoder-shrunk or stored-sideways pixels.
     const { width, height } = photoSize(pixels);
     const warning = [photoShapeWarning(width, height), unlike].filter(Boolean).join(' ') || undefined;
-    const thumbnailTicket = thumbnail?.tickets.start(pixels, thumbnail.request);
+    // Drawn once this answer has gone; the tickets close the bitmap.
+    const thumbnailTicket = thumbnail?.tickets.start(bitmap ? { pixels, bitmap } : { pixels }, thumbnail.request);
+    handedOver = thumbnailTicket !== undefined;
     return {
       ok: true,
       result: {
@@ -54,5 +61,7 @@ export async function classifyPhoto(
     };
   } catch (e) {
     return { ok: false, code: 'inference-failed', message: `The model failed on this photo: ${errorMessage(e)}` };
+  } finally {
+    if (!handedOver) bitmap?.close();
   }
 }

@@ -36,6 +36,18 @@ export interface DecodeOptions {
   input?: ResizeOptions;
   /** Always decode at full size (exact, slower on large photos). */
   fullSize?: boolean;
+  /**
+   * Hand back the upright bitmap a full-size decode made, besides its pixels (the card's thumbnail is drawn from it
+   * for about a millisecond); the caller closes it.
+   */
+  keepBitmap?: boolean;
+}
+
+/** Decoded pixels, and with `keepBitmap` the upright bitmap they came from where there was one. */
+export interface DecodedPhoto {
+  ok: true;
+  pixels: PixelBuffer;
+  bitmap?: ImageBitmap;
 }
 
 function tooLarge(width: number, height: number): ClassifyFailure {
@@ -59,10 +71,7 @@ function undecodableMessage(format: ImageFormat | undefined, tail: Uint8Array | 
 }
 
 /** The photo's pixels; for a large JPEG and a model `input`, possibly reduced (with the full size on them). */
-export async function decodePhoto(
-  photo: Blob,
-  options: DecodeOptions = {},
-): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
+export async function decodePhoto(photo: Blob, options: DecodeOptions = {}): Promise<DecodedPhoto | ClassifyFailure> {
   if (photo.size === 0) return { ok: false, code: 'empty', message: 'This file is empty' };
   const head = new Uint8Array(await photo.slice(0, HEAD_BYTES).arrayBuffer());
   const format = sniffImageFormat(head);
@@ -89,13 +98,14 @@ export async function decodePhoto(
       if (reduced) return { ok: true, pixels: reduced };
     }
   }
-  return decodeFullSize(photo, format);
+  return decodeFullSize(photo, format, options.keepBitmap === true);
 }
 
 async function decodeFullSize(
   photo: Blob,
   format: ImageFormat | undefined,
-): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
+  keepBitmap: boolean,
+): Promise<DecodedPhoto | ClassifyFailure> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
@@ -106,6 +116,7 @@ async function decodeFullSize(
     const tail = format === 'jpeg' ? new Uint8Array(await photo.slice(-1024).arrayBuffer()) : undefined;
     return { ok: false, code: 'undecodable', message: undecodableMessage(format, tail) };
   }
+  let kept = false;
   try {
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS) return tooLarge(width, height);
@@ -114,8 +125,9 @@ async function decodeFullSize(
     const pixels = await readBitmapPixels(bitmap, format === 'jpeg');
     if (!pixels)
       return { ok: false, code: 'undecodable', message: 'This browser cannot draw pictures in the background' };
-    return { ok: true, pixels };
+    kept = keepBitmap;
+    return keepBitmap ? { ok: true, pixels, bitmap } : { ok: true, pixels };
   } finally {
-    bitmap.close();
+    if (!kept) bitmap.close();
   }
 }

@@ -1,16 +1,25 @@
 /**
- * The card's thumbnail made in the worker from the pixels it already decoded for the model, so the page never decodes
- * the photo a second time (on two cores that decode took a core from one of ORT's two threads). It looks as the page's
+ * The card's thumbnail made in the worker from what it already decoded for the model, so the page never decodes the
+ * photo a second time (on two cores that decode took a core from one of ORT's two threads). It looks as the page's
  * own thumbnail does (../batch/thumbnail.ts): upright per EXIF, aspect kept, `createImageBitmap`'s 'medium' resize,
- * WebP (JPEG where WebP cannot be encoded) at the same quality. The decoded pixels may be a VideoFrame's BGRX rows
- * stored sideways, or shrunk by the JPEG decoder; the browser scales them as stored and a canvas transform turns
- * them upright.
+ * WebP (JPEG where WebP cannot be encoded) at the same quality.
+ *
+ * From the upright bitmap of a full-size decode when there is one (about 2.5 ms for a 768×576 photo, WebP included),
+ * else from the pixels: a canvas read-back's RGBA as ImageData, or a VideoFrame's BGRX rows as a VideoFrame again
+ * (6 ms; only large JPEGs the decoder shrank take this way, where the page used to decode 12 MP for it), which may
+ * be stored sideways: the browser scales them as stored and a canvas transform turns them upright.
  *
  * Answers `undefined` where this browser cannot do it (no VideoFrame for BGR pixels, no 2D canvas): the page then
  * makes the thumbnail itself, as before.
  */
 import { encodeThumbnail, orientationTransform, type Size, thumbnailSize } from '../batch/thumbnail';
 import { type PixelBuffer, photoSize, swapsAxes } from '../vision/pixel-source';
+
+/** What the photo's decode left: its pixels, and the upright bitmap of a full-size decode (closed once drawn). */
+export interface ThumbnailSource {
+  pixels: PixelBuffer;
+  bitmap?: ImageBitmap;
+}
 
 export interface ThumbnailRequest {
   /** Long side in px. */
@@ -45,15 +54,26 @@ function imageSourceOf(pixels: PixelBuffer): { source: ImageBitmapSource; releas
   return { source: frame, release: () => frame.close() };
 }
 
-/** A thumbnail of decoded `pixels`, or undefined where this worker cannot draw one. */
-export async function thumbnailFromPixels(pixels: PixelBuffer, request: ThumbnailRequest): Promise<Blob | undefined> {
-  if (typeof OffscreenCanvas === 'undefined') return undefined;
-  const orientation = pixels.orientation ?? 1;
+/** A thumbnail of a decoded photo, or undefined where this worker cannot draw one. Closes `source.bitmap`. */
+export async function thumbnailOfDecoded(
+  source: ThumbnailSource,
+  request: ThumbnailRequest,
+): Promise<Blob | undefined> {
+  try {
+    return typeof OffscreenCanvas === 'undefined' ? undefined : await drawThumbnail(source, request);
+  } finally {
+    source.bitmap?.close();
+  }
+}
+
+async function drawThumbnail({ pixels, bitmap }: ThumbnailSource, request: ThumbnailRequest) {
+  // An upright bitmap needs no turn; stored pixels may.
+  const orientation = bitmap ? 1 : (pixels.orientation ?? 1);
   // The size the page's thumbnail has: from the photo's own upright size, whatever size it was decoded at.
   const { width, height } = photoSize(pixels);
   const upright = thumbnailSize(width, height, request.maxSide);
   const stored: Size = swapsAxes(orientation) ? { width: upright.height, height: upright.width } : upright;
-  const image = imageSourceOf(pixels);
+  const image = bitmap ? { source: bitmap, release: () => undefined } : imageSourceOf(pixels);
   if (!image) return undefined;
   let small: ImageBitmap;
   try {

@@ -1,12 +1,13 @@
 /**
  * In the worker: thumbnails made after a classify call has answered, kept until the client takes them. The photo's
  * result goes back first and the thumbnail is drawn while the page shows it (or while the next photo's message
- * waits), never while `session.run` holds the cores. Only a few are kept: one nobody takes is dropped.
+ * waits), never while `session.run` holds the cores. Every one is drawn (which frees its source); only a few are kept
+ * for taking: one nobody takes is dropped.
  */
-import type { PixelBuffer } from '../vision/pixel-source';
-import type { ThumbnailRequest } from './pixel-thumbnail';
+import type { ThumbnailRequest, ThumbnailSource } from './pixel-thumbnail';
 
-export type MakeThumbnail = (pixels: PixelBuffer, request: ThumbnailRequest) => Promise<Blob | undefined>;
+/** Draws the thumbnail, and frees `source` (its bitmap) whatever happens. */
+export type MakeThumbnail = (source: ThumbnailSource, request: ThumbnailRequest) => Promise<Blob | undefined>;
 
 export class ThumbnailTickets {
   private next = 1;
@@ -21,11 +22,11 @@ export class ThumbnailTickets {
     private readonly later: (task: () => void) => void = (task) => setTimeout(task, 0),
   ) {}
 
-  /** Starts a thumbnail of `pixels` once the current call has answered; returns the ticket that takes it. */
-  start(pixels: PixelBuffer, request: ThumbnailRequest): number {
+  /** Starts a thumbnail of `source` once the current call has answered; returns the ticket that takes it. */
+  start(source: ThumbnailSource, request: ThumbnailRequest): number {
     const ticket = this.next++;
     const made = new Promise<void>((resolve) => this.later(resolve))
-      .then(() => this.make(pixels, request))
+      .then(() => this.make(source, request))
       .catch((error: unknown) => {
         console.info('OnSight: no thumbnail in the worker', error);
         return undefined;

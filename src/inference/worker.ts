@@ -15,7 +15,7 @@ import { debugWorker } from './debug-hooks';
 import { probeGpu } from './gpu-probe';
 import { holdLifeLock } from './life-lock';
 import { type ActiveModel, loadModel } from './load-model';
-import { thumbnailFromPixels } from './pixel-thumbnail';
+import { thumbnailOfDecoded } from './pixel-thumbnail';
 import { previewPhoto } from './preview-photo';
 import type { WorkerApi } from './protocol';
 import { ThumbnailTickets } from './thumbnail-tickets';
@@ -23,7 +23,7 @@ import { ThumbnailTickets } from './thumbnail-tickets';
 /** The model classify uses; replaced only by a load that succeeded. */
 let active: ActiveModel | undefined;
 /** Thumbnails made after their photo's answer, until the client takes them. */
-const thumbnails = new ThumbnailTickets(thumbnailFromPixels);
+const thumbnails = new ThumbnailTickets(thumbnailOfDecoded);
 
 const api: WorkerApi = {
   probeGpu,

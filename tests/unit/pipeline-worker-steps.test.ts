@@ -21,6 +21,7 @@ import {
 import { ORT_WARMUP_MODEL } from '../../src/inference/ort-warmup-model';
 import { decodePhoto } from '../../src/inference/photo-decode';
 import { MAX_PIXELS } from '../../src/inference/protocol';
+import { ThumbnailTickets } from '../../src/inference/thumbnail-tickets';
 import { buildTinyClassifier } from '../helpers/tiny-models';
 
 ort.env.wasm.numThreads = 1;
@@ -232,7 +233,7 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
       'OffscreenCanvas',
       class {
         getContext() {
-          return { drawImage() {}, getImageData: () => ({ data }) };
+          return { drawImage() {}, clearRect() {}, getImageData: () => ({ data }) };
         }
       },
     );
@@ -271,6 +272,52 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
     expect(outcome.result.predictions.map((p) => p.label).sort()).toEqual(['blue', 'green', 'red']);
     const sum = outcome.result.predictions.reduce((s, p) => s + p.score, 0);
     expect(sum).toBeCloseTo(1, 3);
+    await loaded.active.raw.release();
+  });
+
+  it("with a thumbnail asked for, the decode's bitmap is kept for it and drawn after the answer; else closed", async () => {
+    stubWorkerGlobal();
+    const tiny = buildTinyClassifier({ output: 'probabilities', height: 8, width: 8 });
+    const files = [new File([new Uint8Array(tiny.bytes)], 'tiny.onnx'), new File(['red\ngreen\nblue'], 'labels.txt')];
+    const loaded = await loadModel({ source: { kind: 'files', files }, backend: 'wasm', backendReason: 'r' });
+    if (!loaded.ok) throw new Error(`${loaded.stage}: ${loaded.message}`);
+    stubDecoder(20, 10, [0, 255, 0]);
+    const events: string[] = [];
+    let n = 0;
+    vi.stubGlobal('createImageBitmap', async () => {
+      const no = ++n;
+      return { width: 20, height: 10, close: () => events.push(`bitmap ${no} closed`) };
+    });
+    const later: (() => void)[] = [];
+    const tickets = new ThumbnailTickets(
+      async (source) => {
+        events.push(`drawn from ${source.bitmap ? 'bitmap' : 'pixels'} ${source.pixels.width}×${source.pixels.height}`);
+        source.bitmap?.close();
+        return new Blob(['thumbnail']);
+      },
+      16,
+      (task) => later.push(task),
+    );
+    const order = { request: { maxSide: 160, quality: 0.8 }, tickets };
+    const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0])], { type: 'image/jpeg' });
+
+    const outcome = await classifyPhoto(loaded.active, photo, 3, order);
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(events).toEqual([]); // answered; the bitmap is still open, nothing drawn yet
+    for (const task of later.splice(0)) task();
+    const ticket = outcome.result.thumbnailTicket;
+    if (ticket === undefined) throw new Error('no thumbnail ticket');
+    expect(await (await tickets.take(ticket))?.text()).toBe('thumbnail');
+    expect(events).toEqual(['drawn from bitmap 20×10', 'bitmap 1 closed']);
+
+    // Not asked for: the bitmap is closed at once, and there is no ticket.
+    const plain = await classifyPhoto(loaded.active, photo, 3);
+    expect(plain.ok && plain.result.thumbnailTicket).toBe(undefined);
+    expect(events.at(-1)).toBe('bitmap 2 closed');
+    // No model: nothing is kept either.
+    expect(await classifyPhoto(undefined, photo, 3, order)).toMatchObject({ ok: false, code: 'no-model' });
+    expect(events.at(-1)).toBe('bitmap 3 closed');
+    expect(tickets.size).toBe(0);
     await loaded.active.raw.release();
   });
 

@@ -49,7 +49,7 @@ describe('ThumbnailTickets', () => {
       16,
       (task) => deferred.push(task),
     );
-    const ticket = tickets.start(pixels, request);
+    const ticket = tickets.start({ pixels }, request);
     await Promise.resolve();
     expect(made).toEqual([]); // nothing drawn while the answer is still on its way
     for (const task of deferred.splice(0)) task();
@@ -70,9 +70,9 @@ describe('ThumbnailTickets', () => {
       2,
       (task) => task(),
     );
-    const first = tickets.start(pixels, request);
-    const second = tickets.start(pixels, request);
-    const third = tickets.start(pixels, request);
+    const first = tickets.start({ pixels }, request);
+    const second = tickets.start({ pixels }, request);
+    const third = tickets.start({ pixels }, request);
     expect(tickets.size).toBe(2);
     expect(await tickets.take(first)).toBeUndefined(); // dropped (and it had failed anyway)
     expect(await (await tickets.take(second))?.text()).toBe('2');
@@ -85,6 +85,6 @@ describe('ThumbnailTickets', () => {
       4,
       (task) => task(),
     );
-    expect(await tickets.take(tickets.start(pixels, request))).toBeUndefined();
+    expect(await tickets.take(tickets.start({ pixels }, request))).toBeUndefined();
   });
 });
