@@ -4,8 +4,9 @@
  * src/vision/pixel-source.ts), and the tickets that hand a thumbnail made after the answer to the client. The
  * drawing itself (createImageBitmap, OffscreenCanvas) is checked in the browser: tests/e2e/worker-thumbnail.spec.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Orientation, orientationTransform } from '../../src/batch/thumbnail';
+import { thumbnailOfDecoded } from '../../src/inference/pixel-thumbnail';
 import { ThumbnailTickets } from '../../src/inference/thumbnail-tickets';
 import { type PixelBuffer, sourceView } from '../../src/vision/pixel-source';
 
@@ -86,5 +87,99 @@ describe('ThumbnailTickets', () => {
       (task) => task(),
     );
     expect(await tickets.take(tickets.start({ pixels }, request))).toBeUndefined();
+  });
+});
+
+describe('thumbnailOfDecoded (browser APIs stubbed: the calls it makes, not the drawing)', () => {
+  /** Stand-ins that record what is asked of them. */
+  function stubBrowser() {
+    const calls: string[] = [];
+    vi.stubGlobal('createImageBitmap', async (source: { kind?: string }, options: ImageBitmapOptions) => {
+      calls.push(`resize ${source.kind ?? 'bitmap'} to ${options.resizeWidth}×${options.resizeHeight}`);
+      return { width: options.resizeWidth, height: options.resizeHeight, close: () => calls.push('small closed') };
+    });
+    vi.stubGlobal(
+      'VideoFrame',
+      class {
+        kind: string;
+        constructor(_data: unknown, init: VideoFrameBufferInit) {
+          this.kind = `frame ${init.format} ${init.codedWidth}×${init.codedHeight} stride ${init.layout?.[0]?.stride}`;
+        }
+        close() {
+          calls.push('frame closed');
+        }
+      },
+    );
+    vi.stubGlobal(
+      'OffscreenCanvas',
+      class {
+        constructor(
+          readonly width: number,
+          readonly height: number,
+        ) {
+          calls.push(`canvas ${width}×${height}`);
+        }
+        getContext() {
+          return {
+            setTransform: (...m: number[]) => calls.push(`transform ${m.join(',')}`),
+            drawImage: () => calls.push('drawn'),
+          };
+        }
+        async convertToBlob(options: ImageEncodeOptions) {
+          return new Blob(['x'], { type: options.type });
+        }
+      },
+    );
+    return calls;
+  }
+  afterEach(() => vi.unstubAllGlobals());
+  const request = { maxSide: 160, quality: 0.8 };
+
+  it('from the upright bitmap of a full-size decode: no turn, and the bitmap is closed', async () => {
+    const calls = stubBrowser();
+    const bitmap = { width: 768, height: 576, close: () => calls.push('bitmap closed') } as unknown as ImageBitmap;
+    const pixels: PixelBuffer = { data: new Uint8Array(4), width: 768, height: 576, channels: 4, colorOrder: 'bgr' };
+    const blob = await thumbnailOfDecoded({ pixels, bitmap }, request);
+    expect(blob?.type).toBe('image/webp');
+    expect(calls).toEqual([
+      'resize bitmap to 160×120',
+      'canvas 160×120',
+      'transform 1,0,0,1,0,0',
+      'drawn',
+      'small closed',
+      'bitmap closed',
+    ]);
+  });
+
+  it('from pixels the decoder shrank, stored sideways: scaled as stored, turned upright by the canvas', async () => {
+    const calls = stubBrowser();
+    // A 4256×2832 photo stored 2832×4256 with EXIF 6, decoded at 1/2 into padded BGRX rows.
+    const pixels: PixelBuffer = {
+      data: new Uint8Array(1420 * 4 * 2128),
+      width: 1416,
+      height: 2128,
+      channels: 4,
+      rowStride: 1420 * 4,
+      colorOrder: 'bgr',
+      orientation: 6,
+      fullWidth: 4256,
+      fullHeight: 2832,
+    };
+    await thumbnailOfDecoded({ pixels }, request);
+    expect(calls).toEqual([
+      'resize frame BGRX 1416×2128 stride 5680 to 106×160',
+      'frame closed',
+      'canvas 160×106',
+      `transform ${orientationTransform(6, 160, 106).join(',')}`,
+      'drawn',
+      'small closed',
+    ]);
+  });
+
+  it('where the pixels cannot be handed to the browser, undefined (the page draws it)', async () => {
+    stubBrowser();
+    vi.stubGlobal('VideoFrame', undefined);
+    const pixels: PixelBuffer = { data: new Uint8Array(16), width: 2, height: 2, channels: 4, colorOrder: 'bgr' };
+    expect(await thumbnailOfDecoded({ pixels }, request)).toBeUndefined();
   });
 });
