@@ -30,12 +30,13 @@ export async function classifyPhoto(
   const decoded = await decodePhoto(photo, {
     input: model?.spec.input,
     fullSize: model?.fullSizeDecode,
-    keepBitmap: thumbnail !== undefined && model !== undefined,
+    // Only with a model: without one nothing is drawn.
+    thumbnailMaxSide: model ? thumbnail?.request.maxSide : undefined,
   });
   if (!decoded.ok) return decoded;
   const decodeMs = performance.now() - t0;
   if (!model) return { ok: false, code: 'no-model', message: 'No model is loaded' };
-  const { pixels, bitmap } = decoded;
+  const { pixels, thumbnail: small } = decoded;
   let handedOver = false;
   try {
     const r = model.ood
@@ -45,8 +46,8 @@ export async function classifyPhoto(
     // The photo's own upright size, not the decoder-shrunk or stored-sideways pixels.
     const { width, height } = photoSize(pixels);
     const warning = [photoShapeWarning(width, height), unlike].filter(Boolean).join(' ') || undefined;
-    // Drawn once this answer has gone; the tickets close the bitmap.
-    const thumbnailTicket = thumbnail?.tickets.start(bitmap ? { pixels, bitmap } : { pixels }, thumbnail.request);
+    // Drawn once this answer has gone; the tickets close the small bitmap.
+    const thumbnailTicket = thumbnail?.tickets.start(small ? { pixels, small } : { pixels }, thumbnail.request);
     handedOver = thumbnailTicket !== undefined;
     return {
       ok: true,
@@ -62,6 +63,6 @@ export async function classifyPhoto(
   } catch (e) {
     return { ok: false, code: 'inference-failed', message: `The model failed on this photo: ${errorMessage(e)}` };
   } finally {
-    if (!handedOver) bitmap?.close();
+    if (!handedOver) small?.close();
   }
 }

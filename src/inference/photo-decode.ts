@@ -25,6 +25,7 @@ import {
   sniffImageSize,
   sniffJpegOrientation,
 } from './image-sniff';
+import { shrinkForThumbnail } from './pixel-thumbnail';
 import { type ClassifyFailure, MAX_PIXELS } from './protocol';
 import { decodeReducedWithBitmap, decodeReducedWithImageDecoder } from './reduced-decode';
 
@@ -37,17 +38,18 @@ export interface DecodeOptions {
   /** Always decode at full size (exact, slower on large photos). */
   fullSize?: boolean;
   /**
-   * Hand back the upright bitmap a full-size decode made, besides its pixels (the card's thumbnail is drawn from it
-   * for about a millisecond); the caller closes it.
+   * Also hand back the full-size decode's bitmap shrunk to the card's thumbnail size (this long side), made here
+   * while the full one is at hand (a fraction of a millisecond) so that only the small one outlives the decode; the
+   * caller draws it later and closes it.
    */
-  keepBitmap?: boolean;
+  thumbnailMaxSide?: number;
 }
 
-/** Decoded pixels, and with `keepBitmap` the upright bitmap they came from where there was one. */
+/** Decoded pixels, and with `thumbnailMaxSide` an upright bitmap of thumbnail size where a full-size decode made one. */
 export interface DecodedPhoto {
   ok: true;
   pixels: PixelBuffer;
-  bitmap?: ImageBitmap;
+  thumbnail?: ImageBitmap;
 }
 
 function tooLarge(width: number, height: number): ClassifyFailure {
@@ -98,13 +100,13 @@ export async function decodePhoto(photo: Blob, options: DecodeOptions = {}): Pro
       if (reduced) return { ok: true, pixels: reduced };
     }
   }
-  return decodeFullSize(photo, format, options.keepBitmap === true);
+  return decodeFullSize(photo, format, options.thumbnailMaxSide);
 }
 
 async function decodeFullSize(
   photo: Blob,
   format: ImageFormat | undefined,
-  keepBitmap: boolean,
+  thumbnailMaxSide: number | undefined,
 ): Promise<DecodedPhoto | ClassifyFailure> {
   let bitmap: ImageBitmap;
   try {
@@ -116,7 +118,6 @@ async function decodeFullSize(
     const tail = format === 'jpeg' ? new Uint8Array(await photo.slice(-1024).arrayBuffer()) : undefined;
     return { ok: false, code: 'undecodable', message: undecodableMessage(format, tail) };
   }
-  let kept = false;
   try {
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS) return tooLarge(width, height);
@@ -125,9 +126,9 @@ async function decodeFullSize(
     const pixels = await readBitmapPixels(bitmap, format === 'jpeg');
     if (!pixels)
       return { ok: false, code: 'undecodable', message: 'This browser cannot draw pictures in the background' };
-    kept = keepBitmap;
-    return keepBitmap ? { ok: true, pixels, bitmap } : { ok: true, pixels };
+    const thumbnail = thumbnailMaxSide ? await shrinkForThumbnail(bitmap, thumbnailMaxSide) : undefined;
+    return thumbnail ? { ok: true, pixels, thumbnail } : { ok: true, pixels };
   } finally {
-    if (!kept) bitmap.close();
+    bitmap.close();
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ThumbnailRequest, ThumbnailSource } from './pixel-thumbnail';
 
-/** Draws the thumbnail, and frees `source` (its bitmap) whatever happens. */
+/** Draws the thumbnail, and frees `source` (its small bitmap) whatever happens. */
 export type MakeThumbnail = (source: ThumbnailSource, request: ThumbnailRequest) => Promise<Blob | undefined>;
 
 export class ThumbnailTickets {

@@ -275,7 +275,7 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
     await loaded.active.raw.release();
   });
 
-  it("with a thumbnail asked for, the decode's bitmap is kept for it and drawn after the answer; else closed", async () => {
+  it("with a thumbnail asked for, the decode's bitmap is shrunk for it, and drawn after the answer", async () => {
     stubWorkerGlobal();
     const tiny = buildTinyClassifier({ output: 'probabilities', height: 8, width: 8 });
     const files = [new File([new Uint8Array(tiny.bytes)], 'tiny.onnx'), new File(['red\ngreen\nblue'], 'labels.txt')];
@@ -284,39 +284,42 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
     stubDecoder(20, 10, [0, 255, 0]);
     const events: string[] = [];
     let n = 0;
-    vi.stubGlobal('createImageBitmap', async () => {
+    vi.stubGlobal('createImageBitmap', async (_source: unknown, options?: ImageBitmapOptions) => {
       const no = ++n;
-      return { width: 20, height: 10, close: () => events.push(`bitmap ${no} closed`) };
+      const [width, height] = options?.resizeWidth ? [options.resizeWidth, options.resizeHeight] : [20, 10];
+      return { width, height, close: () => events.push(`bitmap ${no} closed`) };
     });
     const later: (() => void)[] = [];
     const tickets = new ThumbnailTickets(
       async (source) => {
-        events.push(`drawn from ${source.bitmap ? 'bitmap' : 'pixels'} ${source.pixels.width}×${source.pixels.height}`);
-        source.bitmap?.close();
+        const from = source.small ? `bitmap ${source.small.width}×${source.small.height}` : 'pixels';
+        events.push(`drawn from ${from}`);
+        source.small?.close();
         return new Blob(['thumbnail']);
       },
       16,
       (task) => later.push(task),
     );
-    const order = { request: { maxSide: 160, quality: 0.8 }, tickets };
+    const order = { request: { maxSide: 16, quality: 0.8 }, tickets };
     const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0])], { type: 'image/jpeg' });
 
     const outcome = await classifyPhoto(loaded.active, photo, 3, order);
     if (!outcome.ok) throw new Error(outcome.message);
-    expect(events).toEqual([]); // answered; the bitmap is still open, nothing drawn yet
+    // Answered: the full-size bitmap is closed, its 16 px copy still open, nothing drawn yet.
+    expect(events).toEqual(['bitmap 1 closed']);
     for (const task of later.splice(0)) task();
     const ticket = outcome.result.thumbnailTicket;
     if (ticket === undefined) throw new Error('no thumbnail ticket');
     expect(await (await tickets.take(ticket))?.text()).toBe('thumbnail');
-    expect(events).toEqual(['drawn from bitmap 20×10', 'bitmap 1 closed']);
+    expect(events).toEqual(['bitmap 1 closed', 'drawn from bitmap 16×8', 'bitmap 2 closed']);
 
-    // Not asked for: the bitmap is closed at once, and there is no ticket.
+    // Not asked for: no copy, no ticket.
     const plain = await classifyPhoto(loaded.active, photo, 3);
     expect(plain.ok && plain.result.thumbnailTicket).toBe(undefined);
-    expect(events.at(-1)).toBe('bitmap 2 closed');
+    expect(events.slice(3)).toEqual(['bitmap 3 closed']);
     // No model: nothing is kept either.
     expect(await classifyPhoto(undefined, photo, 3, order)).toMatchObject({ ok: false, code: 'no-model' });
-    expect(events.at(-1)).toBe('bitmap 3 closed');
+    expect(events.slice(4)).toEqual(['bitmap 4 closed']);
     expect(tickets.size).toBe(0);
     await loaded.active.raw.release();
   });

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Orientation, orientationTransform } from '../../src/batch/thumbnail';
-import { thumbnailOfDecoded } from '../../src/inference/pixel-thumbnail';
+import { shrinkForThumbnail, thumbnailOfDecoded } from '../../src/inference/pixel-thumbnail';
 import { ThumbnailTickets } from '../../src/inference/thumbnail-tickets';
 import { type PixelBuffer, sourceView } from '../../src/vision/pixel-source';
 
@@ -135,11 +135,13 @@ describe('thumbnailOfDecoded (browser APIs stubbed: the calls it makes, not the 
   afterEach(() => vi.unstubAllGlobals());
   const request = { maxSide: 160, quality: 0.8 };
 
-  it('from the upright bitmap of a full-size decode: no turn, and the bitmap is closed', async () => {
+  it('from the upright bitmap of a full-size decode: shrunk while decoded, later drawn as it is and closed', async () => {
     const calls = stubBrowser();
-    const bitmap = { width: 768, height: 576, close: () => calls.push('bitmap closed') } as unknown as ImageBitmap;
+    const full = { width: 768, height: 576, close: () => calls.push('full closed') } as unknown as ImageBitmap;
+    const small = await shrinkForThumbnail(full, 160);
+    if (!small) throw new Error('no small bitmap');
     const pixels: PixelBuffer = { data: new Uint8Array(4), width: 768, height: 576, channels: 4, colorOrder: 'bgr' };
-    const blob = await thumbnailOfDecoded({ pixels, bitmap }, request);
+    const blob = await thumbnailOfDecoded({ pixels, small }, request);
     expect(blob?.type).toBe('image/webp');
     expect(calls).toEqual([
       'resize bitmap to 160×120',
@@ -147,7 +149,6 @@ describe('thumbnailOfDecoded (browser APIs stubbed: the calls it makes, not the 
       'transform 1,0,0,1,0,0',
       'drawn',
       'small closed',
-      'bitmap closed',
     ]);
   });
 
