@@ -1,7 +1,11 @@
 /** ClassifierClient's options, its default worker and the small pure helpers it uses, so the client is about lanes. */
+import { THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY } from '../batch/thumbnail';
+import { LoadError } from './backend-choice';
 import type { LockManagerLike } from './life-lock';
-import type { WorkerLoaded } from './protocol';
+import type { ThumbnailRequest } from './pixel-thumbnail';
+import type { LoadOutcome, WorkerLoaded } from './protocol';
 import { type BackendPreference, ClassifyError, type LoadedModel } from './types';
+import type { Outcome } from './worker-handle';
 
 export interface ClassifierClientOptions {
   backend?: BackendPreference;
@@ -26,6 +30,17 @@ export interface ClassifierClientOptions {
   /** Helpers without a call for this long are terminated, freeing their memory (default 30 s). */
   helperIdleMs?: number;
 }
+
+export interface ClassifyOptions {
+  signal?: AbortSignal;
+  /** Predictions wanted (default 5; 0: all). */
+  topK?: number;
+  /** Also the card's thumbnail ({@link THUMBNAIL_REQUEST}), made by the worker after the answer (`result.thumbnail`). */
+  thumbnail?: boolean;
+}
+
+/** The thumbnail the cards, the table and IndexedDB use: as the page's own (../batch/thumbnail.ts) makes it. */
+export const THUMBNAIL_REQUEST: ThumbnailRequest = { maxSide: THUMBNAIL_MAX_SIDE, quality: THUMBNAIL_QUALITY };
 
 export interface ModelDetails {
   /** One line on where the spec came from, e.g. "labels from labels.txt; preprocessing from defaults — please check". */
@@ -80,4 +95,17 @@ export function notifyEach<T>(listeners: Iterable<(value: T) => void>, value: T)
       console.error('OnSight: a load-status listener threw', e);
     }
   }
+}
+
+/** Why a worker's model load failed, as the LoadError that backend-choice decides on. */
+export function loadFailure(outcome: Outcome<LoadOutcome>, loadTimeoutMs: number): LoadError {
+  if (outcome.kind === 'ok' && !outcome.value.ok) {
+    const { stage, message, threads, cause } = outcome.value;
+    return new LoadError(stage, message, { threads, cause });
+  }
+  if (outcome.kind === 'timeout') {
+    return new LoadError('session', `loading the model took longer than ${Math.round(loadTimeoutMs / 1000)} s`);
+  }
+  const why = outcome.kind === 'dead' ? outcome.error.message : outcome.kind;
+  return new LoadError('session', `the worker crashed while loading the model (${why})`);
 }

@@ -23,16 +23,19 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../error-message';
 import type { ModelSpec } from '../model/spec';
-import { type BackendAttempt, BackendChoice, LoadError } from './backend-choice';
+import { type BackendAttempt, BackendChoice } from './backend-choice';
 import { BatchHelpers, helpersFor } from './batch-helpers';
 import {
   aborted,
   absoluteUrl,
   type ClassifierClientOptions,
+  type ClassifyOptions,
   defaultBatchWorkers,
   defaultWorker,
+  loadFailure,
   type ModelDetails,
   notifyEach,
+  THUMBNAIL_REQUEST,
   toLoadedModel,
   toModelDetails,
 } from './classifier-client-options';
@@ -54,10 +57,10 @@ import {
   type ModelSource,
   type SpecPreview,
 } from './types';
-import { guarded, WorkerHandle } from './worker-handle';
+import { guarded, takeThumbnail, WorkerHandle } from './worker-handle';
 import { LanePool, type Lease } from './worker-lanes';
 
-export type { ClassifierClientOptions, ModelDetails };
+export type { ClassifierClientOptions, ClassifyOptions, ModelDetails };
 
 export class ClassifierClient {
   private readonly backendChoice: BackendChoice;
@@ -181,7 +184,8 @@ export class ClassifierClient {
     });
   }
 
-  classify(photo: Blob, options: { signal?: AbortSignal; topK?: number } = {}): Promise<ClassifyResult> {
+  /** With `thumbnail`, the result carries the card's thumbnail, which the worker makes after answering. */
+  classify(photo: Blob, options: ClassifyOptions = {}): Promise<ClassifyResult> {
     const { signal, topK = 5 } = options;
     const t0 = performance.now();
     if (this.disposed) return Promise.reject(new ClassifyError('no-model', 'the classifier was disposed'));
@@ -196,7 +200,7 @@ export class ClassifierClient {
       } finally {
         this.queuedCalls--;
       }
-    }).then((lease) => this.classifyOn(lease, photo, topK, t0, signal));
+    }).then((lease) => this.classifyOn(lease, photo, { topK, thumbnail: options.thumbnail }, t0, signal));
     if (!signal) return task;
     // A call still waiting in the queue rejects as soon as it is aborted (it will then not run).
     return new Promise<ClassifyResult>((resolve, reject) => {
@@ -209,7 +213,7 @@ export class ClassifierClient {
   private async classifyOn(
     lease: Lease<WorkerHandle>,
     photo: Blob,
-    topK: number,
+    { topK, thumbnail }: { topK: number; thumbnail?: boolean },
     t0: number,
     signal: AbortSignal | undefined,
   ): Promise<ClassifyResult> {
@@ -222,14 +226,17 @@ export class ClassifierClient {
         const handle = held.lane.kind === 'helper' ? held.lane.handle : await this.ensureWorker();
         // The work starts here: what came before was waiting (earlier photos, a restart), reported apart.
         const started = performance.now();
-        const call = handle.api.classify(photo, topK) as Promise<ClassifyOutcome>;
+        const request = thumbnail ? THUMBNAIL_REQUEST : undefined;
+        const call = handle.api.classify(photo, topK, request) as Promise<ClassifyOutcome>;
         const outcome = await guarded(handle, call, this.callTimeoutMs, signal);
         switch (outcome.kind) {
           case 'ok': {
             const r = outcome.value;
             if (!r.ok) throw new ClassifyError(r.code, r.message);
-            const timings = { ...r.result.timings, totalMs: performance.now() - started, queueMs: started - t0 };
-            return { ...r.result, timings };
+            const { thumbnailTicket: ticket, ...result } = r.result;
+            const timings = { ...result.timings, totalMs: performance.now() - started, queueMs: started - t0 };
+            if (ticket === undefined) return { ...result, timings };
+            return { ...result, timings, thumbnail: takeThumbnail(handle, ticket, this.callTimeoutMs) };
           }
           case 'aborted':
             this.drop(handle, 'aborted');
@@ -365,16 +372,7 @@ export class ClassifierClient {
     const outcome = await guarded<LoadOutcome>(handle, handle.api.loadModel(request, progress), this.loadTimeoutMs);
     if (outcome.kind === 'ok' && outcome.value.ok) return { handle, model: outcome.value.model };
     handle.terminate();
-    if (outcome.kind === 'ok' && !outcome.value.ok) {
-      const { stage, message, threads, cause } = outcome.value;
-      throw new LoadError(stage, message, { threads, cause });
-    }
-    if (outcome.kind === 'timeout')
-      throw new LoadError('session', `loading the model took longer than ${Math.round(this.loadTimeoutMs / 1000)} s`);
-    throw new LoadError(
-      'session',
-      `the worker crashed while loading the model (${outcome.kind === 'dead' ? outcome.error.message : outcome.kind})`,
-    );
+    throw loadFailure(outcome, this.loadTimeoutMs);
   }
 
   /** Loads `source` on the backend that backend-choice settles on, trying each backend in a worker of its own. */

@@ -25,6 +25,7 @@ import {
   sniffImageSize,
   sniffJpegOrientation,
 } from './image-sniff';
+import { shrinkForThumbnail } from './pixel-thumbnail';
 import { type ClassifyFailure, MAX_PIXELS } from './protocol';
 import { decodeReducedWithBitmap, decodeReducedWithImageDecoder } from './reduced-decode';
 
@@ -36,6 +37,19 @@ export interface DecodeOptions {
   input?: ResizeOptions;
   /** Always decode at full size (exact, slower on large photos). */
   fullSize?: boolean;
+  /**
+   * Also hand back the full-size decode's bitmap shrunk to the card's thumbnail size (this long side), made here
+   * while the full one is at hand (a fraction of a millisecond) so that only the small one outlives the decode; the
+   * caller draws it later and closes it.
+   */
+  thumbnailMaxSide?: number;
+}
+
+/** Decoded pixels, and with `thumbnailMaxSide` an upright bitmap of thumbnail size where a full-size decode made one. */
+export interface DecodedPhoto {
+  ok: true;
+  pixels: PixelBuffer;
+  thumbnail?: ImageBitmap;
 }
 
 function tooLarge(width: number, height: number): ClassifyFailure {
@@ -59,10 +73,7 @@ function undecodableMessage(format: ImageFormat | undefined, tail: Uint8Array | 
 }
 
 /** The photo's pixels; for a large JPEG and a model `input`, possibly reduced (with the full size on them). */
-export async function decodePhoto(
-  photo: Blob,
-  options: DecodeOptions = {},
-): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
+export async function decodePhoto(photo: Blob, options: DecodeOptions = {}): Promise<DecodedPhoto | ClassifyFailure> {
   if (photo.size === 0) return { ok: false, code: 'empty', message: 'This file is empty' };
   const head = new Uint8Array(await photo.slice(0, HEAD_BYTES).arrayBuffer());
   const format = sniffImageFormat(head);
@@ -89,13 +100,14 @@ export async function decodePhoto(
       if (reduced) return { ok: true, pixels: reduced };
     }
   }
-  return decodeFullSize(photo, format);
+  return decodeFullSize(photo, format, options.thumbnailMaxSide);
 }
 
 async function decodeFullSize(
   photo: Blob,
   format: ImageFormat | undefined,
-): Promise<{ ok: true; pixels: PixelBuffer } | ClassifyFailure> {
+  thumbnailMaxSide: number | undefined,
+): Promise<DecodedPhoto | ClassifyFailure> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
@@ -114,7 +126,8 @@ async function decodeFullSize(
     const pixels = await readBitmapPixels(bitmap, format === 'jpeg');
     if (!pixels)
       return { ok: false, code: 'undecodable', message: 'This browser cannot draw pictures in the background' };
-    return { ok: true, pixels };
+    const thumbnail = thumbnailMaxSide ? await shrinkForThumbnail(bitmap, thumbnailMaxSide) : undefined;
+    return thumbnail ? { ok: true, pixels, thumbnail } : { ok: true, pixels };
   } finally {
     bitmap.close();
   }

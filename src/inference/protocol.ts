@@ -3,6 +3,7 @@
  * values (`{ ok: false, code, message }`), not thrown errors, because comlink keeps only an Error's message.
  */
 import type { ModelSpec } from '../model/spec';
+import type { ThumbnailRequest } from './pixel-thumbnail';
 import type { Backend, ClassifyErrorCode, ClassifyResult, LoadedModel, ModelSource, SpecPreview } from './types';
 
 /** A model source as the worker receives it: the client's ModelSource with URLs already absolute (the worker's base URL is its script's). */
@@ -63,7 +64,11 @@ export type LoadFailure = Extract<LoadOutcome, { ok: false }>;
 export type ClassifyOutcome =
   | {
       ok: true;
-      result: Omit<ClassifyResult, 'timings'> & { timings: Omit<ClassifyResult['timings'], 'totalMs' | 'queueMs'> };
+      result: Omit<ClassifyResult, 'timings' | 'thumbnail'> & {
+        timings: Omit<ClassifyResult['timings'], 'totalMs' | 'queueMs'>;
+        /** With a thumbnail asked for: what `WorkerApi.thumbnail` takes it with. */
+        thumbnailTicket?: number;
+      };
     }
   | { ok: false; code: ClassifyErrorCode; message: string };
 
@@ -85,7 +90,10 @@ export interface GpuProbe {
 export interface WorkerApi {
   probeGpu(): Promise<GpuProbe>;
   loadModel(request: WorkerLoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadOutcome>;
-  classify(photo: Blob, topK: number): Promise<ClassifyOutcome>;
+  /** With `thumbnail`, the photo's thumbnail is made after the answer, from the pixels decoded for the model. */
+  classify(photo: Blob, topK: number, thumbnail?: ThumbnailRequest): Promise<ClassifyOutcome>;
+  /** The thumbnail of a classify answer's `thumbnailTicket`, once; undefined where the worker could not make it. */
+  thumbnail(ticket: number): Promise<Blob | undefined>;
   /** `photo` through the loaded session with `spec` instead of the model's own (the spec editor's draft). */
   preview(photo: Blob, spec: ModelSpec, topK: number): Promise<SpecPreview>;
   /** Takes the Web Lock `name` for the worker's life (see life-lock.ts); false where there are no locks. */

@@ -44,6 +44,11 @@ export interface ClassifyResult {
   height: number;
   /** Why the result may mean little (a tiny or very thin picture), in plain words; absent when there is no doubt. */
   warning?: string;
+  /**
+   * With `thumbnail: true`: the card's thumbnail, made by the worker from the pixels it decoded, after the answer.
+   * Never rejects; `undefined` where the worker could not make one (the page then draws it itself).
+   */
+  thumbnail?: Promise<Blob | undefined>;
 }
 
 /**

@@ -108,3 +108,21 @@ export async function guarded<T>(
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * The thumbnail a worker made after a classify answer (./thumbnail-tickets.ts). Never rejects: undefined where the
+ * worker could not make it, died first or took longer than `timeoutMs`, and the page then draws it itself.
+ */
+export async function takeThumbnail(
+  handle: WorkerHandle,
+  ticket: number,
+  timeoutMs: number,
+): Promise<Blob | undefined> {
+  if (!handle.isAlive) return undefined;
+  try {
+    const outcome = await guarded(handle, handle.api.thumbnail(ticket), timeoutMs);
+    return outcome.kind === 'ok' && outcome.value instanceof Blob ? outcome.value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The inference worker's entry: wires the worker's jobs to comlink. It decodes photos, runs the model with
  * onnxruntime-web and returns ranked predictions; each job lives in its own module (ort-runtime, load-model,
- * model-fetch, model-sidecars, model-session, photo-decode, classify-photo, preview-photo, gpu-probe, debug-hooks).
+ * model-fetch, model-sidecars, model-session, photo-decode, classify-photo, pixel-thumbnail, preview-photo, gpu-probe,
+ * debug-hooks).
  *
  * Trap (see notes/platform.md): ORT starts its pthreads with `new Worker(import.meta.url, { name: 'em-pthread…' })`,
  * which re-loads the script that started them. ORT is therefore loaded only through dynamic `import()` (its own
@@ -14,11 +15,15 @@ import { debugWorker } from './debug-hooks';
 import { probeGpu } from './gpu-probe';
 import { holdLifeLock } from './life-lock';
 import { type ActiveModel, loadModel } from './load-model';
+import { thumbnailOfDecoded } from './pixel-thumbnail';
 import { previewPhoto } from './preview-photo';
 import type { WorkerApi } from './protocol';
+import { ThumbnailTickets } from './thumbnail-tickets';
 
 /** The model classify uses; replaced only by a load that succeeded. */
 let active: ActiveModel | undefined;
+/** Thumbnails made after their photo's answer, until the client takes them. */
+const thumbnails = new ThumbnailTickets(thumbnailOfDecoded);
 
 const api: WorkerApi = {
   probeGpu,
@@ -30,7 +35,9 @@ const api: WorkerApi = {
     if (previous && previous.raw !== active.raw) await previous.raw.release().catch(() => undefined);
     return { ok: true, model: loaded.model };
   },
-  classify: (photo, topK) => classifyPhoto(active, photo, topK),
+  classify: (photo, topK, thumbnail) =>
+    classifyPhoto(active, photo, topK, thumbnail ? { request: thumbnail, tickets: thumbnails } : undefined),
+  thumbnail: (ticket) => thumbnails.take(ticket),
   preview: (photo, spec, topK) => previewPhoto(active, photo, spec, topK),
   holdLifeLock: (name) => holdLifeLock(name),
   async debug(action) {

@@ -48,7 +48,14 @@ export function ResultCard({ photo, onRemove }: ResultCardProps) {
             {photo.status === 'pending' ? '' : '?'}
           </span>
         ) : (
-          <img src={photo.url} alt="" loading="lazy" decoding="async" onError={() => setThumbFailed(true)} />
+          <img
+            src={photo.url}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            data-thumbnail-from={result?.thumbnailFrom}
+            onError={() => setThumbFailed(true)}
+          />
         )}
       </div>
       <div class="result-body">

@@ -1,14 +1,17 @@
 /**
  * Classifying a batch's photos (for the batch store): a few at a time through the classifier (BatchQueue), each
- * result recorded and saved, a thumbnail made once per classified photo (one at a time, so that thumbnails do not
- * crowd out the worker's decodes), pause / resume / cancel, the rate and time left, and the announcements: each
- * result for a small run, one summary for a big one.
+ * result recorded and saved, a thumbnail once per classified photo, pause / resume / cancel, the rate and time left,
+ * and the announcements: each result for a small run, one summary for a big one.
+ *
+ * The thumbnail comes from the worker, drawn from the pixels it decoded for the model, so the page decodes nothing.
+ * Only where the worker could not make one does the page draw it from the file (`makeThumbnail`), one at a time, so
+ * that those decodes do not crowd out the worker's.
  */
 import { BatchQueue, type BatchResults, type PhotoResult, ThroughputMeter } from '../batch';
 import { describeResult } from '../vision/not-sure';
 import type { BatchStorage } from './batch-storage';
 import type { BatchEnvironment } from './batch-types';
-import type { PhotoDetails, PhotoWait } from './card-photo';
+import type { PhotoDetails, PhotoWait, ThumbnailFrom } from './card-photo';
 import { formatPercent } from './format';
 import type { ThumbnailCache } from './thumbnail-cache';
 import { userMessage } from './user-message';
@@ -197,7 +200,7 @@ export class BatchRunner {
       const waitedMs = performance.now() - (this.queuedAt.get(id) ?? performance.now());
       // Every prediction for a photo with a true class: its loss needs p(actual) even when that is not in the top K.
       const topK = results.get(id)?.actual === undefined ? TOP_K : 0;
-      const classified = await env.classify(file, { signal, topK });
+      const classified = await env.classify(file, { signal, topK, thumbnail: true });
       if (signal.aborted || !results.has(id)) return;
       const { width, height, warning } = classified;
       // Its wait in this queue (photos ahead of it, a model still loading) and then in the classifier's.
@@ -206,7 +209,9 @@ export class BatchRunner {
       const record = results.complete(id, classified.predictions, env.currentModel()?.id ?? 'unknown');
       storage.save(record);
       outcome = 'done';
-      this.thumbnailQueue.enqueue([{ id, file, size: { width, height } }]);
+      const fallback = { id, file, size: { width, height } };
+      if (!classified.thumbnail) this.thumbnailQueue.enqueue([fallback]);
+      else void classified.thumbnail.then((made) => this.workerThumbnail(fallback, made));
       this.announceOne(record);
     } catch (error) {
       if (signal.aborted || !results.has(id)) return;
@@ -226,8 +231,15 @@ export class BatchRunner {
     }
   }
 
+  /** The worker's thumbnail, or the page draws one where the worker could not. */
+  private workerThumbnail(task: ThumbnailTask, made: Blob | undefined): void {
+    if (made) this.keepThumbnail(task.id, made, 'worker');
+    else this.thumbnailQueue.enqueue([task]);
+  }
+
+  /** The page's own thumbnail, from the file. */
   private async thumbnailOne({ id, file, size }: ThumbnailTask): Promise<void> {
-    const { env, results, storage, thumbnails } = this.deps;
+    const { env, results } = this.deps;
     if (!results.has(id) || !env.makeThumbnail) return;
     let thumbnail: Blob;
     try {
@@ -235,10 +247,16 @@ export class BatchRunner {
     } catch {
       return; // the photo classified but cannot be drawn here: its card keeps a placeholder
     }
-    const record = results.get(id);
-    if (!record) return;
-    thumbnails.put(id, thumbnail);
-    storage.save(record, thumbnail);
+    this.keepThumbnail(id, thumbnail, 'page');
+  }
+
+  private keepThumbnail(id: string, thumbnail: Blob, from: ThumbnailFrom): void {
+    const record = this.deps.results.get(id);
+    if (!record) return; // removed or cleared meanwhile
+    const details = this.details.get(id);
+    if (details) this.details.set(id, { ...details, thumbnailFrom: from });
+    this.deps.thumbnails.put(id, thumbnail);
+    this.deps.storage.save(record, thumbnail);
     this.deps.changed();
   }
 

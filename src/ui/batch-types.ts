@@ -5,7 +5,8 @@ import type { ClassifyResult, LoadedModel } from '../inference/types';
 import type { StorageStatus } from './batch-storage';
 
 export interface BatchEnvironment {
-  classify(photo: Blob, options: { signal: AbortSignal; topK: number }): Promise<ClassifyResult>;
+  /** With `thumbnail`, the result may carry the card's thumbnail (made by the worker). */
+  classify(photo: Blob, options: { signal: AbortSignal; topK: number; thumbnail?: boolean }): Promise<ClassifyResult>;
   /** Classify calls to keep in flight (the classifier's `concurrency`; default 2). */
   concurrency?: number;
   /** Resolves once a model load in progress is over, with the model then loaded (if any). */

@@ -29,12 +29,22 @@ export interface Photo {
   url?: string;
   status: PhotoStatus;
   /** Predictions best first; timings and size only for photos classified in this session. */
-  result?: { predictions: Prediction[]; timings?: Timings; width?: number; height?: number; warning?: string };
+  result?: {
+    predictions: Prediction[];
+    timings?: Timings;
+    width?: number;
+    height?: number;
+    warning?: string;
+    thumbnailFrom?: ThumbnailFrom;
+  };
   error?: string;
   /** The id of the model that classified it, when that is not the model loaded now. */
   otherModel?: string;
   waiting?: PhotoWait;
 }
+
+/** Who drew a thumbnail: the worker, from the pixels it classified, or the page, from the file (a fallback). */
+export type ThumbnailFrom = 'worker' | 'page';
 
 /** What this session knows of a photo beyond its record: how long it took (and waited), its size, any warning. */
 export interface PhotoDetails {
@@ -43,6 +53,8 @@ export interface PhotoDetails {
   height: number;
   /** Why the result may mean little (a tiny or thin picture). */
   warning?: string;
+  /** Who drew its thumbnail (the card's `data-thumbnail-from`). */
+  thumbnailFrom?: ThumbnailFrom;
 }
 
 export function fileName(path: string): string {

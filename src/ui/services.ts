@@ -15,7 +15,10 @@ export interface ClassifierLike {
   onLoadStatus(listener: (status: ModelLoadStatus) => void): () => void;
   readonly loadStatus: ModelLoadStatus;
   loadModel(source: ModelSource): Promise<LoadedModel>;
-  classify(photo: Blob, options?: { signal?: AbortSignal; topK?: number }): Promise<ClassifyResult>;
+  classify(
+    photo: Blob,
+    options?: { signal?: AbortSignal; topK?: number; thumbnail?: boolean },
+  ): Promise<ClassifyResult>;
   /** How many classify calls a batch should keep in flight (ClassifierClient: its workers plus one waiting). */
   readonly concurrency?: number;
   dispose(): void;

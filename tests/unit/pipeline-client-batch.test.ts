@@ -103,6 +103,9 @@ function setup(options: Partial<ClassifierClientOptions> = {}, script: Script = 
           running[no] = (running[no] ?? 1) - 1;
         }
       },
+      async thumbnail() {
+        return undefined;
+      },
       async preview() {
         return { predictions: [] };
       },

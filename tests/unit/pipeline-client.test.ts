@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassifierClient } from '../../src/inference/classifier-client';
 import type { LockManagerLike } from '../../src/inference/life-lock';
+import type { ThumbnailRequest } from '../../src/inference/pixel-thumbnail';
 import type { ClassifyOutcome, LoadOutcome, WorkerApi, WorkerLoadRequest } from '../../src/inference/protocol';
 import type { ModelLoadStatus } from '../../src/inference/types';
 import type { ModelSpec } from '../../src/model/spec';
@@ -101,6 +102,9 @@ function setup(
   const seen = new Set<string>();
   const log: string[] = [];
   const requests: WorkerLoadRequest[] = [];
+  /** The thumbnail request of each classify call (undefined: none asked), and the photo of each ticket. */
+  const thumbnailRequests: (ThumbnailRequest | undefined)[] = [];
+  const tickets: string[] = [];
   let running = 0;
   let maxRunning = 0;
   const createWorker = () => {
@@ -119,8 +123,9 @@ function setup(
         if (outcome === 'hang') return new Promise<LoadOutcome>(() => undefined);
         return outcome;
       },
-      async classify(photo, topK) {
+      async classify(photo, topK, thumbnail) {
         const text = await photo.text();
+        thumbnailRequests.push(thumbnail);
         running++;
         maxRunning = Math.max(maxRunning, running);
         log.push(`w${no} classify ${text}`);
@@ -145,11 +150,20 @@ function setup(
               width: 1,
               height: 1,
               timings: { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 },
+              ...(thumbnail ? { thumbnailTicket: tickets.push(text) } : {}),
             },
           };
         } finally {
           running--;
         }
+      },
+      async thumbnail(ticket) {
+        const text = tickets[ticket - 1] ?? '';
+        if (text === 'thumb:crash') {
+          setTimeout(() => workers[no]?.crash(), 5);
+          return new Promise<Blob | undefined>(() => undefined);
+        }
+        return text === 'thumb:none' ? undefined : new Blob([`thumbnail of ${text}`]);
       },
       async preview() {
         return { predictions: [] };
@@ -181,7 +195,7 @@ function setup(
   const statuses: ModelLoadStatus[] = [];
   client.onLoadStatus((s) => statuses.push(s));
   clients.push(client);
-  return { client, workers, log, requests, statuses, maxRunning: () => maxRunning };
+  return { client, workers, log, requests, statuses, thumbnailRequests, maxRunning: () => maxRunning };
 }
 
 function loaded(req: WorkerLoadRequest) {
@@ -245,6 +259,30 @@ describe('ClassifierClient', () => {
     expect(fourth.queueMs).toBeGreaterThanOrEqual(first.totalMs + second.totalMs + third.totalMs);
     expect(fourth.totalMs).toBeLessThan(fourth.queueMs ?? 0);
     expect(first.queueMs).toBeLessThan(first.totalMs);
+  });
+
+  it("thumbnail: true asks the worker for the card's thumbnail, which comes with the result", async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    const plain = await t.client.classify(photo('a'));
+    const asked = await t.client.classify(photo('b'), { thumbnail: true });
+    expect(plain.thumbnail).toBeUndefined();
+    expect(t.thumbnailRequests).toEqual([undefined, { maxSide: 160, quality: 0.8 }]);
+    expect(await (await asked.thumbnail)?.text()).toBe('thumbnail of b');
+    // One the worker could not make: undefined, so the page draws it itself.
+    expect(await (await t.client.classify(photo('thumb:none'), { thumbnail: true })).thumbnail).toBeUndefined();
+  });
+
+  it('a worker that dies before handing over a thumbnail: the result stands, the thumbnail is undefined', async () => {
+    const t = setup();
+    await t.client.loadModel(url);
+    const result = await t.client.classify(photo('thumb:crash'), { thumbnail: true });
+    expect(result.predictions[0]?.label).toBe('thumb:crash@w0');
+    expect(await result.thumbnail).toBeUndefined();
+    // The next photo gets a fresh worker, and its thumbnail.
+    const next = await t.client.classify(photo('c'), { thumbnail: true });
+    expect(await (await next.thumbnail)?.text()).toBe('thumbnail of c');
+    expect(t.workers).toHaveLength(2);
   });
 
   it('passes worker error codes through as ClassifyError', async () => {

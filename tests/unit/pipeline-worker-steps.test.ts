@@ -21,6 +21,7 @@ import {
 import { ORT_WARMUP_MODEL } from '../../src/inference/ort-warmup-model';
 import { decodePhoto } from '../../src/inference/photo-decode';
 import { MAX_PIXELS } from '../../src/inference/protocol';
+import { ThumbnailTickets } from '../../src/inference/thumbnail-tickets';
 import { buildTinyClassifier } from '../helpers/tiny-models';
 
 ort.env.wasm.numThreads = 1;
@@ -232,7 +233,7 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
       'OffscreenCanvas',
       class {
         getContext() {
-          return { drawImage() {}, getImageData: () => ({ data }) };
+          return { drawImage() {}, clearRect() {}, getImageData: () => ({ data }) };
         }
       },
     );
@@ -271,6 +272,55 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
     expect(outcome.result.predictions.map((p) => p.label).sort()).toEqual(['blue', 'green', 'red']);
     const sum = outcome.result.predictions.reduce((s, p) => s + p.score, 0);
     expect(sum).toBeCloseTo(1, 3);
+    await loaded.active.raw.release();
+  });
+
+  it("with a thumbnail asked for, the decode's bitmap is shrunk for it, and drawn after the answer", async () => {
+    stubWorkerGlobal();
+    const tiny = buildTinyClassifier({ output: 'probabilities', height: 8, width: 8 });
+    const files = [new File([new Uint8Array(tiny.bytes)], 'tiny.onnx'), new File(['red\ngreen\nblue'], 'labels.txt')];
+    const loaded = await loadModel({ source: { kind: 'files', files }, backend: 'wasm', backendReason: 'r' });
+    if (!loaded.ok) throw new Error(`${loaded.stage}: ${loaded.message}`);
+    stubDecoder(20, 10, [0, 255, 0]);
+    const events: string[] = [];
+    let n = 0;
+    vi.stubGlobal('createImageBitmap', async (_source: unknown, options?: ImageBitmapOptions) => {
+      const no = ++n;
+      const [width, height] = options?.resizeWidth ? [options.resizeWidth, options.resizeHeight] : [20, 10];
+      return { width, height, close: () => events.push(`bitmap ${no} closed`) };
+    });
+    const later: (() => void)[] = [];
+    const tickets = new ThumbnailTickets(
+      async (source) => {
+        const from = source.small ? `bitmap ${source.small.width}×${source.small.height}` : 'pixels';
+        events.push(`drawn from ${from}`);
+        source.small?.close();
+        return new Blob(['thumbnail']);
+      },
+      16,
+      (task) => later.push(task),
+    );
+    const order = { request: { maxSide: 16, quality: 0.8 }, tickets };
+    const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0])], { type: 'image/jpeg' });
+
+    const outcome = await classifyPhoto(loaded.active, photo, 3, order);
+    if (!outcome.ok) throw new Error(outcome.message);
+    // Answered: the full-size bitmap is closed, its 16 px copy still open, nothing drawn yet.
+    expect(events).toEqual(['bitmap 1 closed']);
+    for (const task of later.splice(0)) task();
+    const ticket = outcome.result.thumbnailTicket;
+    if (ticket === undefined) throw new Error('no thumbnail ticket');
+    expect(await (await tickets.take(ticket))?.text()).toBe('thumbnail');
+    expect(events).toEqual(['bitmap 1 closed', 'drawn from bitmap 16×8', 'bitmap 2 closed']);
+
+    // Not asked for: no copy, no ticket.
+    const plain = await classifyPhoto(loaded.active, photo, 3);
+    expect(plain.ok && plain.result.thumbnailTicket).toBe(undefined);
+    expect(events.slice(3)).toEqual(['bitmap 3 closed']);
+    // No model: nothing is kept either.
+    expect(await classifyPhoto(undefined, photo, 3, order)).toMatchObject({ ok: false, code: 'no-model' });
+    expect(events.slice(4)).toEqual(['bitmap 4 closed']);
+    expect(tickets.size).toBe(0);
     await loaded.active.raw.release();
   });
 

@@ -47,8 +47,13 @@ interface Harness {
 }
 
 /** A store over database `dbName` (a new one by default). The stand-in classifier "sees" the file's text as its
- * label ("bad" fails to decode). */
-function harness(dbName?: string, extra: Partial<BatchEnvironment> = {}): Harness {
+ * label ("bad" fails to decode). With `workerThumbnails` it hands back a thumbnail as the worker does, except for
+ * "dog" photos (a worker that could not make one). */
+function harness(
+  dbName?: string,
+  extra: Partial<BatchEnvironment> = {},
+  options: { workerThumbnails?: boolean } = {},
+): Harness {
   const name = dbName ?? `batch-store-${dbCount++}`;
   if (!dbName) dbs.push(name);
   let current = model('m1');
@@ -72,7 +77,7 @@ function harness(dbName?: string, extra: Partial<BatchEnvironment> = {}): Harnes
     },
   };
   const env: BatchEnvironment = {
-    async classify(photo, { signal }): Promise<ClassifyResult> {
+    async classify(photo, { signal, thumbnail }): Promise<ClassifyResult> {
       const file = photo as File;
       signal.addEventListener('abort', () => h.aborted.push(file.name));
       if (gate) await gate;
@@ -90,6 +95,9 @@ function harness(dbName?: string, extra: Partial<BatchEnvironment> = {}): Harnes
         width: 4,
         height: 3,
         ...(text === 'tiny' ? { warning: 'tiny (1×1 pixels)' } : {}),
+        ...(thumbnail && options.workerThumbnails
+          ? { thumbnail: Promise.resolve(text === 'dog' ? undefined : new Blob([`worker thumbnail of ${file.name}`])) }
+          : {}),
       };
     },
     modelReady: async () => current,
@@ -326,6 +334,38 @@ describe('BatchStore', () => {
     const [first] = store.results.all();
     store.remove(first?.id ?? '');
     expect(store.progress().storage.bytes).toBeLessThan(status.bytes);
+  });
+
+  it('thumbnails come from the worker; the page draws one only where the worker could not', async () => {
+    const name = `batch-store-${dbCount++}`;
+    dbs.push(name);
+    const drawn: string[] = [];
+    const makeThumbnail = async (file: File) => {
+      drawn.push(file.name);
+      return new Blob([`page thumbnail of ${file.name}`]);
+    };
+    const { store } = harness(name, { makeThumbnail }, { workerThumbnails: true });
+    await store.start();
+    await store.add([picked('W/1.jpg', 'cat'), picked('W/2.jpg', 'dog'), picked('W/3.jpg', 'bad')]);
+    await until(finished(store));
+    const [cat, dog, bad] = store.results.all();
+    if (!cat || !dog || !bad) throw new Error('three records expected');
+    await until(() => store.photo(cat).url !== undefined && store.photo(dog).url !== undefined, 'thumbnails');
+    expect(drawn).toEqual(['2.jpg']);
+    expect(store.photo(cat).result?.thumbnailFrom).toBe('worker');
+    expect(store.photo(dog).result?.thumbnailFrom).toBe('page');
+    // A photo that failed gets its error card and no thumbnail, as before.
+    expect(store.photo(bad).status).toBe('error');
+    expect(store.photo(bad).url).toBeUndefined();
+    // Both are saved with the record, as the page's were (the storage budget counts them alike).
+    await store.saved();
+    const db = await ResultsDb.open(name);
+    const saved = new Map((await db.loadAll()).map((record) => [record.path, record.thumbnailBytes]));
+    expect(await (await db.getThumbnail(cat.id))?.text()).toBe('worker thumbnail of 1.jpg');
+    db.close();
+    expect(saved.get('W/1.jpg')).toBe('worker thumbnail of 1.jpg'.length);
+    expect(saved.get('W/2.jpg')).toBe('page thumbnail of 2.jpg'.length);
+    expect(saved.get('W/3.jpg')).toBe(0);
   });
 
   it('without IndexedDB results live in memory and the summary says they are not kept', async () => {
