@@ -8,6 +8,7 @@ import { errorMessage } from '../error-message';
 import { describeSession, type ResolvedModelSpec, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
 import { NotOnnxError, readOnnxMetadata } from '../onnx/read-onnx-metadata';
+import { coreCopiesStored, keepCoreCopies } from '../pwa/core-copy';
 import type { OodStats } from '../train/ood';
 import { oodStatsFromMetadata } from '../train/ood-classify';
 import { type ModelFile, readModelFile } from './model-fetch';
@@ -77,12 +78,15 @@ export async function loadModel(
   onProgress?: (p: LoadProgress) => void,
 ): Promise<{ ok: true; model: WorkerLoaded; active: ActiveModel } | LoadFailure> {
   const { source, backend } = request;
+  // The .wasm and the default model are kept for the service worker as they download (each crosses the network once).
+  keepCoreCopies();
   const threads = workerThreadCount(request.threads);
   const runtime = startRuntime(backend, threads);
 
   const read = await readModelFile(source, onProgress, request.maxModelBytes);
   if (!read.ok) return read;
   const { file } = read;
+  performance.mark('onsight:model-read');
   onProgress?.({ phase: 'initialising', loadedBytes: file.bytes.byteLength, totalBytes: file.bytes.byteLength });
 
   const onnx = readMetadata(file.bytes);
@@ -94,6 +98,7 @@ export async function loadModel(
   const { ort } = started;
   const opened = await openSession(ort, file.bytes, backend, threads);
   if (!opened.ok) return opened;
+  performance.mark('onsight:session-created');
 
   const spec = await resolveSpec(request, file, onnx.metadata, companions, opened.raw);
   if (!spec.ok) return spec;
@@ -101,6 +106,7 @@ export async function loadModel(
 
   const warm = await warmUp(ort, opened.raw, file.bytes, resolved.spec, backend, request.compareWithWasm === true);
   if (!warm.ok) return warm;
+  performance.mark('onsight:warmed-up');
   const { model: session, backendReason, warmupMs } = warm.warmed;
 
   const model: WorkerLoaded = {
@@ -116,6 +122,8 @@ export async function loadModel(
     warmupMs,
   };
   const ood = oodStatsFromMetadata(onnx.metadata.metadata);
+  // Stored before the page hears "ready", when it asks the service worker to adopt them.
+  await coreCopiesStored();
   return {
     ok: true,
     model,

@@ -1,14 +1,17 @@
 /**
  * Service-worker registration and the update flow: registering first thing, starting the page's own large downloads
- * once the worker controls the page, the one-time reload that makes the page cross-origin isolated on hosts that
- * cannot send COOP/COEP, "a new version is available", and explaining a failed install. What it learns goes to the
- * PWA state (./pwa-state.ts).
+ * (at once, or once the worker controls the page where it will reload into isolation), the one-time reload that makes
+ * the page cross-origin isolated on hosts that cannot send COOP/COEP, "a new version is available", and explaining a
+ * failed install. What it learns goes to the PWA state (./pwa-state.ts).
  *
- * Call `registerServiceWorker()` from main.tsx with `start`, the page's own large downloads (the model load). On a
- * first visit the worker installs the small app shell (mostly from the HTTP cache: the page just loaded it) and takes
- * control, and only then does `start` run: the .wasm and the model download through the worker, which caches them as
- * they stream (src/pwa/sw-core-files.ts) — each crosses the network once, in any profile, and nothing is downloaded
- * behind the user's first photo. Repeat visits start at once.
+ * Call `registerServiceWorker()` from main.tsx with `start`, the page's own large downloads (the model load). A page
+ * that is already cross-origin isolated (the host sends COOP/COEP, or the worker served it) starts at once, while the
+ * worker installs beside it: the inference worker keeps a copy of the .wasm and the model as it downloads them, which
+ * the service worker adopts when asked once the model has loaded (./core-copy.ts, ./sw-core-files.ts) — each crosses
+ * the network once, in any profile, and nothing is downloaded behind the user's first photo. Waiting for the worker to
+ * take control first cost a first visit 0.2–0.9 s (its install, then `clients.claim`). A page that is not isolated
+ * waits for the worker to control it, since it will reload into isolation then (and a download cut off by the reload
+ * would have to start again).
  */
 import { Workbox } from 'workbox-window';
 import { CACHE_CORE } from './constants';
@@ -35,10 +38,11 @@ export interface RegisterOptions {
    */
   canReloadForIsolation?: () => boolean;
   /**
-   * Starts the page's own large downloads (the model load) and settles when they are done. Called once: when the
-   * worker controls the page (at once on a repeat visit), or at once where there is no worker (unsupported, a dev
-   * build), or after {@link CONTROL_TIMEOUT_MS} or a failed registration. Once it settles the worker is asked to
-   * make sure the large files are cached, and then the app says it is ready to work offline.
+   * Starts the page's own large downloads (the model load) and settles when they are done. Called once: at once when
+   * the page is cross-origin isolated or controlled already, or where there is no worker (unsupported, a dev build);
+   * otherwise when the worker controls the page, after {@link CONTROL_TIMEOUT_MS} or a failed registration. Once it
+   * settles the worker is asked to make sure the large files are cached, and then the app says it is ready to work
+   * offline.
    */
   start?: () => Promise<unknown>;
 }
@@ -91,8 +95,9 @@ function register(options: RegisterOptions): void {
   const canReload = options.canReloadForIsolation ?? (() => document.querySelector('[data-testid="result"]') === null);
   let installedNow = false;
   const start = startOnce(options, () => installedNow);
-  // A first visit starts once the worker controls the page; a visit it already controls starts now.
-  if (navigator.serviceWorker.controller) start();
+  // No reload into isolation will come when the page is isolated already (or controlled): start now. Otherwise start
+  // once the worker controls the page.
+  if (navigator.serviceWorker.controller || window.crossOriginIsolated) start();
   else setTimeout(start, CONTROL_TIMEOUT_MS);
 
   // BASE_URL is './' for relative builds: resolve against the document, which is always at the app's root.
