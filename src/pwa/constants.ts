@@ -29,8 +29,11 @@ export const CORE_CACHE = 'onsight-core';
  * the page reads first (all three are fetched by the page before its first result, so they are copied, not precached).
  */
 export function isCoreFile(path: string): boolean {
-  return /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(path) || /\/models\/(default\/model\.onnx|index\.json)$/.test(path);
+  return (
+    /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(path) || /\/models\/(default\/model\.onnx|index\.json)$/.test(path)
+  );
 }
+
 /** Message the page posts once its model has loaded: the worker makes sure the large files are cached, answers true. */
 export const CACHE_CORE = 'CACHE_CORE';
 /** Message the page posts to a waiting service worker to activate it (same shape as workbox-window's). */
