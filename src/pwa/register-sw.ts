@@ -78,12 +78,15 @@ function startOnce(options: RegisterOptions, firstInstall: () => boolean): () =>
   return () => {
     if (started) return;
     started = true;
-    // A mark for the bench and DevTools: how long a first visit waited for the worker.
+    // A mark for the bench and DevTools: whether (and how long) a first visit waited for the worker.
     performance.mark('onsight:start', { detail: { controlled: navigator.serviceWorker.controller !== null } });
     const settled = options.start?.() ?? Promise.resolve();
     const confirm = async () => {
       // Also when the worker did not take control in time: it then downloads the large files itself.
       if (!workbox) return;
+      // The model may be loaded before the worker's install (its precache) is done: "ready to work offline" waits for
+      // an active worker. (Never settles when the install fails: then there is nothing to confirm.)
+      await navigator.serviceWorker.ready;
       const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
       if (cached === true) markOfflineReady(firstInstall());
     };
