@@ -10,7 +10,7 @@
  * other branch of the stream. Only those files are touched, and only when the cache does not have them yet (a repeat
  * visit, served from that cache, writes nothing).
  */
-import { CORE_CACHE, isCoreFile } from './constants';
+import { CORE_CACHE, CORE_COPIES_CHANNEL, isCoreFile } from './constants';
 
 /** Copies being written, so a load can make sure they are stored before it reports ready. */
 const pending = new Set<Promise<void>>();
@@ -67,4 +67,18 @@ export function keepCoreCopies(): void {
 /** Settles once the copies started so far are stored (or given up). */
 export async function coreCopiesStored(): Promise<void> {
   await Promise.all([...pending]);
+}
+
+/**
+ * Says on {@link CORE_COPIES_CHANNEL} when the copies started so far are stored, without waiting for it: the page
+ * waits for this before it asks the service worker to adopt them (./register-sw.ts), and nothing else waits.
+ */
+export function announceCoreCopies(): void {
+  void coreCopiesStored().then(() => {
+    performance.mark('onsight:copies-stored');
+    if (typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
+    channel.postMessage('stored');
+    channel.close();
+  });
 }

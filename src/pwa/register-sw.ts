@@ -14,7 +14,7 @@
  * would have to start again).
  */
 import { Workbox } from 'workbox-window';
-import { CACHE_CORE } from './constants';
+import { CACHE_CORE, CORE_COPIES_CHANNEL } from './constants';
 import { getPwaState, markOfflineReady, noteFirstInstall, updatePwaState } from './pwa-state';
 import { readStorage, writeStorage } from './web-storage';
 
@@ -26,6 +26,9 @@ const COI_RELOAD_KEY = 'onsight:coi-reload';
  * install must not hold the app back; the worker then fetches the large files itself afterwards).
  */
 const CONTROL_TIMEOUT_MS = 5_000;
+
+/** How long the page waits for its worker's copies before it asks the service worker anyway. */
+const COPIES_TIMEOUT_MS = 15_000;
 
 let workbox: Workbox | null = null;
 let registering = false;
@@ -72,9 +75,29 @@ export function registerServiceWorker(options: RegisterOptions = {}): void {
   register(options);
 }
 
+/**
+ * The next "copies stored" from the page's inference worker (../pwa/core-copy.ts), or `timeoutMs` later (a worker that
+ * stored nothing still says so; the timeout covers one that failed).
+ */
+function copiesStored(timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof BroadcastChannel === 'undefined') return resolve();
+    const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
+    const done = () => {
+      channel.close();
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    channel.onmessage = done;
+  });
+}
+
 /** Runs `start` once, then asks the worker to confirm the large files are cached. */
 function startOnce(options: RegisterOptions, firstInstall: () => boolean): () => void {
   let started = false;
+  // Listening from before the model load starts, so the worker's word cannot come first.
+  const stored = copiesStored(COPIES_TIMEOUT_MS);
   return () => {
     if (started) return;
     started = true;
@@ -87,6 +110,8 @@ function startOnce(options: RegisterOptions, firstInstall: () => boolean): () =>
       // The model may be loaded before the worker's install (its precache) is done: "ready to work offline" waits for
       // an active worker. (Never settles when the install fails: then there is nothing to confirm.)
       await navigator.serviceWorker.ready;
+      // And for the page's copies of the large files to be stored, so the worker adopts them instead of downloading.
+      await stored;
       const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
       if (cached === true) markOfflineReady(firstInstall());
     };
