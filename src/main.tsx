@@ -8,6 +8,7 @@ import { makeThumbnail, ResultsDb } from './batch';
 import { convertInWorker } from './convert/conversion-client';
 import { ClassifierClient } from './inference/classifier-client';
 import { listUserModels, loadUserModel, removeUserModel, renameUserModel, saveUserModel } from './model/model-store';
+import { keepCoreCopies } from './pwa/core-copy';
 import { listenForIncomingFiles } from './pwa/incoming-files';
 import { listenForInstallPrompt } from './pwa/install-prompt';
 import { registerServiceWorker } from './pwa/register-sw';
@@ -26,6 +27,8 @@ import './ui/styles/adaptations.css';
 
 // The browser may offer installation (beforeinstallprompt) long before the app mounts: keep its prompt from the start.
 listenForInstallPrompt();
+// The model list this page reads first is kept for the service worker as it downloads (it crosses the network once).
+keepCoreCopies();
 
 const root = document.getElementById('app');
 if (!root) throw new Error('OnSight: the page has no #app element');
@@ -81,8 +84,8 @@ addEventListener('pagehide', () => void store.batch.saved());
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
 render(<App store={store} previewSpec={(photo, spec) => client.preview(photo, spec, 3)} />, root);
-// The service worker (offline, isolation on plain hosts) registers first; the model load starts once it controls the
-// page, so the .wasm and the model download through it, once, straight into its cache (see registerServiceWorker).
+// The service worker (offline, isolation on plain hosts) registers beside the model load, which starts at once on an
+// isolated page; the page's downloads are kept for the worker, so each crosses the network once (registerServiceWorker).
 registerServiceWorker({ start: () => store.start(options) });
 // Photos shared to the installed app (share_target) or opened with it (file_handlers).
 listenForIncomingFiles((files) => store.addFiles(files));

@@ -3,9 +3,9 @@
  * OnSight's service worker (built by vite-plugin-pwa in `injectManifest` mode).
  *
  * - Offline: precaches the app shell (the list is injected at build time with a revision per file, so a deploy never
- *   mixes two versions); navigations are answered with the precached index.html. The two large files, the CPU
- *   onnxruntime-web .wasm and the default model, are cached from the page's own first download instead of a second
- *   one (./pwa/sw-core-files.ts).
+ *   mixes two versions); navigations are answered with the precached index.html. The files the page downloads before
+ *   its first result (the CPU onnxruntime-web .wasm, the default model, the model list) are cached from the page's own
+ *   first download instead of a second one (./pwa/sw-core-files.ts).
  * - Threads on any static host: every response it serves gets COOP/COEP/CORP added, so the page is
  *   `crossOriginIsolated` even where the host cannot send headers (GitHub Pages) — the approach of workbox #2963.
  * - Updates wait for the user: the page posts SKIP_WAITING when they accept the "new version" prompt.
@@ -121,8 +121,9 @@ const core = new CoreFiles(
 addPlugins([revalidatePlugin, isolationPlugin]);
 precacheAndRoute(manifest.filter((entry) => !isCoreFile(entryPath(entry))));
 
-// The large files: a first install leaves them to the page's download through us; an update (an older version still
-// in control) fetches what changed before it may take over, so it works offline from its first page.
+// The large files: a first install leaves them to the page, whose own download we adopt when it asks (CACHE_CORE); an
+// update (an older version still in control) fetches what changed before it may take over, so it works offline from
+// its first page.
 self.addEventListener('install', (event) => {
   if (self.registration.active) event.waitUntil(core.ensureCached());
 });

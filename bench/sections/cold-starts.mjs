@@ -17,13 +17,14 @@ import { emptyFigures, errorLine, measuredRow, nullRow, pushTo, section } from '
 import { ZOO_ID } from '../lib/paths.mjs';
 import { categorize, duplicates } from '../lib/proxy.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { watchTimeline } from '../lib/timeline.mjs';
 import { APP_WHO, APP_ZOO_WHO, peerPages } from './context.mjs';
 
 /**
  * @typedef {import('./context.mjs').BenchContext} BenchContext
  * @typedef {import('./context.mjs').Page} Page
  * @typedef {{ key: string, who: string, url: string, server: import('./context.mjs').Server, repeat: boolean,
- *   visit: (page: Page) => Promise<{ readyAt: number, firstResultAt: number }> }} ColdContender
+ *   visit: (page: Page) => Promise<{ readyAt: number, firstResultAt: number, changeAt?: number }> }} ColdContender
  */
 
 /** @param {BenchContext} ctx @returns {Promise<import('../lib/figures.mjs').Figures>} */
@@ -34,7 +35,7 @@ export async function coldStarts(ctx) {
     const s = await waitAppReady(page);
     const [r] = await classifyInApp(page, [payload(ctx.firstPhoto, 'cold')]);
     if (!r || r.done == null) throw new Error(`first result: ${r?.error ?? 'none'}`);
-    return { readyAt: /** @type {number} */ (s.readyAt), firstResultAt: r.done };
+    return { readyAt: /** @type {number} */ (s.readyAt), firstResultAt: r.done, changeAt: r.start };
   };
   /** A peer's visit: its model loaded and warmed as its API does it, then the first photo. @param {string} key */
   const peerVisit = (key) => async (/** @type {Page} */ page) => {
@@ -65,6 +66,8 @@ export async function coldStarts(ctx) {
   const swControlled = {};
   /** @type {Set<string>} */
   const dupes = new Set();
+  /** @type {Record<string, Record<string, number[]>>} per app contender, per mark: its first visits' timelines */
+  const timelines = {};
 
   /** @param {ColdContender} k */
   async function coldOnce(k) {
@@ -75,10 +78,22 @@ export async function coldStarts(ctx) {
     try {
       await context.addInitScript(appInstrumentation);
       let page = await context.newPage();
+      const readTimeline = watchTimeline(page);
       await k.server.proxy.idleFor(300, 3000);
       k.server.proxy.reset();
       await page.goto(k.url);
       const first = await k.visit(page);
+      if (first.changeAt !== undefined) {
+        const marks = {
+          ...(await readTimeline()),
+          'ready (data-ready)': first.readyAt,
+          'photo change': first.changeAt,
+          'first result': first.firstResultAt,
+        };
+        const t = timelines[k.key] ?? {};
+        timelines[k.key] = t;
+        for (const [name, at] of Object.entries(marks)) pushTo(t, name, Math.round(at));
+      }
       const transfers = k.server.proxy.transfers();
       for (const d of duplicates(transfers)) dupes.add(`${k.who}: ${d}`);
       push('first.ready', first.readyAt);
@@ -140,6 +155,15 @@ export async function coldStarts(ctx) {
       Object.entries(acc)
         .filter(([name]) => name.includes('bytes'))
         .map(([name, v]) => [name, summarize(v).median]),
+    );
+  }
+  for (const [key, t] of Object.entries(timelines)) {
+    const medians = Object.entries(t)
+      .map(([name, v]) => /** @type {[string, number]} */ ([name, summarize(v).median ?? 0]))
+      .sort((a, b) => a[1] - b[1]);
+    out.details[`${key}_first_visit_timeline`] = Object.fromEntries(medians);
+    out.notes.push(
+      `${key} first visit, ms after navigation (medians): ${medians.map(([n, v]) => `${n} ${v}`).join(', ')}.`,
     );
   }
   if (dupes.size > 0) out.notes.push(`First visit, files the server sent more than once: ${[...dupes].join('; ')}.`);

@@ -116,3 +116,33 @@ export async function warmUp(
     return { ok: false, stage: 'session', message: `${backend} could not run the model: ${errorMessage(e)}` };
   }
 }
+
+/**
+ * The warm-up of a WASM session, started now and left running after the load reports ready instead of before: the
+ * first `session.run` runs baseline-tier code while V8 tiers up (~0.3 s on a quiet 2-core VM, over 1 s under load),
+ * and a user takes longer than that to pick a photo, so their first photo waits for what is left of it, if anything.
+ * Runs on the session wait for it (one run at a time), and so does releasing it. A model that cannot run fails the
+ * warm-up quietly; its photos' own runs then say why.
+ */
+export function warmUpAfterReady(ort: Ort, raw: OrtSession, spec: ModelSpec): ModelSession {
+  const session = adaptOrtSession(ort, raw);
+  // From a task of its own: `session.run` holds this thread for the whole run, and the load's answer must be posted
+  // to the page first.
+  const warming = new Promise((resolve) => setTimeout(resolve, 0))
+    .then(() => timeRuns(session, spec, 1))
+    .then(
+      () => void performance.mark('onsight:warmed-up'),
+      () => undefined,
+    );
+  const release = raw.release.bind(raw);
+  raw.release = () => warming.then(release);
+  return {
+    raw,
+    backend: 'wasm',
+    session: {
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      run: (feeds, outputNames) => warming.then(() => session.run(feeds, outputNames)),
+    },
+  };
+}

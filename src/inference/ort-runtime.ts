@@ -116,6 +116,7 @@ export function startRuntime(backend: Backend, threads: number): Promise<Runtime
     let ort: Ort;
     try {
       ort = await loadOrt(backend, threads);
+      performance.mark('onsight:ort-imported');
     } catch (e) {
       const cause = errorMessage(e);
       const message = `could not load onnxruntime-web's ${backend} build: ${cause}`;
@@ -124,6 +125,7 @@ export function startRuntime(backend: Backend, threads: number): Promise<Runtime
     try {
       const warm = await createSession(ort, ORT_WARMUP_MODEL, backend);
       await warm.release().catch(() => undefined);
+      performance.mark('onsight:ort-started');
     } catch (e) {
       const initFailure = backendInitFailure(e);
       if (initFailure !== undefined) return { ok: false, failure: runtimeStartFailure(backend, threads, initFailure) };

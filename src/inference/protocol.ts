@@ -34,7 +34,7 @@ export interface WorkerLoaded extends LoadedModel {
   warnings: string[];
   /** InferenceSession.create, ms. */
   createMs: number;
-  /** First run on a synthetic image, ms. */
+  /** First run on a synthetic image, ms; 0 on WASM, whose warm-up runs after the load (model-session's warmUpAfterReady). */
   warmupMs: number;
 }
 

@@ -17,9 +17,29 @@ export const SHARED_QUERY = 'shared';
 export const ORT_GPU_CACHE = 'onsight-ort-gpu';
 /** Runtime cache for models listed in models/index.json other than the precached default. */
 export const MODELS_CACHE = 'onsight-models';
-/** Cache for the two large files (the CPU .wasm and the default model), filled by the page's first download. */
+/**
+ * Cache for the files the page downloads before its first result (the CPU .wasm, the default model, the model list),
+ * filled by the page's own first download: the page stores its copy under the file's plain URL (./core-copy.ts), the
+ * service worker keeps it under its precache key.
+ */
 export const CORE_CACHE = 'onsight-core';
+
+/**
+ * The files kept in {@link CORE_CACHE} (a path): onnxruntime-web's CPU .wasm, the default model, and the model list
+ * the page reads first (all three are fetched by the page before its first result, so they are copied, not precached).
+ */
+export function isCoreFile(path: string): boolean {
+  return (
+    /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(path) || /\/models\/(default\/model\.onnx|index\.json)$/.test(path)
+  );
+}
+
 /** Message the page posts once its model has loaded: the worker makes sure the large files are cached, answers true. */
 export const CACHE_CORE = 'CACHE_CORE';
 /** Message the page posts to a waiting service worker to activate it (same shape as workbox-window's). */
 export const SKIP_WAITING = 'SKIP_WAITING';
+/**
+ * BroadcastChannel on which a page's worker says that the copies it started (./core-copy.ts) are stored: the page asks
+ * the service worker to adopt them only then (a 14 MB copy can take a few hundred ms more than the model load).
+ */
+export const CORE_COPIES_CHANNEL = 'onsight-core-copies';

@@ -1,17 +1,20 @@
 /**
  * Service-worker registration and the update flow: registering first thing, starting the page's own large downloads
- * once the worker controls the page, the one-time reload that makes the page cross-origin isolated on hosts that
- * cannot send COOP/COEP, "a new version is available", and explaining a failed install. What it learns goes to the
- * PWA state (./pwa-state.ts).
+ * (at once, or once the worker controls the page where it will reload into isolation), the one-time reload that makes
+ * the page cross-origin isolated on hosts that cannot send COOP/COEP, "a new version is available", and explaining a
+ * failed install. What it learns goes to the PWA state (./pwa-state.ts).
  *
- * Call `registerServiceWorker()` from main.tsx with `start`, the page's own large downloads (the model load). On a
- * first visit the worker installs the small app shell (mostly from the HTTP cache: the page just loaded it) and takes
- * control, and only then does `start` run: the .wasm and the model download through the worker, which caches them as
- * they stream (src/pwa/sw-core-files.ts) — each crosses the network once, in any profile, and nothing is downloaded
- * behind the user's first photo. Repeat visits start at once.
+ * Call `registerServiceWorker()` from main.tsx with `start`, the page's own large downloads (the model load). A page
+ * that is already cross-origin isolated (the host sends COOP/COEP, or the worker served it) starts at once, while the
+ * worker installs beside it: the inference worker keeps a copy of the .wasm and the model as it downloads them, which
+ * the service worker adopts when asked once the model has loaded (./core-copy.ts, ./sw-core-files.ts) — each crosses
+ * the network once, in any profile, and nothing is downloaded behind the user's first photo. Waiting for the worker to
+ * take control first cost a first visit 0.2–0.9 s (its install, then `clients.claim`). A page that is not isolated
+ * waits for the worker to control it, since it will reload into isolation then (and a download cut off by the reload
+ * would have to start again).
  */
 import { Workbox } from 'workbox-window';
-import { CACHE_CORE } from './constants';
+import { CACHE_CORE, CORE_COPIES_CHANNEL } from './constants';
 import { getPwaState, markOfflineReady, noteFirstInstall, updatePwaState } from './pwa-state';
 import { readStorage, writeStorage } from './web-storage';
 
@@ -24,6 +27,9 @@ const COI_RELOAD_KEY = 'onsight:coi-reload';
  */
 const CONTROL_TIMEOUT_MS = 5_000;
 
+/** How long the page waits for its worker's copies before it asks the service worker anyway. */
+const COPIES_TIMEOUT_MS = 15_000;
+
 let workbox: Workbox | null = null;
 let registering = false;
 let reloadRequested = false;
@@ -35,10 +41,11 @@ export interface RegisterOptions {
    */
   canReloadForIsolation?: () => boolean;
   /**
-   * Starts the page's own large downloads (the model load) and settles when they are done. Called once: when the
-   * worker controls the page (at once on a repeat visit), or at once where there is no worker (unsupported, a dev
-   * build), or after {@link CONTROL_TIMEOUT_MS} or a failed registration. Once it settles the worker is asked to
-   * make sure the large files are cached, and then the app says it is ready to work offline.
+   * Starts the page's own large downloads (the model load) and settles when they are done. Called once: at once when
+   * the page is cross-origin isolated or controlled already, or where there is no worker (unsupported, a dev build);
+   * otherwise when the worker controls the page, after {@link CONTROL_TIMEOUT_MS} or a failed registration. Once it
+   * settles the worker is asked to make sure the large files are cached, and then the app says it is ready to work
+   * offline.
    */
   start?: () => Promise<unknown>;
 }
@@ -68,18 +75,43 @@ export function registerServiceWorker(options: RegisterOptions = {}): void {
   register(options);
 }
 
+/**
+ * The next "copies stored" from the page's inference worker (../pwa/core-copy.ts), or `timeoutMs` later (a worker that
+ * stored nothing still says so; the timeout covers one that failed).
+ */
+function copiesStored(timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof BroadcastChannel === 'undefined') return resolve();
+    const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
+    const done = () => {
+      channel.close();
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    channel.onmessage = done;
+  });
+}
+
 /** Runs `start` once, then asks the worker to confirm the large files are cached. */
 function startOnce(options: RegisterOptions, firstInstall: () => boolean): () => void {
   let started = false;
+  // Listening from before the model load starts, so the worker's word cannot come first.
+  const stored = copiesStored(COPIES_TIMEOUT_MS);
   return () => {
     if (started) return;
     started = true;
-    // A mark for the bench and DevTools: how long a first visit waited for the worker.
+    // A mark for the bench and DevTools: whether (and how long) a first visit waited for the worker.
     performance.mark('onsight:start', { detail: { controlled: navigator.serviceWorker.controller !== null } });
     const settled = options.start?.() ?? Promise.resolve();
     const confirm = async () => {
       // Also when the worker did not take control in time: it then downloads the large files itself.
       if (!workbox) return;
+      // The model may be loaded before the worker's install (its precache) is done: "ready to work offline" waits for
+      // an active worker. (Never settles when the install fails: then there is nothing to confirm.)
+      await navigator.serviceWorker.ready;
+      // And for the page's copies of the large files to be stored, so the worker adopts them instead of downloading.
+      await stored;
       const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
       if (cached === true) markOfflineReady(firstInstall());
     };
@@ -91,8 +123,9 @@ function register(options: RegisterOptions): void {
   const canReload = options.canReloadForIsolation ?? (() => document.querySelector('[data-testid="result"]') === null);
   let installedNow = false;
   const start = startOnce(options, () => installedNow);
-  // A first visit starts once the worker controls the page; a visit it already controls starts now.
-  if (navigator.serviceWorker.controller) start();
+  // No reload into isolation will come when the page is isolated already (or controlled): start now. Otherwise start
+  // once the worker controls the page.
+  if (navigator.serviceWorker.controller || window.crossOriginIsolated) start();
   else setTimeout(start, CONTROL_TIMEOUT_MS);
 
   // BASE_URL is './' for relative builds: resolve against the document, which is always at the app's root.

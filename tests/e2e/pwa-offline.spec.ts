@@ -42,6 +42,12 @@ test('after one online visit the app opens and classifies offline', async ({ pag
   await offlineReady.getByRole('button', { name: 'Dismiss' }).click();
   await expect(offlineReady).toHaveCount(0);
   await expect(page.locator('html')).toHaveAttribute('data-offline-ready', 'true');
+  // The page (isolated by the host's headers) started its model load at once, without waiting for the worker to take
+  // control; the worker adopted the page's own downloads of the .wasm and the model.
+  const startedControlled = await page.evaluate(
+    () => (performance.getEntriesByName('onsight:start')[0] as PerformanceMark | undefined)?.detail?.controlled,
+  );
+  expect(startedControlled, 'the first visit waited for the service worker').toBe(false);
   // Every file crossed the network once on this first visit (sw.js may be checked again: a few hundred bytes).
   const fetched = server.requests.slice(firstVisit).filter((line) => !line.endsWith('/sw.js'));
   const twice = fetched.filter((line, i) => fetched.indexOf(line) !== i);
