@@ -11,6 +11,7 @@ import { describeHead, exportTrainedModel } from './export-model';
 import { type LabelledEmbeddings, predictHead } from './head-model';
 import { type EpochReport, type HeadHyperParameters, trainHead } from './head-trainer';
 import { folderProblem, MIN_PHOTOS_PER_CLASS } from './labelled-folder';
+import { lapTimer } from './lap-timer';
 import { computeOodStats } from './ood';
 import { countPerClass, splitByClass, withMirroredTrainRows } from './split';
 
@@ -146,13 +147,7 @@ async function embedAll(
 
 /** Embeds, trains and exports; throws {@link TrainingInputError} when too few photos could be used, or the signal's reason. */
 export async function runTraining(o: TrainingRunOptions): Promise<TrainingRunOutput> {
-  let t = performance.now();
-  const lap = () => {
-    const now = performance.now();
-    const ms = now - t;
-    t = now;
-    return ms;
-  };
+  const lap = lapTimer();
   const classCount = o.classNames.length;
   const count = o.labels.length;
   const total = o.embedMirrored ? 2 * count : count;

@@ -13,6 +13,7 @@ import type { PixelBuffer } from '../vision/resize';
 import { type BackboneCut, cutBackbone, NoFeaturePointError } from './backbone-cut';
 import { embedPixels, embedTensor } from './embed';
 import { backboneIdOf, type EmbeddingCache, sha256Hex } from './embedding-cache';
+import { lapTimer } from './lap-timer';
 import { type PreparedPhoto, preparePhoto } from './photo-prep';
 import type { BackboneRequest, SetupTimings, TrainingFailure } from './training-protocol';
 import type { EmbedResult } from './training-run';
@@ -103,13 +104,7 @@ async function openNow(request: BackboneRequest): Promise<OpenBackbone | Trainin
     current.setup = { readMs: 0, cutMs: 0, runtimeMs: 0, sessionMs: 0 };
     return current;
   }
-  let t = performance.now();
-  const lap = () => {
-    const now = performance.now();
-    const ms = now - t;
-    t = now;
-    return ms;
-  };
+  const lap = lapTimer();
   const read = await readModelFile(request.source);
   if (!read.ok) return { ok: false, code: 'model', message: `Could not read the model: ${read.message}` };
   const bytes = read.file.bytes;
