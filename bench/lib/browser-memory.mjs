@@ -8,6 +8,7 @@
  * what the browser really holds. Linux only; elsewhere the sampler says so and the rows are null with that reason.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { appInstrumentation, launch, waitAppReady } from './browser.mjs';
 
 /** Parent pid of each process, from /proc/<pid>/stat (field 4; the name in field 2 may hold spaces and parentheses). */
 export function readParents() {
@@ -87,6 +88,28 @@ export function newBrowserRoot(/** @type {Set<number>} */ before) {
 /** This Node process's children now (to tell a browser launched next from what was there before). */
 export function childrenNow() {
   return new Set([...readParents()].filter(([, ppid]) => ppid === process.pid).map(([pid]) => pid));
+}
+
+/**
+ * A Chromium of its own (so its processes' memory is the app's alone) with the instrumented app open and ready; the
+ * browser is closed again if the app does not open. The caller closes it when done.
+ * @param {string} origin the app's origin
+ */
+export async function openAppInOwnBrowser(origin) {
+  const before = childrenNow();
+  const browser = await launch();
+  try {
+    const root = newBrowserRoot(before);
+    const context = await browser.newContext();
+    await context.addInitScript(appInstrumentation);
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    await waitAppReady(page);
+    return { browser, root, page };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
 
 /**

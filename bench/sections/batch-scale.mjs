@@ -13,8 +13,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join } from 'node:path';
-import { appInstrumentation, launch, waitAppReady } from '../lib/browser.mjs';
-import { childrenNow, newBrowserRoot, sampleBrowserMemory } from '../lib/browser-memory.mjs';
+import { openAppInOwnBrowser, sampleBrowserMemory } from '../lib/browser-memory.mjs';
 import { emptyFigures, errorLine, nullRow, section } from '../lib/figures.mjs';
 import { runAppBatch } from './batch.mjs';
 
@@ -49,14 +48,9 @@ export async function batchScale(ctx) {
       symlinkSync(photo.path, file);
       return file;
     });
-    const before = childrenNow();
-    browser = await launch();
-    const root = newBrowserRoot(before);
-    const context = await browser.newContext();
-    await context.addInitScript(appInstrumentation);
-    const page = await context.newPage();
-    await page.goto(`${ctx.app.origin}/`);
-    await waitAppReady(page);
+    const opened = await openAppInOwnBrowser(ctx.app.origin);
+    browser = opened.browser;
+    const { root, page } = opened;
     const idle = sampleBrowserMemory(root).stop();
     let workers = page.workers().length;
     const countWorkers = setInterval(() => {

@@ -12,8 +12,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { appInstrumentation, launch, waitAppReady } from '../lib/browser.mjs';
-import { childrenNow, newBrowserRoot, sampleBrowserMemory } from '../lib/browser-memory.mjs';
+import { openAppInOwnBrowser, sampleBrowserMemory } from '../lib/browser-memory.mjs';
 import { emptyFigures, nullRow, section } from '../lib/figures.mjs';
 import { ROOT } from '../lib/paths.mjs';
 
@@ -71,14 +70,9 @@ export async function trainScale(ctx) {
   let sampler;
   const failure = await section(`train on ${n} (own browser, memory)`, async () => {
     makePhotos(join(dir, 'pets-scale'), n);
-    const before = childrenNow();
-    browser = await launch();
-    const root = newBrowserRoot(before);
-    const context = await browser.newContext();
-    await context.addInitScript(appInstrumentation);
-    const page = await context.newPage();
-    await page.goto(`${ctx.app.origin}/`);
-    await waitAppReady(page);
+    const opened = await openAppInOwnBrowser(ctx.app.origin);
+    browser = opened.browser;
+    const { root, page } = opened;
     await page.getByTestId('train-open').click();
     const idle = sampleBrowserMemory(root).stop();
     sampler = sampleBrowserMemory(root);
