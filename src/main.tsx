@@ -3,17 +3,23 @@
  * mirrors the loaded model onto #app's data attributes (data-ready, data-backend, data-threads, data-model), which
  * the end-to-end tests and other automation read.
  */
+// First, for its side effect: the first model load's worker starts ORT while the rest of this script runs.
+import './inference/prestart-page';
 import { render } from 'preact';
 import { makeThumbnail, ResultsDb } from './batch';
 import { convertInWorker } from './convert/conversion-client';
 import { ClassifierClient } from './inference/classifier-client';
+import { defaultWorker } from './inference/classifier-client-options';
+import { takePrestartedWorker } from './inference/prestart';
 import { listUserModels, loadUserModel, removeUserModel, renameUserModel, saveUserModel } from './model/model-store';
+import { afterFirstWork } from './pwa/after-first-work';
 import { keepCoreCopies } from './pwa/core-copy';
 import { listenForIncomingFiles } from './pwa/incoming-files';
 import { listenForInstallPrompt } from './pwa/install-prompt';
 import { registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
 import { type AppState, AppStore } from './ui/app-state';
+import type { BatchProgress } from './ui/batch-types';
 import { fetchModelIndex } from './ui/site-models';
 import { parseUrlOptions, withModelParam } from './ui/url-options';
 // The app's style sheets, in cascade order (later ones may override earlier ones).
@@ -42,6 +48,7 @@ const client = new ClassifierClient({
   threads: options.threads,
   maxModelBytes: options.maxModelBytes,
   fullSizeDecode: options.fullSizeDecode,
+  createWorker: () => takePrestartedWorker() ?? defaultWorker(),
 });
 const store = new AppStore({
   client,
@@ -62,6 +69,11 @@ const store = new AppStore({
   makeThumbnail: (file, size) => makeThumbnail(file, { sourceSize: size }),
   requestFrame: (callback) => requestAnimationFrame(() => callback()),
 });
+
+/** Photos queued or being classified (not those stopped by Cancel, nor those waiting for their folder). */
+function photosInHand({ counts, needFolder, cancelled }: BatchProgress): boolean {
+  return counts.pending - needFolder - cancelled > 0;
+}
 
 function reflect(element: HTMLElement, state: AppState): void {
   // After a failed load the previous model is still loaded and classifies: still ready.
@@ -84,8 +96,12 @@ addEventListener('pagehide', () => void store.batch.saved());
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
 render(<App store={store} previewSpec={(photo, spec) => client.preview(photo, spec, 3)} />, root);
-// The service worker (offline, isolation on plain hosts) registers beside the model load, which starts at once on an
-// isolated page; the page's downloads are kept for the worker, so each crosses the network once (registerServiceWorker).
-registerServiceWorker({ start: () => store.start(options) });
+// The model load starts at once on an isolated page; the service worker (offline, isolation on plain hosts) registers
+// there once the load and the first photos are done, so its install does not slow them; the page's downloads are kept
+// for the worker, so each crosses the network once (registerServiceWorker).
+registerServiceWorker({
+  start: () => store.start(options),
+  registerAfter: (started) => afterFirstWork(started, { busy: () => photosInHand(store.batch.progress()) }),
+});
 // Photos shared to the installed app (share_target) or opened with it (file_handlers).
 listenForIncomingFiles((files) => store.addFiles(files));

@@ -3,6 +3,7 @@ import { THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY } from '../batch/thumbnail';
 import { LoadError } from './backend-choice';
 import type { LockManagerLike } from './life-lock';
 import type { ThumbnailRequest } from './pixel-thumbnail';
+import { INFERENCE_WORKER_NAME } from './prestart';
 import type { LoadOutcome, WorkerLoaded } from './protocol';
 import { type BackendPreference, ClassifyError, type LoadedModel } from './types';
 import type { Outcome } from './worker-handle';
@@ -52,8 +53,9 @@ export interface ModelDetails {
   warmupMs: number;
 }
 
-export function defaultWorker(): Worker {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'onsight-inference' });
+/** The inference worker; `name` may carry a prestart request (./prestart.ts). */
+export function defaultWorker(name = INFERENCE_WORKER_NAME): Worker {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
 }
 
 export const aborted = () => new ClassifyError('aborted', 'cancelled');

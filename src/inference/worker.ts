@@ -16,17 +16,25 @@ import { probeGpu } from './gpu-probe';
 import { holdLifeLock } from './life-lock';
 import { type ActiveModel, loadModel } from './load-model';
 import { thumbnailOfDecoded } from './pixel-thumbnail';
+import { prestartRequestOf } from './prestart';
 import { previewPhoto } from './preview-photo';
 import type { WorkerApi } from './protocol';
 import { ThumbnailTickets } from './thumbnail-tickets';
+import { prestartRuntime } from './worker-prestart';
 
 /** The model classify uses; replaced only by a load that succeeded. */
 let active: ActiveModel | undefined;
 /** Thumbnails made after their photo's answer, until the client takes them. */
 const thumbnails = new ThumbnailTickets(thumbnailOfDecoded);
 
+const isPthread = self.name?.startsWith('em-pthread') === true;
+// The page's first worker says in its name which ORT build to start: start it now, before the load request arrives.
+const prestartRequest = isPthread ? undefined : prestartRequestOf(self.name);
+const prestartedProbe = prestartRequest ? prestartRuntime(prestartRequest) : undefined;
+
 const api: WorkerApi = {
-  probeGpu,
+  // Under `auto` the prestart probed already; the client's probe gets that answer (and ORT's start matches it).
+  probeGpu: () => prestartedProbe ?? probeGpu(),
   async loadModel(request, onProgress) {
     const loaded = await loadModel(request, onProgress);
     if (!loaded.ok) return loaded;
@@ -45,4 +53,4 @@ const api: WorkerApi = {
   },
 };
 
-if (!self.name?.startsWith('em-pthread')) Comlink.expose(api);
+if (!isPthread) Comlink.expose(api);

@@ -48,6 +48,13 @@ export interface RegisterOptions {
    * offline.
    */
   start?: () => Promise<unknown>;
+  /**
+   * On a page whose downloads start at once (isolated or controlled already), the worker is registered only when
+   * this settles: its install (the script, the precache of the scripts the first result does not need, their code
+   * caching) took ~0.25 s of CPU on a first visit, which on a 2-core machine came out of the first result. Given
+   * `start`'s promise; default: register at once. A page that must reload into isolation registers at once anyway.
+   */
+  registerAfter?: (started: Promise<unknown>) => Promise<void>;
 }
 
 /**
@@ -94,17 +101,27 @@ function copiesStored(timeoutMs: number): Promise<void> {
 }
 
 /** Runs `start` once, then asks the worker to confirm the large files are cached. */
-function startOnce(options: RegisterOptions, firstInstall: () => boolean): () => void {
+function startOnce(
+  options: RegisterOptions,
+  firstInstall: () => boolean,
+  registered: Promise<void>,
+): { start: () => void; settled: Promise<unknown> } {
   let started = false;
   // Listening from before the model load starts, so the worker's word cannot come first.
   const stored = copiesStored(COPIES_TIMEOUT_MS);
-  return () => {
+  let settle: (value: unknown) => void = () => undefined;
+  const settled = new Promise<unknown>((resolve) => {
+    settle = resolve;
+  });
+  const start = () => {
     if (started) return;
     started = true;
     // A mark for the bench and DevTools: whether (and how long) a first visit waited for the worker.
     performance.mark('onsight:start', { detail: { controlled: navigator.serviceWorker.controller !== null } });
-    const settled = options.start?.() ?? Promise.resolve();
+    const loaded = options.start?.() ?? Promise.resolve();
+    settle(loaded.catch(() => undefined));
     const confirm = async () => {
+      await registered;
       // Also when the worker did not take control in time: it then downloads the large files itself.
       if (!workbox) return;
       // The model may be loaded before the worker's install (its precache) is done: "ready to work offline" waits for
@@ -115,19 +132,39 @@ function startOnce(options: RegisterOptions, firstInstall: () => boolean): () =>
       const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
       if (cached === true) markOfflineReady(firstInstall());
     };
-    settled.then(confirm, confirm);
+    loaded.then(confirm, confirm);
   };
+  return { start, settled };
 }
 
 function register(options: RegisterOptions): void {
-  const canReload = options.canReloadForIsolation ?? (() => document.querySelector('[data-testid="result"]') === null);
   let installedNow = false;
-  const start = startOnce(options, () => installedNow);
-  // No reload into isolation will come when the page is isolated already (or controlled): start now. Otherwise start
-  // once the worker controls the page.
-  if (navigator.serviceWorker.controller || window.crossOriginIsolated) start();
-  else setTimeout(start, CONTROL_TIMEOUT_MS);
+  let markRegistered: () => void = () => undefined;
+  const registered = new Promise<void>((resolve) => {
+    markRegistered = resolve;
+  });
+  const { start, settled } = startOnce(options, () => installedNow, registered);
+  const registerNow = () => {
+    registerWorker(options, start, () => {
+      installedNow = true;
+    });
+    markRegistered();
+  };
+  // No reload into isolation will come when the page is isolated already (or controlled): start now, and register the
+  // worker once the page's first work is done. Otherwise register now and start once the worker controls the page.
+  if (navigator.serviceWorker.controller || window.crossOriginIsolated) {
+    start();
+    const after = options.registerAfter?.(settled) ?? Promise.resolve();
+    void after.catch(() => undefined).then(registerNow);
+  } else {
+    setTimeout(start, CONTROL_TIMEOUT_MS);
+    registerNow();
+  }
+}
 
+/** Creates the Workbox, listens to its life cycle and registers the worker. */
+function registerWorker(options: RegisterOptions, start: () => void, noteInstalledNow: () => void): void {
+  const canReload = options.canReloadForIsolation ?? (() => document.querySelector('[data-testid="result"]') === null);
   // BASE_URL is './' for relative builds: resolve against the document, which is always at the app's root.
   const base = new URL(import.meta.env.BASE_URL, document.baseURI);
   const wb = new Workbox(new URL('sw.js', base).href, { scope: base.pathname, type: 'classic' });
@@ -136,7 +173,7 @@ function register(options: RegisterOptions): void {
   wb.addEventListener('installed', (event) => {
     if (event.isUpdate) return;
     performance.mark('onsight:sw-installed');
-    installedNow = true;
+    noteInstalledNow();
     noteFirstInstall();
   });
   wb.addEventListener('controlling', (event) => {
