@@ -20,6 +20,7 @@ import { registerServiceWorker } from './pwa/register-sw';
 import { App } from './ui/App';
 import { type AppState, AppStore } from './ui/app-state';
 import type { BatchProgress } from './ui/batch-types';
+import { primeFontStrikes } from './ui/font-primer';
 import { fetchModelIndex } from './ui/site-models';
 import { parseUrlOptions, withModelParam } from './ui/url-options';
 // The app's style sheets, in cascade order (later ones may override earlier ones).
@@ -96,6 +97,8 @@ addEventListener('pagehide', () => void store.batch.saved());
 reflect(root, store.current);
 store.subscribe((state) => reflect(root, state));
 render(<App store={store} previewSpec={(photo, spec) => client.preview(photo, spec, 3)} />, root);
+// Once the first screen is painted, while the model loads: the fonts the ready state and the first card need.
+requestAnimationFrame(() => setTimeout(() => primeFontStrikes(document.body), 0));
 // The model load starts at once on an isolated page; the service worker (offline, isolation on plain hosts) registers
 // there once the load and the first photos are done, so its install does not slow them; the page's downloads are kept
 // for the worker, so each crosses the network once (registerServiceWorker).
