@@ -8,7 +8,7 @@ import { errorMessage } from '../error-message';
 import { describeSession, type ResolvedModelSpec, resolveModelSpec } from '../model/resolve-spec';
 import { type ModelSpec, SPEC_METADATA_KEY } from '../model/spec';
 import { NotOnnxError, readOnnxMetadata } from '../onnx/read-onnx-metadata';
-import { announceCoreCopies, keepCoreCopies } from '../pwa/core-copy';
+import { keepCoreCopies } from '../pwa/core-copy';
 import type { OodStats } from '../train/ood';
 import { oodStatsFromMetadata } from '../train/ood-classify';
 import { type ModelFile, readModelFile } from './model-fetch';
@@ -128,9 +128,8 @@ export async function loadModel(
     warmupMs,
   };
   const ood = oodStatsFromMetadata(onnx.metadata.metadata);
-  // The page asks the service worker to adopt the copies once they are stored; ready does not wait for that (it took
-  // 0.4–0.8 s longer than the load on a loaded 2-core VM).
-  announceCoreCopies();
+  // The copies are stored when the page says so, after its first work, and then the service worker adopts them; ready
+  // does not wait for that (../pwa/core-copy.ts).
   return {
     ok: true,
     model,

@@ -8,13 +8,28 @@
  * onnxruntime-web fetches its .wasm itself (`fetch` then `WebAssembly.instantiateStreaming`), so the copy is taken by
  * wrapping the global `fetch` (of the worker, and of the page): ORT keeps its streaming compilation, the cache gets the
  * other branch of the stream. Only those files are touched, and only when the cache does not have them yet (a repeat
- * visit, served from that cache, writes nothing).
+ * visit, served from that cache, writes nothing). The copies are written when the page says so, after its first work.
  */
 import { CORE_CACHE, CORE_COPIES_CHANNEL, isCoreFile } from './constants';
 
-/** Copies being written, so a load can make sure they are stored before it reports ready. */
+/** Copies kept (or being dropped) since this global started; each settles once stored or given up. */
 const pending = new Set<Promise<void>>();
 let installed = false;
+/** Resolves when the page says to store the copies (see {@link STORE_COPIES}). */
+let storeWord: Promise<void> = Promise.resolve();
+
+/**
+ * The page's word on {@link CORE_COPIES_CHANNEL} that the copies may be written now; a global that has stored its
+ * copies answers {@link COPIES_STORED} on it. The page says it after its first work (when it registers the service
+ * worker, ./register-sw.ts): writing 17 MB into Cache Storage beside ORT's start and the first photo took CPU from
+ * them; until then a copy waits in memory (the other branch of the download's stream).
+ */
+export const STORE_COPIES = 'store';
+export const COPIES_STORED = 'stored';
+/** A worker started after the word asks for it; the page answers {@link STORE_COPIES} if it was said. */
+const WORD_WANTED = 'store?';
+/** Whether this page has said the word (the page's global only). */
+let wordGiven = false;
 
 function urlOf(input: RequestInfo | URL): string {
   if (typeof input === 'string') return new URL(input, self.location.href).href;
@@ -22,19 +37,40 @@ function urlOf(input: RequestInfo | URL): string {
   return input.url;
 }
 
-/** Stores `copy` under `url` unless the cache has the file already (under any key for that path). */
+/** Stores `copy` under `url` once the page says so, unless the cache has the file already (under any key for it). */
 async function storeIfMissing(url: string, copy: Response): Promise<void> {
   try {
     const cache = await caches.open(CORE_CACHE);
+    // Checked at once: a repeat visit, served from that cache, holds nothing back.
     if (await cache.match(url, { ignoreSearch: true })) {
       await copy.body?.cancel();
       return;
     }
+    await storeWord;
     await cache.put(url, copy);
   } catch {
     // No Cache Storage (quota, a browser setting): the service worker downloads the file itself later.
     await copy.body?.cancel().catch(() => undefined);
   }
+}
+
+/** Waits for the page's word, then says {@link COPIES_STORED} once the copies kept so far are stored. */
+function listenForStoreWord(): void {
+  if (typeof BroadcastChannel === 'undefined') return; // nobody could say it: store at once
+  const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
+  storeWord = new Promise((resolve) => {
+    channel.onmessage = (event: MessageEvent) => {
+      if (event.data === WORD_WANTED && wordGiven) channel.postMessage(STORE_COPIES);
+      if (event.data !== STORE_COPIES) return;
+      resolve();
+      void coreCopiesStored().then(() => {
+        performance.mark('onsight:copies-stored');
+        // The inference worker's word is the one the page waits for (the page's own copy is awaited there directly).
+        if (typeof document === 'undefined') channel.postMessage(COPIES_STORED);
+      });
+    };
+  });
+  if (typeof document === 'undefined') channel.postMessage(WORD_WANTED);
 }
 
 /**
@@ -44,6 +80,7 @@ async function storeIfMissing(url: string, copy: Response): Promise<void> {
 export function keepCoreCopies(): void {
   if (installed || typeof caches === 'undefined' || typeof self.fetch !== 'function') return;
   installed = true;
+  listenForStoreWord();
   const original = self.fetch.bind(self);
   self.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const response = await original(input, init);
@@ -69,16 +106,11 @@ export async function coreCopiesStored(): Promise<void> {
   await Promise.all([...pending]);
 }
 
-/**
- * Says on {@link CORE_COPIES_CHANNEL} when the copies started so far are stored, without waiting for it: the page
- * waits for this before it asks the service worker to adopt them (./register-sw.ts), and nothing else waits.
- */
-export function announceCoreCopies(): void {
-  void coreCopiesStored().then(() => {
-    performance.mark('onsight:copies-stored');
-    if (typeof BroadcastChannel === 'undefined') return;
-    const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
-    channel.postMessage('stored');
-    channel.close();
-  });
+/** Asks every global of this page (the page, its inference workers) to store the copies it keeps now. */
+export function storeCoreCopies(): void {
+  wordGiven = true;
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
+  channel.postMessage(STORE_COPIES);
+  channel.close();
 }

@@ -18,6 +18,7 @@
  */
 import { Workbox } from 'workbox-window';
 import { CACHE_CORE, CORE_COPIES_CHANNEL } from './constants';
+import { COPIES_STORED, coreCopiesStored, storeCoreCopies } from './core-copy';
 import { getPwaState, markOfflineReady, noteFirstInstall, updatePwaState } from './pwa-state';
 import { readStorage, writeStorage } from './web-storage';
 
@@ -86,21 +87,28 @@ export function registerServiceWorker(options: RegisterOptions = {}): void {
 }
 
 /**
- * The next "copies stored" from the page's inference worker (../pwa/core-copy.ts), or `timeoutMs` later (a worker that
- * stored nothing still says so; the timeout covers one that failed).
+ * The inference worker's "copies stored" (../pwa/core-copy.ts), listened for from now on so it cannot be missed;
+ * `ask()` says to store them (after the page's first work) and starts the wait of at most `timeoutMs` (a worker that
+ * stored nothing still answers; the timeout covers one that failed or is gone). Then the page's own copies too.
  */
-function copiesStored(timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof BroadcastChannel === 'undefined') return resolve();
-    const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
-    const done = () => {
+function copiesStored(timeoutMs: number): { stored: Promise<void>; ask: () => void } {
+  if (typeof BroadcastChannel === 'undefined') return { stored: coreCopiesStored(), ask: () => undefined };
+  const channel = new BroadcastChannel(CORE_COPIES_CHANNEL);
+  let done: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => {
+    done = () => {
       channel.close();
-      clearTimeout(timer);
       resolve();
     };
-    const timer = setTimeout(done, timeoutMs);
-    channel.onmessage = done;
+    channel.onmessage = (event: MessageEvent) => {
+      if (event.data === COPIES_STORED) done();
+    };
   });
+  const ask = () => {
+    storeCoreCopies();
+    setTimeout(done, timeoutMs);
+  };
+  return { stored: answered.then(coreCopiesStored), ask };
 }
 
 /** Runs `start` once, then asks the worker to confirm the large files are cached. */
@@ -108,10 +116,10 @@ function startOnce(
   options: RegisterOptions,
   firstInstall: () => boolean,
   registered: Promise<void>,
-): { start: () => void; settled: Promise<unknown> } {
+): { start: () => void; settled: Promise<unknown>; storeCopies: () => void } {
   let started = false;
   // Listening from before the model load starts, so the worker's word cannot come first.
-  const stored = copiesStored(COPIES_TIMEOUT_MS);
+  const copies = copiesStored(COPIES_TIMEOUT_MS);
   let settle: (value: unknown) => void = () => undefined;
   const settled = new Promise<unknown>((resolve) => {
     settle = resolve;
@@ -131,13 +139,13 @@ function startOnce(
       // an active worker. (Never settles when the install fails: then there is nothing to confirm.)
       await navigator.serviceWorker.ready;
       // And for the page's copies of the large files to be stored, so the worker adopts them instead of downloading.
-      await stored;
+      await copies.stored;
       const cached = await workbox.messageSW({ type: CACHE_CORE }).catch(() => false);
       if (cached === true) markOfflineReady(firstInstall());
     };
     loaded.then(confirm, confirm);
   };
-  return { start, settled };
+  return { start, settled, storeCopies: copies.ask };
 }
 
 function register(options: RegisterOptions): void {
@@ -146,8 +154,10 @@ function register(options: RegisterOptions): void {
   const registered = new Promise<void>((resolve) => {
     markRegistered = resolve;
   });
-  const { start, settled } = startOnce(options, () => installedNow, registered);
+  const { start, settled, storeCopies } = startOnce(options, () => installedNow, registered);
   const registerNow = () => {
+    // The copies kept since the page started are written now, for the worker to adopt once installed.
+    storeCopies();
     registerWorker(options, start, () => {
       installedNow = true;
     });
