@@ -39,7 +39,7 @@ export const CACHE_CORE = 'CACHE_CORE';
 /** Message the page posts to a waiting service worker to activate it (same shape as workbox-window's). */
 export const SKIP_WAITING = 'SKIP_WAITING';
 /**
- * BroadcastChannel on which a page's worker says that the copies it started (./core-copy.ts) are stored: the page asks
- * the service worker to adopt them only then (a 14 MB copy can take a few hundred ms more than the model load).
+ * BroadcastChannel on which the page says when to store the copies (after its first work) and a page's worker says
+ * that the copies it kept (./core-copy.ts) are stored: the page asks the service worker to adopt them only then.
  */
 export const CORE_COPIES_CHANNEL = 'onsight-core-copies';
