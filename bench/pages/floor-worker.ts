@@ -6,13 +6,21 @@
  * ORT is loaded with a dynamic import so its pthread helpers (which re-load the script that started them) get a
  * chunk of their own and never run this file's message handler.
  */
-import type { FloorInitResult, FloorRequest, FloorResponse } from './floor-protocol';
+import type { InputSpec, ModelSpec } from '../../src/model/spec';
+import { SPEC_METADATA_KEY } from '../../src/model/spec';
+import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
+import { Preprocessor } from '../../src/vision/preprocess';
+import type { FloorInitResult, FloorInput, FloorRequest, FloorResponse } from './floor-protocol';
 
 type Ort = typeof import('onnxruntime-web/wasm');
 
 let ort: Ort | undefined;
 let session: import('onnxruntime-web/wasm').InferenceSession | undefined;
 let feeds: Record<string, import('onnxruntime-web/wasm').Tensor> | undefined;
+let inputName = '';
+/** The app's own preprocessor for this model (its spec from the model's metadata), for `tensor`. */
+let preprocessor: Preprocessor | undefined;
+let photoFeeds: Record<string, import('onnxruntime-web/wasm').Tensor> | undefined;
 
 function makeTensor(o: Ort, type: string, shape: number[]): import('onnxruntime-web/wasm').Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -56,6 +64,9 @@ async function init(modelUrl: string, threads: number): Promise<FloorInitResult>
     shape = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
   }
   feeds = { [name]: makeTensor(ort, type, shape) };
+  inputName = name;
+  const input = embeddedInputSpec(bytes);
+  preprocessor = typeof input === 'string' ? undefined : new Preprocessor(input);
   return {
     sessionCreateMs: t2 - t1,
     fetchMs: t1 - t0,
@@ -66,16 +77,46 @@ async function init(modelUrl: string, threads: number): Promise<FloorInitResult>
     threads: ort.env.wasm.numThreads ?? threads,
     crossOriginIsolated: self.crossOriginIsolated,
     ortVersion: ort.env.versions.web ?? 'unknown',
+    ...(typeof input === 'string' ? { noPhotoTensor: input } : {}),
   };
 }
 
-async function run(warmup: number, iterations: number): Promise<number[]> {
+/** The input spec OnSight embeds in the model (`npm run model:add`), or why there is none. */
+function embeddedInputSpec(bytes: Uint8Array): InputSpec | string {
+  const json = readOnnxMetadata(bytes).metadata[SPEC_METADATA_KEY];
+  if (!json) return `the model has no ${SPEC_METADATA_KEY} metadata`;
+  return (JSON.parse(json) as ModelSpec).input;
+}
+
+/**
+ * The photo's tensor as the app makes it (the app's Preprocessor on the upright pixels), kept for `run(…, 'photo')`.
+ * Not timed: the floor's decode is `decode`, and preprocessing is the app's own figure.
+ */
+async function makePhotoTensor(photo: Blob): Promise<void> {
+  if (!ort || !preprocessor) throw new Error('init first (with a model that carries its OnSight spec)');
+  const bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  const t = preprocessor.run({ data: image.data, width: image.width, height: image.height, channels: 4 });
+  // A copy: the preprocessor's buffer goes back to its pool.
+  const data = t.data.slice();
+  preprocessor.release(t);
+  photoFeeds = { [inputName]: new ort.Tensor(t.type, data as Float32Array, [...t.dims]) };
+}
+
+async function run(warmup: number, iterations: number, input: FloorInput = 'synthetic'): Promise<number[]> {
   if (!session || !feeds) throw new Error('init first');
-  for (let i = 0; i < warmup; i++) await session.run(feeds);
+  const given = input === 'photo' ? photoFeeds : feeds;
+  if (!given) throw new Error('no photo tensor yet (call tensor first)');
+  for (let i = 0; i < warmup; i++) await session.run(given);
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();
-    await session.run(feeds);
+    await session.run(given);
     times.push(performance.now() - t0);
   }
   return times;
@@ -102,7 +143,8 @@ self.onmessage = async (event: MessageEvent<FloorRequest>) => {
   try {
     let value: unknown;
     if (request.type === 'init') value = await init(request.modelUrl, request.threads);
-    else if (request.type === 'run') value = await run(request.warmup, request.iterations);
+    else if (request.type === 'run') value = await run(request.warmup, request.iterations, request.input);
+    else if (request.type === 'tensor') value = await makePhotoTensor(request.photo);
     else value = await decode(request.photo, request.warmup, request.iterations);
     response = { id: request.id, ok: true, value };
   } catch (error) {

@@ -2,7 +2,7 @@
  * Floor page: owns one module worker (a fresh ORT instance, so each page load can pick its own thread count) and
  * exposes `window.floor` for bench/run.mjs to drive with page.evaluate.
  */
-import type { FloorInitResult, FloorRequest, FloorResponse } from './floor-protocol';
+import type { FloorInitResult, FloorInput, FloorRequest, FloorResponse } from './floor-protocol';
 
 type Payload<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -39,7 +39,10 @@ async function photo(url: string): Promise<Blob> {
 
 const floor = {
   init: (modelUrl: string, threads: number) => call<FloorInitResult>({ type: 'init', modelUrl, threads }),
-  run: (warmup: number, iterations: number) => call<number[]>({ type: 'run', warmup, iterations }),
+  run: (warmup: number, iterations: number, input?: FloorInput) =>
+    call<number[]>({ type: 'run', warmup, iterations, input }),
+  /** Makes the photo's tensor as the app would, for `run(…, 'photo')`. */
+  tensor: async (photoUrl: string) => call<void>({ type: 'tensor', photo: await photo(photoUrl) }),
   decode: async (photoUrl: string, warmup: number, iterations: number) =>
     call<number[]>({ type: 'decode', photo: await photo(photoUrl), warmup, iterations }),
 };
