@@ -1,9 +1,12 @@
 /** Messages between the floor page and its worker. */
 export type FloorRequest =
-  | { id: number; type: 'init'; modelUrl: string; threads: number }
+  | { id: number; type: 'init'; modelUrl: string; threads: number; build?: FloorBuild }
   | { id: number; type: 'run'; warmup: number; iterations: number; input?: FloorInput }
   | { id: number; type: 'decode'; photo: Blob; warmup: number; iterations: number }
   | { id: number; type: 'tensor'; photo: Blob };
+
+/** ORT's build: `wasm`, the plain SIMD-threaded one the app ships for CPU, or `webgpu`, the asyncify one. */
+export type FloorBuild = 'wasm' | 'webgpu';
 
 /**
  * What `run` feeds: `synthetic`, a fixed photo-like tensor (the floor of old), or `photo`, the last photo given to

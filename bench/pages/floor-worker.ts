@@ -10,7 +10,7 @@ import type { InputSpec, ModelSpec } from '../../src/model/spec';
 import { SPEC_METADATA_KEY } from '../../src/model/spec';
 import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
 import { Preprocessor } from '../../src/vision/preprocess';
-import type { FloorInitResult, FloorInput, FloorRequest, FloorResponse } from './floor-protocol';
+import type { FloorBuild, FloorInitResult, FloorInput, FloorRequest, FloorResponse } from './floor-protocol';
 
 type Ort = typeof import('onnxruntime-web/wasm');
 
@@ -35,8 +35,9 @@ function makeTensor(o: Ort, type: string, shape: number[]): import('onnxruntime-
   return new o.Tensor('float32', data, shape);
 }
 
-async function init(modelUrl: string, threads: number): Promise<FloorInitResult> {
-  ort = await import('onnxruntime-web/wasm');
+async function init(modelUrl: string, threads: number, build: FloorBuild = 'wasm'): Promise<FloorInitResult> {
+  // The webgpu build is the asyncify .wasm (the one Transformers.js runs on CPU too), here with the wasm EP.
+  ort = (build === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as Ort;
   // The same environment and session options as the app's worker (src/inference/worker.ts), so the floor differs
   // from the app only by what the app does around session.run.
   ort.env.wasm.numThreads = threads;
@@ -142,7 +143,7 @@ self.onmessage = async (event: MessageEvent<FloorRequest>) => {
   let response: FloorResponse;
   try {
     let value: unknown;
-    if (request.type === 'init') value = await init(request.modelUrl, request.threads);
+    if (request.type === 'init') value = await init(request.modelUrl, request.threads, request.build);
     else if (request.type === 'run') value = await run(request.warmup, request.iterations, request.input);
     else if (request.type === 'tensor') value = await makePhotoTensor(request.photo);
     else value = await decode(request.photo, request.warmup, request.iterations);
