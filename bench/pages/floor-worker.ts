@@ -6,8 +6,6 @@
  * ORT is loaded with a dynamic import so its pthread helpers (which re-load the script that started them) get a
  * chunk of their own and never run this file's message handler.
  */
-
-import { SESSION_CONFIG } from '../../src/inference/ort-runtime';
 import type { InputSpec, ModelSpec } from '../../src/model/spec';
 import { SPEC_METADATA_KEY } from '../../src/model/spec';
 import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
@@ -55,7 +53,6 @@ async function init(modelUrl: string, threads: number, build: FloorBuild = 'wasm
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
-    extra: SESSION_CONFIG,
   });
   const t2 = performance.now();
   const name = session.inputNames[0];

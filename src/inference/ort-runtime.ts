@@ -95,21 +95,12 @@ export function runtimeStartFailure(backend: Backend, threads: number, cause: st
   };
 }
 
-/**
- * ORT session config entries (`extra`) for every session: `session.force_spinning_stop` lets ORT's intra-op threads
- * spin while a run lasts (between its operators) but stops them once it returns. By default they go on spinning a
- * while after each run, holding a core (one of two, here) that the worker's answer, its thumbnail and the page's card
- * need next, and that helper workers need in a batch (figures in bench/README.md, "Where the time goes").
- */
-export const SESSION_CONFIG = { session: { force_spinning_stop: '1' } } as const;
-
 /** A session for `bytes` on `backend`, with every graph optimisation and ORT's own logging at errors only. */
 export function createSession(ort: Ort, bytes: Uint8Array, backend: Backend): Promise<OrtSession> {
   return ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
-    extra: SESSION_CONFIG,
   });
 }
 
