@@ -6,10 +6,8 @@
  * ORT is loaded with a dynamic import so its pthread helpers (which re-load the script that started them) get a
  * chunk of their own and never run this file's message handler.
  */
-import type { InputSpec, ModelSpec } from '../../src/model/spec';
-import { SPEC_METADATA_KEY } from '../../src/model/spec';
-import { readOnnxMetadata } from '../../src/onnx/read-onnx-metadata';
 import { Preprocessor } from '../../src/vision/preprocess';
+import { embeddedInputSpec } from './floor-input-spec';
 import type { FloorBuild, FloorInitResult, FloorInput, FloorRequest, FloorResponse } from './floor-protocol';
 
 type Ort = typeof import('onnxruntime-web/wasm');
@@ -80,13 +78,6 @@ async function init(modelUrl: string, threads: number, build: FloorBuild = 'wasm
     ortVersion: ort.env.versions.web ?? 'unknown',
     ...(typeof input === 'string' ? { noPhotoTensor: input } : {}),
   };
-}
-
-/** The input spec OnSight embeds in the model (`npm run model:add`), or why there is none. */
-function embeddedInputSpec(bytes: Uint8Array): InputSpec | string {
-  const json = readOnnxMetadata(bytes).metadata[SPEC_METADATA_KEY];
-  if (!json) return `the model has no ${SPEC_METADATA_KEY} metadata`;
-  return (JSON.parse(json) as ModelSpec).input;
 }
 
 /**
