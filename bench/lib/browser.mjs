@@ -215,7 +215,7 @@ export async function waitPeerReady(page, timeout = 120_000) {
 export function peerClassify(page, photoUrl) {
   return page.evaluate(
     (url) =>
-      /** @type {Promise<{ ms: number, doneAt: number, decodeMs?: number, top: { label: string, score: number }[] }>} */ (
+      /** @type {Promise<{ ms: number, doneAt: number, decodeMs?: number, runMs?: number, top: { label: string, score: number }[] }>} */ (
         /** @type {any} */ (window).peer.classify(url)
       ),
     photoUrl,

@@ -115,7 +115,8 @@ export async function prepareSites(o) {
   assembleBenchSite({
     benchDist: join(BENCH, 'dist'),
     peersDir: join(BENCH, 'peers'),
-    models: { 'default.onnx': defaultModelPath, 'zoo.onnx': join(SHARED, 'models', ZOO_ID, 'model.onnx') },
+    // The app's own copies (every graph byte as shipped, plus the spec the floor's photo tensors are made with).
+    models: { 'default.onnx': defaultModelPath, 'zoo.onnx': join(appSite, 'models', ZOO_ID, 'model.onnx') },
     photos: [...o.sharedPhotos.map((p) => p.path), o.big.path],
     hfModels,
   });

@@ -2,7 +2,7 @@
  * Floor page: owns one module worker (a fresh ORT instance, so each page load can pick its own thread count) and
  * exposes `window.floor` for bench/run.mjs to drive with page.evaluate.
  */
-import type { FloorInitResult, FloorRequest, FloorResponse } from './floor-protocol';
+import type { FloorBuild, FloorInitResult, FloorInput, FloorRequest, FloorResponse } from './floor-protocol';
 
 type Payload<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -38,8 +38,12 @@ async function photo(url: string): Promise<Blob> {
 }
 
 const floor = {
-  init: (modelUrl: string, threads: number) => call<FloorInitResult>({ type: 'init', modelUrl, threads }),
-  run: (warmup: number, iterations: number) => call<number[]>({ type: 'run', warmup, iterations }),
+  init: (modelUrl: string, threads: number, build?: FloorBuild) =>
+    call<FloorInitResult>({ type: 'init', modelUrl, threads, build }),
+  run: (warmup: number, iterations: number, input?: FloorInput) =>
+    call<number[]>({ type: 'run', warmup, iterations, input }),
+  /** Makes the photo's tensor as the app would, for `run(…, 'photo')`. */
+  tensor: async (photoUrl: string) => call<void>({ type: 'tensor', photo: await photo(photoUrl) }),
   decode: async (photoUrl: string, warmup: number, iterations: number) =>
     call<number[]>({ type: 'decode', photo: await photo(photoUrl), warmup, iterations }),
 };

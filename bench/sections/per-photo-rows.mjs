@@ -104,6 +104,15 @@ export function perPhotoRows(ctx, s) {
       : undefined,
   );
   rowOrNull(
+    'floor.run.photo',
+    'overhead',
+    `Floor: session.run on the photo's own tensor (${threads} thread${threads === 1 ? '' : 's'}, shared photos)`,
+    'ms',
+    s.pool('floor', 'run_photo', photos),
+    'floor',
+    'the tensor made as the app makes it (its preprocessor and spec), untimed; floor.run feeds a synthetic one',
+  );
+  rowOrNull(
     'floor.decode.shared',
     'overhead',
     'Floor: createImageBitmap decode in a worker (shared photos)',
@@ -168,6 +177,13 @@ export function perPhotoRows(ctx, s) {
     ['app_zoo.inference', 'app_zoo', 'inference', `${APP_ZOO_WHO}: inference (shared photos)`],
     ['transformersjs.decode', 'transformersjs', 'decode', 'Transformers.js: RawImage.fromBlob (shared photos)'],
     ['floor_zoo.run', 'floor_zoo', 'run', `Floor: session.run, ${ZOO_ID}, pre-made tensor (${threads} threads)`],
+    [
+      'floor_zoo.run.photo',
+      'floor_zoo',
+      'run_photo',
+      `Floor: session.run, ${ZOO_ID}, on the photo's own tensor (${threads} threads, shared photos)`,
+    ],
+    ['transformersjs.run', 'transformersjs', 'run', "Transformers.js: its session's run (shared photos)"],
   ]))
     rowOrNull(id, 'peers', label, 'ms', s.pool(key, figure, photos), key);
   return rows;

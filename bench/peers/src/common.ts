@@ -20,9 +20,10 @@ export interface PeerApi {
   info: PeerInfo;
   /**
    * Classify one photo (file bytes → top-5), returning the time taken in ms and the result; `decodeMs`, where the
-   * library's API lets it be timed apart, is the part spent turning the file into pixels.
+   * library's API lets it be timed apart, is the part spent turning the file into pixels; `runMs`, where it can be
+   * timed, the model's own run (ORT's `session.run`).
    */
-  classify(photoUrl: string): Promise<{ ms: number; top: Top[]; doneAt: number; decodeMs?: number }>;
+  classify(photoUrl: string): Promise<{ ms: number; top: Top[]; doneAt: number; decodeMs?: number; runMs?: number }>;
 }
 
 const photoCache = new Map<string, Blob>();

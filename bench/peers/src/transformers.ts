@@ -26,6 +26,22 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const classifier = await pipeline('image-classification', modelId, { device: 'wasm', dtype: 'fp32' });
   const readyAt = performance.now();
+  // Times its ORT session's run from outside (a wrapper on the instance; nothing else changes), so that its figure
+  // splits into decode, the model's run and the rest (its preprocessing and postprocessing).
+  const session = (classifier as unknown as { model: { sessions: Record<string, { run: (...a: unknown[]) => unknown }> } })
+    .model.sessions.model;
+  let runMs: number | undefined;
+  if (session) {
+    const run = session.run.bind(session);
+    session.run = async (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return await run(...args);
+      } finally {
+        runMs = performance.now() - t;
+      }
+    };
+  }
   publish({
     info: {
       readyAt,
@@ -37,13 +53,14 @@ async function main(): Promise<void> {
     },
     async classify(photoUrl) {
       const file = await photoFile(photoUrl);
+      runMs = undefined;
       const start = performance.now();
       const image = await RawImage.fromBlob(file);
       const decodeMs = performance.now() - start;
       const output = (await classifier(image, { top_k: 5 })) as Top[] | Top[][];
       const doneAt = performance.now();
       const top = (Array.isArray(output[0]) ? output[0] : output) as Top[];
-      return { ms: doneAt - start, doneAt, decodeMs, top: top.map((t) => ({ label: t.label, score: t.score })) };
+      return { ms: doneAt - start, doneAt, decodeMs, runMs, top: top.map((t) => ({ label: t.label, score: t.score })) };
     },
   });
 }
