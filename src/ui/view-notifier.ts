@@ -16,6 +16,7 @@ export interface ViewNotifierOptions {
 export class ViewNotifier {
   private readonly listeners = new Set<() => void>();
   private frameRequested = false;
+  private microtaskQueued = false;
   /** When views were last told. */
   private notifiedAt = Number.NEGATIVE_INFINITY;
   private readonly requestFrame: (callback: () => void) => void;
@@ -49,8 +50,16 @@ export class ViewNotifier {
    * Before, the card waited for the frame; what drew it sooner was the announcement re-rendering the whole page.
    */
   resultLanded(): void {
-    if (this.now() - this.notifiedAt < FRAME_MS) this.changed();
-    else queueMicrotask(() => this.notify());
+    if (this.microtaskQueued) return;
+    if (this.now() - this.notifiedAt < FRAME_MS) {
+      this.changed();
+      return;
+    }
+    this.microtaskQueued = true;
+    queueMicrotask(() => {
+      this.microtaskQueued = false;
+      this.notify();
+    });
   }
 
   clear(): void {

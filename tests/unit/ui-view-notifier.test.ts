@@ -39,6 +39,7 @@ describe('ViewNotifier', () => {
     const s = setup();
     s.notifier.changed();
     s.notifier.resultLanded();
+    s.notifier.resultLanded();
     expect(s.heard()).toBe(0); // not inside the caller's own code: after this task's other changes
     await microtasks();
     expect(s.heard()).toBe(1);
