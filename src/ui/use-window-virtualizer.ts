@@ -18,23 +18,6 @@ export type WindowVirtualizerOptions = Pick<
   'count' | 'estimateSize' | 'overscan' | 'scrollMargin' | 'getItemKey'
 >;
 
-/**
- * The page's scroll position as the last scroll event left it. A new virtualizer (the first photo, the first after
- * "Clear all") asks for it in the middle of a render, where reading `window.scrollY` forces a layout of the page just
- * changed (2–3 ms a photo, beside the worker's decode); scroll events come after layout, and the virtualizer's own
- * offset observer takes over once mounted.
- */
-let lastScrollY: number | undefined;
-
-function knownScrollY(): number {
-  if (typeof window === 'undefined') return 0;
-  if (lastScrollY === undefined) {
-    lastScrollY = window.scrollY;
-    window.addEventListener('scroll', () => (lastScrollY = window.scrollY), { passive: true });
-  }
-  return lastScrollY;
-}
-
 export function useWindowVirtualizer(options: WindowVirtualizerOptions): Virtualizer<Window, HTMLElement> {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const resolved: VirtualizerOptions<Window, HTMLElement> = {
@@ -42,7 +25,7 @@ export function useWindowVirtualizer(options: WindowVirtualizerOptions): Virtual
     observeElementRect: observeWindowRect,
     observeElementOffset: observeWindowOffset,
     scrollToFn: windowScroll,
-    initialOffset: knownScrollY,
+    initialOffset: () => (typeof window === 'undefined' ? 0 : window.scrollY),
     onChange: () => rerender(0),
     ...options,
   };
