@@ -87,13 +87,26 @@ function nearDuplicateEmbedder(store: AppStore): { embed: PhotoEmbedder; dispose
   };
 }
 
+// The batch's facts are read by the few components that show them, so that a photo's result (which flips "something
+// classified" and "nothing unfinished" for a single photo) re-renders those and the results, not the whole page.
+
+function LeaveWarning({ batch }: { batch: BatchStore }) {
+  useLeaveWarning(useBatchFact(batch, hasUnfinished));
+  return null;
+}
+
+function BatchStorageInfo({ batch, storedModels }: { batch: BatchStore; storedModels: AppState['userModels'] }) {
+  return <StorageInfo classified={useBatchFact(batch, hasClassified)} storedModels={storedModels} />;
+}
+
+function BatchSpecEditor({ state, store, preview }: { state: AppState; store: AppStore; preview?: SpecPreviewer }) {
+  return <SpecEditor state={state} store={store} preview={preview} sample={useBatchFact(store.batch, sampleOf)} />;
+}
+
 export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {
   const state = useAppState(store);
   const addFiles = (files: File[]) => store.addFiles(files);
   const { batch } = store;
-  const classified = useBatchFact(batch, hasClassified);
-  const sample = useBatchFact(batch, sampleOf);
-  useLeaveWarning(useBatchFact(batch, hasUnfinished));
   const trainer = useMemo(() => (FEATURES.trainer ? createTrainer(store) : undefined), [store]);
   useEffect(() => () => trainer?.dispose(), [trainer]);
   useEffect(() => {
@@ -139,12 +152,13 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
           <ModelPanel
             state={state}
             picker={<ModelPicker state={state} store={store} />}
-            editor={<SpecEditor state={state} store={store} preview={previewSpec} sample={sample} />}
+            editor={<BatchSpecEditor state={state} store={store} preview={previewSpec} />}
           />
-          <StorageInfo classified={classified} storedModels={state.userModels} />
+          <BatchStorageInfo batch={batch} storedModels={state.userModels} />
         </aside>
       </div>
-      <LiveAnnouncer announcements={state.announcements} />
+      <LiveAnnouncer store={store} />
+      <LeaveWarning batch={batch} />
       <UpdatePrompt />
     </>
   );

@@ -1,8 +1,17 @@
-import type { Announcement } from './app-state';
+import { useEffect, useState } from 'preact/hooks';
+import type { AppStore } from './app-state';
 import { displayText } from './display-text';
 
-/** Screen-reader announcements of results and errors ("dog.jpg: Neutral 97%"); visually hidden. */
-export function LiveAnnouncer({ announcements }: { announcements: Announcement[] }) {
+/**
+ * Screen-reader announcements of results and errors ("dog.jpg: Neutral 97%"); visually hidden. It listens to the
+ * store's announcements itself, so that a new one renders only this region, not the page.
+ */
+export function LiveAnnouncer({ store }: { store: AppStore }) {
+  const [announcements, setAnnouncements] = useState(store.current.announcements);
+  useEffect(() => {
+    setAnnouncements(store.current.announcements);
+    return store.subscribeAnnouncements(setAnnouncements);
+  }, [store]);
   return (
     <div class="visually-hidden" role="log" aria-live="polite" aria-relevant="additions text" data-testid="live">
       {announcements.map((announcement) => (

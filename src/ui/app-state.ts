@@ -54,6 +54,7 @@ const MAX_ANNOUNCEMENTS = 8;
 export class AppStore {
   private state: AppState;
   private readonly listeners = new Set<(state: AppState) => void>();
+  private readonly announcementListeners = new Set<(announcements: Announcement[]) => void>();
   private readonly env: AppEnvironment;
   private nextId = 1;
   private loadPromise: Promise<unknown> = Promise.resolve();
@@ -103,9 +104,21 @@ export class AppStore {
     for (const listener of this.listeners) listener(this.state);
   }
 
+  /** Tells `listener` about new announcements only (the live region): they do not re-render the page. */
+  subscribeAnnouncements(listener: (announcements: Announcement[]) => void): () => void {
+    this.announcementListeners.add(listener);
+    return () => this.announcementListeners.delete(listener);
+  }
+
+  /**
+   * Adds a live-region announcement. Only the live region hears of it: through `set` every result's announcement
+   * re-rendered the whole page at once (the model panel, the editor, the trainer), a few ms of main-thread work per
+   * photo between the worker's answer and its card.
+   */
   announce(text: string): void {
     const announcements = [...this.state.announcements, { id: this.nextId++, text }].slice(-MAX_ANNOUNCEMENTS);
-    this.set({ announcements });
+    this.state = { ...this.state, announcements };
+    for (const listener of this.announcementListeners) listener(announcements);
   }
 
   /** Reads the model list and loads the model chosen by `?model=` (or the deployment's default); meanwhile puts back

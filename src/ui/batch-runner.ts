@@ -31,6 +31,8 @@ export interface RunnerDeps {
   fileOf(id: string): File | undefined;
   /** Something the summary or a card shows changed. */
   changed(): void;
+  /** A photo's result or error is in (shown sooner than other changes). */
+  resultLanded(): void;
 }
 
 interface ThumbnailTask {
@@ -209,6 +211,7 @@ export class BatchRunner {
       const record = results.complete(id, classified.predictions, env.currentModel()?.id ?? 'unknown');
       storage.save(record);
       outcome = 'done';
+      this.deps.resultLanded();
       const fallback = { id, file, size: { width, height } };
       if (!classified.thumbnail) this.thumbnailQueue.enqueue([fallback]);
       else void classified.thumbnail.then((made) => this.workerThumbnail(fallback, made));
@@ -218,6 +221,7 @@ export class BatchRunner {
       const record = results.fail(id, userMessage(error), env.currentModel()?.id);
       storage.save(record);
       outcome = 'errors';
+      this.deps.resultLanded();
       this.announceOne(record);
     } finally {
       queueSignal.removeEventListener('abort', abort);

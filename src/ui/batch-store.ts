@@ -27,6 +27,7 @@ import { type Photo, toPhoto } from './card-photo';
 import { loadLabelMapping, saveLabelMapping } from './evaluation/mapping-storage';
 import { PhotoIds, RestoredPhotos } from './photo-identity';
 import { ThumbnailCache } from './thumbnail-cache';
+import { ViewNotifier } from './view-notifier';
 
 export { ANNOUNCE_EACH_UP_TO, TOP_K } from './batch-runner';
 export type { BatchEnvironment, BatchPhase, BatchProgress } from './batch-types';
@@ -56,10 +57,7 @@ export class BatchStore {
     files: Map<string, File>;
     timer: ReturnType<typeof setTimeout>;
   };
-  private readonly listeners = new Set<() => void>();
-  private frameRequested = false;
-  /** Bumped on every notification: a cheap "something changed" for views. */
-  revision = 0;
+  private readonly views: ViewNotifier;
   /** The photo {@link sampleFile} gave last. */
   private sampleId?: string;
   private staleMemo?: { version: number; model: string | undefined; count: number; rerunnable: number };
@@ -67,6 +65,7 @@ export class BatchStore {
   private labelMapping: LabelMapping = loadLabelMapping();
 
   constructor(private readonly env: BatchEnvironment) {
+    this.views = new ViewNotifier({ requestFrame: env.requestFrame });
     this.storage = new BatchStorage(env.openResultsDb, () => this.changed(), env.storageBudget);
     this.thumbnails = new ThumbnailCache({
       load: (id) => this.storage.getThumbnail(id),
@@ -81,6 +80,7 @@ export class BatchStore {
       thumbnails: this.thumbnails,
       fileOf: (id) => this.files.get(id),
       changed: () => this.changed(),
+      resultLanded: () => this.views.resultLanded(),
     });
     this.results.subscribe(() => this.changed());
   }
@@ -95,8 +95,7 @@ export class BatchStore {
 
   /** Tells `listener` about changes, at most once per animation frame. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.views.subscribe(listener);
   }
 
   /**
@@ -363,18 +362,16 @@ export class BatchStore {
     this.finishUndo();
     this.thumbnails.clear();
     this.storage.close();
-    this.listeners.clear();
+    this.views.clear();
+  }
+
+  /** Bumped on every notification: a cheap "something changed" for views. */
+  get revision(): number {
+    return this.views.revision;
   }
 
   private changed(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    const frame = this.env.requestFrame ?? ((callback: () => void) => setTimeout(callback, 0));
-    frame(() => {
-      this.frameRequested = false;
-      this.revision++;
-      for (const listener of this.listeners) listener();
-    });
+    this.views.changed();
   }
 }
 

@@ -19,7 +19,7 @@ import {
   threadCount,
 } from '../../src/inference/ort-runtime';
 import { ORT_WARMUP_MODEL } from '../../src/inference/ort-warmup-model';
-import { decodePhoto } from '../../src/inference/photo-decode';
+import { decodePhoto, KEEP_FOR_THUMBNAIL_PIXELS } from '../../src/inference/photo-decode';
 import { MAX_PIXELS } from '../../src/inference/protocol';
 import { ThumbnailTickets } from '../../src/inference/thumbnail-tickets';
 import { buildTinyClassifier } from '../helpers/tiny-models';
@@ -275,7 +275,33 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
     await loaded.active.raw.release();
   });
 
-  it("with a thumbnail asked for, the decode's bitmap is shrunk for it, and drawn after the answer", async () => {
+  it('a photo over 4 MP is shrunk for its thumbnail during the decode, so only the small copy outlives it', async () => {
+    const [width, height] = [2500, 2000];
+    const data = new Uint8ClampedArray(width * height * 4);
+    vi.stubGlobal(
+      'OffscreenCanvas',
+      class {
+        getContext() {
+          return { drawImage() {}, clearRect() {}, getImageData: () => ({ data }) };
+        }
+      },
+    );
+    const events: string[] = [];
+    let n = 0;
+    vi.stubGlobal('createImageBitmap', async (_source: unknown, options?: ImageBitmapOptions) => {
+      const no = ++n;
+      const [w, h] = options?.resizeWidth ? [options.resizeWidth, options.resizeHeight] : [width, height];
+      return { width: w, height: h, close: () => events.push(`bitmap ${no} closed`) };
+    });
+    const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0])], { type: 'image/jpeg' });
+    const decoded = await decodePhoto(photo, { thumbnailMaxSide: 160 });
+    if (!decoded.ok) throw new Error(decoded.message);
+    expect(width * height).toBeGreaterThan(KEEP_FOR_THUMBNAIL_PIXELS);
+    expect([decoded.thumbnail?.width, decoded.thumbnail?.height]).toEqual([160, 128]);
+    expect(events).toEqual(['bitmap 1 closed']);
+  });
+
+  it("with a thumbnail asked for, the decode's own bitmap is kept for it, and drawn after the answer", async () => {
     stubWorkerGlobal();
     const tiny = buildTinyClassifier({ output: 'probabilities', height: 8, width: 8 });
     const files = [new File([new Uint8Array(tiny.bytes)], 'tiny.onnx'), new File(['red\ngreen\nblue'], 'labels.txt')];
@@ -305,21 +331,22 @@ describe('loadModel → classifyPhoto, through real onnxruntime-web', () => {
 
     const outcome = await classifyPhoto(loaded.active, photo, 3, order);
     if (!outcome.ok) throw new Error(outcome.message);
-    // Answered: the full-size bitmap is closed, its 16 px copy still open, nothing drawn yet.
-    expect(events).toEqual(['bitmap 1 closed']);
+    // Answered: the full-size bitmap (a small photo's) is still open for the thumbnail, nothing drawn or shrunk yet.
+    expect(events).toEqual([]);
+    expect(n).toBe(1);
     for (const task of later.splice(0)) task();
     const ticket = outcome.result.thumbnailTicket;
     if (ticket === undefined) throw new Error('no thumbnail ticket');
     expect(await (await tickets.take(ticket))?.text()).toBe('thumbnail');
-    expect(events).toEqual(['bitmap 1 closed', 'drawn from bitmap 16×8', 'bitmap 2 closed']);
+    expect(events).toEqual(['drawn from bitmap 20×10', 'bitmap 1 closed']);
 
-    // Not asked for: no copy, no ticket.
+    // Not asked for: nothing kept, no ticket.
     const plain = await classifyPhoto(loaded.active, photo, 3);
     expect(plain.ok && plain.result.thumbnailTicket).toBe(undefined);
-    expect(events.slice(3)).toEqual(['bitmap 3 closed']);
+    expect(events.slice(2)).toEqual(['bitmap 2 closed']);
     // No model: nothing is kept either.
     expect(await classifyPhoto(undefined, photo, 3, order)).toMatchObject({ ok: false, code: 'no-model' });
-    expect(events.slice(4)).toEqual(['bitmap 4 closed']);
+    expect(events.slice(3)).toEqual(['bitmap 3 closed']);
     expect(tickets.size).toBe(0);
     await loaded.active.raw.release();
   });

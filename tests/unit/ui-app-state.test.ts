@@ -145,6 +145,19 @@ describe('AppStore', () => {
     expect(texts).toContain('notes.txt: This is not an image.');
   });
 
+  it('tells the live region of announcements without re-rendering the page for them', async () => {
+    const { store } = setup();
+    await store.start({ backend: 'auto' });
+    const pageStates: unknown[] = [];
+    const heard: string[][] = [];
+    store.subscribe((state) => pageStates.push(state));
+    store.subscribeAnnouncements((list) => heard.push(list.map((a) => a.text)));
+    store.announce('dog.jpg: dog 97%');
+    expect(heard).toEqual([['dog.jpg: dog 97%']]);
+    expect(pageStates).toEqual([]);
+    expect(store.current.announcements.map((a) => a.text)).toEqual(['dog.jpg: dog 97%']);
+  });
+
   it('photos added while the model loads wait for it', async () => {
     const client = new FakeClient();
     client.holdLoad = true;
