@@ -5,6 +5,9 @@ import { formatStorageBytes } from './format';
 import { usePwaState } from './use-pwa-state';
 import './pwa.css';
 
+/** When the storage figure is measured again after a change. */
+const SETTLE_MS = 2000;
+
 /**
  * Offline status and how much OnSight keeps on this device (model, runtime, app), for the About panel. Once the
  * first photo has been classified (`classified`), it asks the browser to keep that data (persistent storage). The
@@ -22,8 +25,12 @@ export function StorageInfo({ classified = false, storedModels }: { classified?:
       });
     if (classified) void requestPersistentStorage().then(refresh);
     else refresh();
+    // The browser's figure settles after the write or delete that changed it (the quota database is updated
+    // asynchronously, and the service worker may still be storing the page's copies): measure once more a little later.
+    const again = setTimeout(refresh, SETTLE_MS);
     return () => {
       cancelled = true;
+      clearTimeout(again);
     };
   }, [classified, offlineReady, storedModels]);
 
