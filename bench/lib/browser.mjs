@@ -189,7 +189,15 @@ export function parseMs(text) {
 /** Removes all cards between runs so the page does not grow (clicks "Clear all" when the UI has one). @param {import('@playwright/test').Page} page */
 export async function clearCards(page) {
   const button = page.getByRole('button', { name: /clear all/i });
-  if ((await button.count()) > 0) await button.first().click();
+  if ((await button.count()) === 0) return;
+  await button.first().click();
+  // The page may render the cleared list a frame later; a batch counted from a summary still showing the last one's
+  // photos would wait for them forever.
+  await page.waitForFunction(
+    () => !document.querySelector('[data-testid=summary]') && !document.querySelector('[data-testid=result]'),
+    undefined,
+    { timeout: 10_000 },
+  );
 }
 
 /** @param {import('@playwright/test').Page} page @param {number} timeout */
