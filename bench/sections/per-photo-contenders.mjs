@@ -156,8 +156,6 @@ function floorContender(ctx, out, key, n, model = 'default.onnx') {
   /** @type {Page | undefined} */
   let page;
   let photoTensors = false;
-  /** Turns taken per photo, so that each photo alternates between the synthetic and its own tensor. */
-  const turns = new Map();
   return {
     open: async () => {
       page = await ctx.openPage(`${ctx.bench.origin}/pages/floor.html`);
@@ -182,18 +180,17 @@ function floorContender(ctx, out, key, n, model = 'default.onnx') {
       );
       await page.evaluate(() => /** @type {any} */ (window).floor.run(3, 0));
     },
-    /** @param {Photo} p @returns {Promise<Sample>} */
-    once: async (p) => {
+    /** @param {Photo} p @param {string} tag the round (`w0`… warm-up, `i0`… timed) @returns {Promise<Sample>} */
+    once: async (p, tag) => {
       if (!page) throw new Error('not open');
       const current = page;
-      // At the app's thread count, every other turn times session.run on this photo's own tensor (made as the app
-      // makes it, untimed) instead of the synthetic one: some models' cost depends on the values (the zoo's int8
-      // MobileNetV2: ~1.3× on photos). One timed run a turn, so each comes after the other contenders' turn, as the
-      // app's photo does: a run right after another finds ORT's threads still spinning and the caches warm, and came
+      // At the app's thread count, every other timed round (i1, i3, …) times session.run on each photo's own tensor
+      // (made as the app makes it, untimed) instead of the synthetic one: some models' cost depends on the values
+      // (the zoo's int8 MobileNetV2: ~1.3× on photos). One timed run a turn, so each follows the other contenders'
+      // turn, as the app's photo does: a run right after another finds ORT's threads still spinning and the caches warm, and came
       // out ~30 % lower when the photo's run followed the synthetic one.
-      const turn = turns.get(p.name) ?? 0;
-      turns.set(p.name, turn + 1);
-      const photoTurn = n === ctx.threads && photoTensors && turn % 2 === 1;
+      const timedRound = /^i(\d+)$/.exec(tag);
+      const photoTurn = n === ctx.threads && photoTensors && timedRound !== null && Number(timedRound[1]) % 2 === 1;
       if (photoTurn)
         await current.evaluate(([u]) => /** @type {any} */ (window).floor.tensor(u), [`/photos/${p.name}`]);
       const [ms] = await current.evaluate(
