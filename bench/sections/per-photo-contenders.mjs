@@ -183,23 +183,21 @@ function floorContender(ctx, out, key, n, model = 'default.onnx') {
     /** @param {Photo} p @param {string} tag the round (`w0`… warm-up, `i0`… timed) @returns {Promise<Sample>} */
     once: async (p, tag) => {
       if (!page) throw new Error('not open');
-      const current = page;
       // At the app's thread count, every other timed round (i1, i3, …) times session.run on each photo's own tensor
       // (made as the app makes it, untimed) instead of the synthetic one: some models' cost depends on the values
       // (the zoo's int8 MobileNetV2: ~1.3× on photos). One timed run a turn, so each follows the other contenders'
-      // turn, as the app's photo does: a run right after another finds ORT's threads still spinning and the caches warm, and came
-      // out ~30 % lower when the photo's run followed the synthetic one.
+      // turn, as the app's photo does: a run right after another finds ORT's threads still spinning and the caches
+      // warm, and came out ~30 % lower when the photo's run followed the synthetic one.
       const timedRound = /^i(\d+)$/.exec(tag);
       const photoTurn = n === ctx.threads && photoTensors && timedRound !== null && Number(timedRound[1]) % 2 === 1;
-      if (photoTurn)
-        await current.evaluate(([u]) => /** @type {any} */ (window).floor.tensor(u), [`/photos/${p.name}`]);
-      const [ms] = await current.evaluate(
+      if (photoTurn) await page.evaluate(([u]) => /** @type {any} */ (window).floor.tensor(u), [`/photos/${p.name}`]);
+      const [ms] = await page.evaluate(
         ([i]) => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.run(0, 1, i)),
         /** @type {const} */ ([photoTurn ? 'photo' : 'synthetic']),
       );
       const dec =
         n === ctx.threads && model === 'default.onnx'
-          ? await current.evaluate(
+          ? await page.evaluate(
               ([u]) => /** @type {Promise<number[]>} */ (/** @type {any} */ (window).floor.decode(u, 0, 1)),
               [`/photos/${p.name}`],
             )
