@@ -81,6 +81,7 @@ export class BatchStore {
       fileOf: (id) => this.files.get(id),
       changed: () => this.changed(),
       resultLanded: () => this.views.resultLanded(),
+      holdViews: (ms) => this.views.hold(ms),
     });
     this.results.subscribe(() => this.changed());
   }

@@ -41,7 +41,8 @@ test('photos set on the file input match the Node pipeline', async ({ page }) =>
   const photos = sharedPhotos();
   await openApp(page);
   await page.setInputFiles(PHOTO_INPUT, photos);
-  // Every card appears at once, pending; each gets a small thumbnail (made once, from its own blob) as it is classified.
+  // Every card appears together (pending, or already with the first result); each gets a small thumbnail (made once,
+  // from its own blob) as it is classified.
   await expect(page.locator('[data-testid="result"]')).toHaveCount(photos.length);
   await expect(page.locator('[data-testid="result"] img').first()).toHaveAttribute('src', /^blob:/);
   const cards = await waitForSettled(page, photos.length);
