@@ -9,6 +9,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResultsDb } from '../../src/batch';
 import { ClassifyError, type ClassifyResult, type LoadedModel } from '../../src/inference/types';
+import { FIRST_RESULT_GRACE_MS } from '../../src/ui/batch-runner';
 import { type BatchEnvironment, BatchStore } from '../../src/ui/batch-store';
 import { tinySpec } from '../helpers/ui-fixtures';
 
@@ -217,6 +218,31 @@ describe('BatchStore', () => {
     expect(again.classified.sort()).toEqual(['2.jpg with m1', '3.jpg with m1']);
     expect(again.store.results.counts()).toMatchObject({ total: 3, done: 3, errors: 0, pending: 0 });
     expect(again.store.progress().needFolder).toBe(0);
+  });
+
+  it("a run's first photo is drawn once, with its result; a slow one's pending card is drawn after the grace period", async () => {
+    const seen = (store: BatchStore) => {
+      const statuses: string[][] = [];
+      store.subscribe(() => statuses.push(store.results.all().map((record) => record.status)));
+      return statuses;
+    };
+    const quick = harness();
+    const quickViews = seen(quick.store);
+    await quick.store.add([picked('Q/cat.jpg')]);
+    await until(finished(quick.store));
+    await until(() => quickViews.length > 0, 'the views were told');
+    expect(quickViews[0]).toEqual(['done']); // never drawn pending
+
+    const slow = harness();
+    const slowViews = seen(slow.store);
+    slow.hold();
+    await slow.store.add([picked('S/dog.jpg')]);
+    await new Promise((resolve) => setTimeout(resolve, FIRST_RESULT_GRACE_MS / 2));
+    expect(slowViews).toEqual([]);
+    await until(() => slowViews.length > 0, 'the pending card after the grace period');
+    expect(slowViews[0]).toEqual(['pending']);
+    slow.release();
+    await until(() => slowViews.at(-1)?.[0] === 'done', 'the result');
   });
 
   it('pause holds the queue, resume goes on, cancel leaves the rest pending for "classify the rest"', async () => {
