@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type BackboneRequest, TrainingClient } from '../train/training-client';
+import { afterNextPaint } from './after-paint';
 import type { AppState, AppStore } from './app-state';
 import type { BatchStore } from './batch-store';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -33,14 +34,30 @@ function useAppState(store: AppStore): AppState {
 
 /**
  * One fact about the batch, re-rendering the caller only when it changes: the page around the results need not
- * follow every result of a big batch.
+ * follow every result of a big batch. With `afterPaint`, a change reaches the caller after the page has painted
+ * (see after-paint.ts): for facts nothing waits on, so that they do not hold back the result that changed them.
  */
-function useBatchFact<T>(batch: BatchStore, read: (batch: BatchStore) => T): T {
+function useBatchFact<T>(batch: BatchStore, read: (batch: BatchStore) => T, afterPaint = false): T {
   const [value, setValue] = useState(() => read(batch));
   useEffect(() => {
     setValue(() => read(batch));
-    return batch.subscribe(() => setValue(() => read(batch)));
-  }, [batch, read]);
+    let live = true;
+    let scheduled = false;
+    const update = () => {
+      scheduled = false;
+      if (live) setValue(() => read(batch));
+    };
+    const unsubscribe = batch.subscribe(() => {
+      if (!afterPaint) return update();
+      if (scheduled) return;
+      scheduled = true;
+      afterNextPaint(update);
+    });
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+  }, [batch, read, afterPaint]);
   return value;
 }
 
@@ -96,11 +113,12 @@ function LeaveWarning({ batch }: { batch: BatchStore }) {
 }
 
 function BatchStorageInfo({ batch, storedModels }: { batch: BatchStore; storedModels: AppState['userModels'] }) {
-  return <StorageInfo classified={useBatchFact(batch, hasClassified)} storedModels={storedModels} />;
+  return <StorageInfo classified={useBatchFact(batch, hasClassified, true)} storedModels={storedModels} />;
 }
 
 function BatchSpecEditor({ state, store, preview }: { state: AppState; store: AppStore; preview?: SpecPreviewer }) {
-  return <SpecEditor state={state} store={store} preview={preview} sample={useBatchFact(store.batch, sampleOf)} />;
+  const sample = useBatchFact(store.batch, sampleOf, true);
+  return <SpecEditor state={state} store={store} preview={preview} sample={sample} />;
 }
 
 export function App({ store, previewSpec }: { store: AppStore; previewSpec?: SpecPreviewer }) {

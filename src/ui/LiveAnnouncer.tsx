@@ -1,16 +1,31 @@
 import { useEffect, useState } from 'preact/hooks';
+import { afterNextPaint } from './after-paint';
 import type { AppStore } from './app-state';
 import { displayText } from './display-text';
 
 /**
  * Screen-reader announcements of results and errors ("dog.jpg: Neutral 97%"); visually hidden. It listens to the
- * store's announcements itself, so that a new one renders only this region, not the page.
+ * store's announcements itself, so that a new one renders only this region, not the page — and after the page has
+ * painted the result it announces (after-paint.ts), a frame at most later.
  */
 export function LiveAnnouncer({ store }: { store: AppStore }) {
   const [announcements, setAnnouncements] = useState(store.current.announcements);
   useEffect(() => {
     setAnnouncements(store.current.announcements);
-    return store.subscribeAnnouncements(setAnnouncements);
+    let live = true;
+    let scheduled = false;
+    const unsubscribe = store.subscribeAnnouncements(() => {
+      if (scheduled) return;
+      scheduled = true;
+      afterNextPaint(() => {
+        scheduled = false;
+        if (live) setAnnouncements(store.current.announcements);
+      });
+    });
+    return () => {
+      live = false;
+      unsubscribe();
+    };
   }, [store]);
   return (
     <div class="visually-hidden" role="log" aria-live="polite" aria-relevant="additions text" data-testid="live">
