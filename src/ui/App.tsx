@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type BackboneRequest, TrainingClient } from '../train/training-client';
-import { afterNextPaint } from './after-paint';
+import { deferredToPaint } from './after-paint';
 import type { AppState, AppStore } from './app-state';
 import type { BatchStore } from './batch-store';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -40,21 +40,12 @@ function useAppState(store: AppStore): AppState {
 function useBatchFact<T>(batch: BatchStore, read: (batch: BatchStore) => T, afterPaint = false): T {
   const [value, setValue] = useState(() => read(batch));
   useEffect(() => {
-    setValue(() => read(batch));
-    let live = true;
-    let scheduled = false;
-    const update = () => {
-      scheduled = false;
-      if (live) setValue(() => read(batch));
-    };
-    const unsubscribe = batch.subscribe(() => {
-      if (!afterPaint) return update();
-      if (scheduled) return;
-      scheduled = true;
-      afterNextPaint(update);
-    });
+    const update = () => setValue(() => read(batch));
+    update();
+    const later = deferredToPaint(update);
+    const unsubscribe = batch.subscribe(afterPaint ? later.request : update);
     return () => {
-      live = false;
+      later.cancel();
       unsubscribe();
     };
   }, [batch, read, afterPaint]);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { afterNextPaint } from './after-paint';
+import { deferredToPaint } from './after-paint';
 import type { AppStore } from './app-state';
 import { displayText } from './display-text';
 
@@ -11,19 +11,12 @@ import { displayText } from './display-text';
 export function LiveAnnouncer({ store }: { store: AppStore }) {
   const [announcements, setAnnouncements] = useState(store.current.announcements);
   useEffect(() => {
-    setAnnouncements(store.current.announcements);
-    let live = true;
-    let scheduled = false;
-    const unsubscribe = store.subscribeAnnouncements(() => {
-      if (scheduled) return;
-      scheduled = true;
-      afterNextPaint(() => {
-        scheduled = false;
-        if (live) setAnnouncements(store.current.announcements);
-      });
-    });
+    const update = () => setAnnouncements(store.current.announcements);
+    update();
+    const later = deferredToPaint(update);
+    const unsubscribe = store.subscribeAnnouncements(later.request);
     return () => {
-      live = false;
+      later.cancel();
       unsubscribe();
     };
   }, [store]);

@@ -18,3 +18,25 @@ export function afterNextPaint(callback: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(run, 0));
   setTimeout(run, HIDDEN_TAB_MS);
 }
+
+/**
+ * Coalesces `request`s into one `update` after the next paint (see {@link afterNextPaint}); after `cancel` (the view
+ * is gone) a pending or later request does nothing.
+ */
+export function deferredToPaint(update: () => void): { request(): void; cancel(): void } {
+  let scheduled = false;
+  let cancelled = false;
+  return {
+    request: () => {
+      if (scheduled || cancelled) return;
+      scheduled = true;
+      afterNextPaint(() => {
+        scheduled = false;
+        if (!cancelled) update();
+      });
+    },
+    cancel: () => {
+      cancelled = true;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 /** Work deferred until the page has painted: once, after the next frame, or after a while where no frame comes. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { afterNextPaint } from '../../src/ui/after-paint';
+import { afterNextPaint, deferredToPaint } from '../../src/ui/after-paint';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -33,5 +33,26 @@ describe('afterNextPaint', () => {
     expect(runs).toBe(0);
     vi.advanceTimersByTime(1);
     expect(runs).toBe(1);
+  });
+
+  it('deferredToPaint: many requests, one update after the paint; none once cancelled', () => {
+    vi.useFakeTimers();
+    const frames: (() => void)[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
+    let updates = 0;
+    const later = deferredToPaint(() => updates++);
+    later.request();
+    later.request();
+    later.request();
+    for (const frame of frames.splice(0)) frame();
+    vi.advanceTimersByTime(0);
+    expect(updates).toBe(1);
+    later.request(); // a new one after the update
+    later.cancel();
+    for (const frame of frames.splice(0)) frame();
+    vi.advanceTimersByTime(200);
+    later.request();
+    vi.advanceTimersByTime(200);
+    expect(updates).toBe(1);
   });
 });
