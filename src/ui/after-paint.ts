@@ -13,10 +13,11 @@ export function afterNextPaint(callback: () => void): void {
   const run = () => {
     if (ran) return;
     ran = true;
+    clearTimeout(fallback);
     callback();
   };
+  const fallback = setTimeout(run, HIDDEN_TAB_MS);
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(run, 0));
-  setTimeout(run, HIDDEN_TAB_MS);
 }
 
 /**
