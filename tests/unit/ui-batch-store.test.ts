@@ -9,7 +9,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResultsDb } from '../../src/batch';
 import { ClassifyError, type ClassifyResult, type LoadedModel } from '../../src/inference/types';
-import { FIRST_RESULT_GRACE_MS } from '../../src/ui/batch-runner';
+import { ANSWER_MARK, FIRST_RESULT_GRACE_MS } from '../../src/ui/batch-runner';
 import { type BatchEnvironment, BatchStore } from '../../src/ui/batch-store';
 import { tinySpec } from '../helpers/ui-fixtures';
 
@@ -243,6 +243,26 @@ describe('BatchStore', () => {
     expect(slowViews[0]).toEqual(['pending']);
     slow.release();
     await until(() => slowViews.at(-1)?.[0] === 'done', 'the result');
+  });
+
+  it('each answer is marked before its card is drawn, and only the latest mark is kept', async () => {
+    performance.clearMarks(ANSWER_MARK);
+    const { store } = harness();
+    const marksWhenFirstDrawnDone: string[] = [];
+    let drawnDone = false;
+    store.subscribe(() => {
+      if (drawnDone || !store.results.all().some((record) => record.status === 'done')) return;
+      drawnDone = true;
+      for (const mark of performance.getEntriesByName(ANSWER_MARK))
+        marksWhenFirstDrawnDone.push(String((mark as PerformanceMark).detail));
+    });
+    await store.add([picked('M/cat.jpg'), picked('M/dog.jpg', 'dog'), picked('M/cow.jpg', 'cow')]);
+    await until(finished(store));
+    expect(marksWhenFirstDrawnDone).toHaveLength(1);
+    expect(['cat.jpg', 'dog.jpg', 'cow.jpg']).toContain(marksWhenFirstDrawnDone[0]);
+    const marks = performance.getEntriesByName(ANSWER_MARK);
+    expect(marks).toHaveLength(1);
+    expect(['cat.jpg', 'dog.jpg', 'cow.jpg']).toContain((marks[0] as PerformanceMark).detail);
   });
 
   it('pause holds the queue, resume goes on, cancel leaves the rest pending for "classify the rest"', async () => {
