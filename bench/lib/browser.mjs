@@ -161,6 +161,10 @@ export async function classifyInApp(page, files, timeout = 120_000) {
     /** @type {any} */
     const b = /** @type {any} */ (window).__bench;
     const failed = Number(document.querySelector('[data-testid=summary]')?.getAttribute('data-errors') ?? 0);
+    // The app marks its latest answer (in the page's hands, before its card is drawn) with the file's name.
+    const answerMark = /** @type {PerformanceMark | undefined} */ (
+      performance.getEntriesByName('onsight:answer').at(-1)
+    );
     return ns.map((n) => {
       const card = [...document.querySelectorAll('[data-testid=result]')].find(
         (el) => el.getAttribute('data-file') === n,
@@ -182,6 +186,7 @@ export async function classifyInApp(page, files, timeout = 120_000) {
         name: n,
         start: /** @type {number} */ (b.start[n]),
         done: /** @type {number | undefined} */ (b.done[n] ?? (n in b.error || failed > 0 ? undefined : b.finishedAt)),
+        answer: answerMark?.detail === n ? answerMark.startTime : undefined,
         error:
           n in b.error
             ? (card?.querySelector('[data-testid=error]')?.textContent ?? 'error')

@@ -12,6 +12,7 @@ function fmt(v, unit) {
 
 const RATIOS = [
   'overhead_vs_floor',
+  'overhead_vs_floor_answer',
   'overhead_vs_floor_12mp',
   'overhead_ratio',
   'overhead_ratio_12mp',
@@ -19,9 +20,11 @@ const RATIOS = [
   'threads_ratio_app',
   'batch_ratio',
   'nsfwjs_latency_ratio',
+  'nsfwjs_latency_ratio_answer',
   'nsfwjs_cold_start_ratio',
   'nsfwjs_bytes_ratio',
   'transformersjs_latency_ratio',
+  'transformersjs_latency_ratio_answer',
   'transformersjs_cold_start_ratio',
   'transformersjs_bytes_ratio',
   'transformersjs_bytes_ratio_gzip',

@@ -20,6 +20,12 @@ const RATIOS = [
     'OnSight e2e (file → top-5 on screen) / the floor for the same photo: createImageBitmap decode + session.run, shared photos, default model',
   ],
   [
+    'overhead_vs_floor_answer',
+    'app.answer.shared',
+    { sum: ['floor.decode.shared', 'floor.run'] },
+    'the same up to the answer in the page, before its card is drawn (the floor draws nothing either)',
+  ],
+  [
     'overhead_vs_floor_12mp',
     'app.e2e.12mp',
     { sum: ['floor.decode.12mp', 'floor.run'] },
@@ -52,6 +58,12 @@ const RATIOS = [
     'OnSight default model / nsfwjs (faster backend), file → top-5',
   ],
   [
+    'nsfwjs_latency_ratio_answer',
+    'app.answer.shared',
+    ['nsfwjs.webgl.latency', 'nsfwjs.wasm.latency'],
+    'the same up to the answer in the page, before its card is drawn (nsfwjs draws nothing)',
+  ],
+  [
     'nsfwjs_cold_start_ratio',
     'app.cold.first_result',
     ['nsfwjs.webgl.cold.first_result', 'nsfwjs.wasm.cold.first_result'],
@@ -68,6 +80,12 @@ const RATIOS = [
     'app_zoo.latency',
     'transformersjs.latency',
     'same zoo model and photos: OnSight / Transformers.js, file → top-5',
+  ],
+  [
+    'transformersjs_latency_ratio_answer',
+    'app_zoo.answer',
+    'transformersjs.latency',
+    'the same up to the answer in the page, before its card is drawn (Transformers.js draws nothing)',
   ],
   [
     'transformersjs_cold_start_ratio',

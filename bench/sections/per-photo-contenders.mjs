@@ -98,7 +98,10 @@ export function perPhotoContenders(ctx, out, oneThread) {
   ];
 }
 
-/** An OnSight page: e2e (change event → card done) and the card's own timings. @param {() => Promise<Page>} opener */
+/**
+ * An OnSight page: e2e (change event → card done), answer (change event → the answer in the page, before its card is
+ * drawn: the app's `onsight:answer` mark) and the card's own timings. @param {() => Promise<Page>} opener
+ */
 function appContender(opener) {
   /** @type {Page | undefined} */
   let page;
@@ -114,6 +117,7 @@ function appContender(opener) {
       if (!r || r.error || r.done == null) throw new Error(`${p.name}: ${r?.error ?? 'no result'}`);
       const t = {
         e2e: r.done - r.start,
+        answer: r.answer != null ? r.answer - r.start : null,
         decode: parseMs(r.shown.decode),
         preprocess: parseMs(r.shown.preprocess),
         inference: parseMs(r.shown.inference),
@@ -122,7 +126,11 @@ function appContender(opener) {
       };
       // What the card does not break out (worker messaging, queueing, and postprocess when it is not shown).
       const known = (t.decode ?? 0) + (t.preprocess ?? 0) + (t.inference ?? 0) + (t.postprocess ?? 0);
-      const values = { ...t, transfer: t.total != null ? t.total - known : null };
+      const values = {
+        ...t,
+        transfer: t.total != null ? t.total - known : null,
+        draw: t.answer != null ? t.e2e - t.answer : null,
+      };
       return { values, top: r.top.slice(0, 5), shown: Object.keys(r.shown) };
     },
   };

@@ -47,6 +47,24 @@ export function perPhotoRows(ctx, s) {
       s.pool('app', 'e2e', list),
       'app',
     );
+    rowOrNull(
+      `app.answer.${set}`,
+      'overhead',
+      `OnSight file → answer in the page, before its card is drawn (${what})`,
+      'ms',
+      s.pool('app', 'answer', list),
+      'app',
+      "the app's onsight:answer mark: like the floor and the peers, nothing drawn yet",
+    );
+    rowOrNull(
+      `app.draw.${set}`,
+      'overhead',
+      `OnSight answer → card in the page (${what})`,
+      'ms',
+      s.pool('app', 'draw', list),
+      'app',
+      'e2e − answer, per photo: the results section and the card rendered, laid out',
+    );
     for (const b of ['decode', 'preprocess', 'inference', 'postprocess', 'transfer', 'total']) {
       const values = s.pool('app', b, list);
       const id = `app.${b}.${set}`;
@@ -170,6 +188,15 @@ export function perPhotoRows(ctx, s) {
       key,
     );
   }
+  rowOrNull(
+    'app_zoo.answer',
+    'peers',
+    `${APP_ZOO_WHO}: file → answer in the page, before its card is drawn (shared photos)`,
+    'ms',
+    s.pool('app_zoo', 'answer', photos),
+    'app_zoo',
+    "the app's onsight:answer mark: what Transformers.js's figure covers (it draws nothing)",
+  );
   // Where the same model's time goes, ours against Transformers.js's (its decode: RawImage.fromBlob).
   for (const [id, key, figure, label] of /** @type {const} */ ([
     ['app_zoo.decode', 'app_zoo', 'decode', `${APP_ZOO_WHO}: decode (shared photos)`],

@@ -21,6 +21,7 @@ interface Row {
 /** Rows that must hold a number: every input of the headline ratios, the floor, the batch and each peer. */
 const REQUIRED_ROWS = [
   'app.e2e.shared',
+  'app.answer.shared',
   'app.e2e.12mp',
   'app.decode.shared',
   'app.inference.shared',
@@ -49,6 +50,7 @@ const REQUIRED_ROWS = [
   'transformersjs.cold.first_result',
   'transformersjs.cold.bytes',
   'app_zoo.latency',
+  'app_zoo.answer',
   'app_zoo.cold.first_result',
   'app_zoo.cold.bytes',
   'app.train',
@@ -59,10 +61,12 @@ const REQUIRED_ROWS = [
 
 const REQUIRED_RATIOS = [
   'overhead_vs_floor',
+  'overhead_vs_floor_answer',
   'overhead_ratio',
   'nsfwjs_latency_ratio',
   'nsfwjs_cold_start_ratio',
   'transformersjs_latency_ratio',
+  'transformersjs_latency_ratio_answer',
   'transformersjs_cold_start_ratio',
   'transformersjs_bytes_ratio',
 ];

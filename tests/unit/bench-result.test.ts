@@ -34,6 +34,24 @@ describe('bench ratios', () => {
     expect(missing.reasons.overhead_vs_floor).toBe('not measured: floor.decode.shared (missing)');
   });
 
+  it('the answer ratios compare the app up to its answer, before drawing, with the same denominators', () => {
+    const r = ratios([
+      ms('app.e2e.shared', 66),
+      ms('app.answer.shared', 55),
+      ms('floor.decode.shared', 5),
+      ms('floor.run', 50),
+      ms('nsfwjs.wasm.latency', 100),
+      ms('app_zoo.latency', 60),
+      ms('app_zoo.answer', 45),
+      ms('transformersjs.latency', 50),
+    ]);
+    expect(r.values.overhead_vs_floor).toBe(1.2);
+    expect(r.values.overhead_vs_floor_answer).toBe(1);
+    expect(r.values.nsfwjs_latency_ratio_answer).toBe(0.55);
+    expect(r.values.transformersjs_latency_ratio).toBe(1.2);
+    expect(r.values.transformersjs_latency_ratio_answer).toBe(0.9);
+  });
+
   it('is null with the missing rows’ reasons when a side was not measured', () => {
     const r = ratios([ms('app.e2e.shared', 80), nullRow('floor.run', 'overhead', 'floor', 'ms', 'floor failed: boom')]);
     expect(r.values.overhead_ratio).toBeNull();
