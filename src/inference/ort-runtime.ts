@@ -11,6 +11,7 @@
  *   life of the worker (ORT marks it aborted), which is why the client tries each backend in a fresh worker.
  */
 import { errorMessage } from '../error-message';
+import { expandLookupWeights } from '../onnx/expand-lookup-weights';
 import { ORT_WARMUP_MODEL } from './ort-warmup-model';
 import type { LoadFailure } from './protocol';
 import type { Backend } from './types';
@@ -95,9 +96,19 @@ export function runtimeStartFailure(backend: Backend, threads: number, cause: st
   };
 }
 
-/** A session for `bytes` on `backend`, with every graph optimisation and ORT's own logging at errors only. */
+/**
+ * A session for `bytes` on `backend`, with every graph optimisation and ORT's own logging at errors only. Weights the
+ * file keeps as table indices are expanded first (../onnx/expand-lookup-weights.ts says why); bytes that cannot be
+ * rewritten go to ORT as they are, for it to fold them or to report what is wrong.
+ */
 export function createSession(ort: Ort, bytes: Uint8Array, backend: Backend): Promise<OrtSession> {
-  return ort.InferenceSession.create(bytes, {
+  let model = bytes;
+  try {
+    model = expandLookupWeights(bytes) ?? bytes;
+  } catch {
+    // Not protobuf: ORT's own error says so.
+  }
+  return ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,

@@ -1,0 +1,231 @@
+/**
+ * Expands weights stored as uint8 indices into a 256-entry float table — the converter's compact form,
+ * `Gather(table, Cast(q → int32|int64))` (../convert/tfjs-layers/builder.ts `weightConst`) — into plain float32
+ * initialisers, and drops the two nodes, before ONNX Runtime sees the model.
+ *
+ * Why: ORT folds those nodes itself when it creates the session, but on a first visit its folding code runs as
+ * baseline-tier WebAssembly, compiled on first call: with the default model's 55 such weights it made session
+ * creation ~100–150 ms slower than the same graph with float weights (bench/README.md). The file keeps the compact
+ * form (4× smaller to download and store); the expansion costs a few milliseconds of plain JavaScript.
+ *
+ * Byte level, like ./onnx-fields.ts: only the graph's nodes and initialisers are looked at; every other byte is kept.
+ * The float values are the table's, so the session computes exactly what ORT's own folding would have given it.
+ */
+import protobuf from 'protobufjs/minimal.js';
+import { MODEL_FIELDS, scanTopLevel, type TopLevelField, toNumber } from './onnx-fields';
+
+const { Reader, Writer } = protobuf;
+
+/** GraphProto, NodeProto, AttributeProto and TensorProto field numbers (onnx.proto3). */
+const GRAPH = { node: 1, initializer: 5, input: 11, output: 12 } as const;
+const NODE = { input: 1, output: 2, opType: 4, attribute: 5, domain: 7 } as const;
+const ATTRIBUTE = { name: 1, i: 3 } as const;
+const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
+const FLOAT = 1;
+const UINT8 = 2;
+const INT32 = 6;
+const INT64 = 7;
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
+/** Ops whose attributes hold subgraphs, which may read any outer value: such a model is left as it is. */
+const SUBGRAPH_OPS = new Set(['If', 'Loop', 'Scan']);
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+interface NodeInfo {
+  field: TopLevelField;
+  op: string;
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  /** Integer attributes by name. */
+  ints: Map<string, number>;
+}
+
+interface TensorInfo {
+  field: TopLevelField;
+  name: string;
+  dataType: number;
+  dims: number[];
+  /** raw_data, when the tensor keeps its values there (other storage is never expanded). */
+  raw?: Uint8Array;
+}
+
+const tagOf = (field: number, wireType: number) => (field << 3) | wireType;
+
+function readNode(bytes: Uint8Array, field: TopLevelField): NodeInfo {
+  const r = Reader.create(bytes.subarray(field.dataStart, field.end));
+  const node: NodeInfo = { field, op: '', domain: '', inputs: [], outputs: [], ints: new Map() };
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag === tagOf(NODE.input, LENGTH_DELIMITED)) node.inputs.push(r.string());
+    else if (tag === tagOf(NODE.output, LENGTH_DELIMITED)) node.outputs.push(r.string());
+    else if (tag === tagOf(NODE.opType, LENGTH_DELIMITED)) node.op = r.string();
+    else if (tag === tagOf(NODE.domain, LENGTH_DELIMITED)) node.domain = r.string();
+    else if (tag === tagOf(NODE.attribute, LENGTH_DELIMITED)) readIntAttribute(r.bytes(), node.ints);
+    else r.skipType(tag & 7);
+  }
+  return node;
+}
+
+function readIntAttribute(bytes: Uint8Array, into: Map<string, number>): void {
+  const r = Reader.create(bytes);
+  let name = '';
+  let value: number | undefined;
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag === tagOf(ATTRIBUTE.name, LENGTH_DELIMITED)) name = r.string();
+    else if (tag === tagOf(ATTRIBUTE.i, VARINT)) value = toNumber(r.int64());
+    else r.skipType(tag & 7);
+  }
+  if (name && value !== undefined) into.set(name, value);
+}
+
+function readTensor(bytes: Uint8Array, field: TopLevelField): TensorInfo {
+  const data = bytes.subarray(field.dataStart, field.end);
+  const r = Reader.create(data);
+  const tensor: TensorInfo = { field, name: '', dataType: 0, dims: [] };
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag === tagOf(TENSOR.dims, VARINT)) tensor.dims.push(toNumber(r.int64()));
+    else if (tag === tagOf(TENSOR.dims, LENGTH_DELIMITED)) {
+      const end = r.uint32() + r.pos;
+      while (r.pos < end) tensor.dims.push(toNumber(r.int64()));
+    } else if (tag === tagOf(TENSOR.dataType, VARINT)) tensor.dataType = r.int32();
+    else if (tag === tagOf(TENSOR.name, LENGTH_DELIMITED)) tensor.name = r.string();
+    else if (tag === tagOf(TENSOR.rawData, LENGTH_DELIMITED)) {
+      const length = r.uint32();
+      tensor.raw = data.subarray(r.pos, r.pos + length);
+      r.pos += length;
+    } else r.skipType(tag & 7);
+  }
+  return tensor;
+}
+
+/** A float32 initialiser's TensorProto, as an initializer field of the graph. */
+function floatInitializer(name: string, dims: number[], values: Float32Array): Uint8Array {
+  const w = Writer.create();
+  w.uint32(tagOf(GRAPH.initializer, LENGTH_DELIMITED)).fork();
+  for (const d of dims) w.uint32(tagOf(TENSOR.dims, VARINT)).int64(d);
+  w.uint32(tagOf(TENSOR.dataType, VARINT)).int32(FLOAT);
+  w.uint32(tagOf(TENSOR.name, LENGTH_DELIMITED)).string(name);
+  w.uint32(tagOf(TENSOR.rawData, LENGTH_DELIMITED)).bytes(new Uint8Array(values.buffer));
+  w.ldelim();
+  return w.finish();
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** The field's bytes with a new length-delimited value: tag, length, value. */
+function lengthDelimited(field: number, value: Uint8Array): Uint8Array[] {
+  const w = Writer.create();
+  w.uint32(tagOf(field, LENGTH_DELIMITED)).uint32(value.length);
+  return [w.finish(), value];
+}
+
+/**
+ * The model with its table-indexed weights expanded to float32, or undefined when it has none (or is not a model this
+ * knows how to rewrite safely: subgraphs, a big-endian host). Throws only on bytes that are not protobuf.
+ */
+export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
+  if (!HOST_IS_LITTLE_ENDIAN) return undefined;
+  const graphs = scanTopLevel(model).filter((f) => f.field === MODEL_FIELDS.graph && f.wireType === LENGTH_DELIMITED);
+  const graphField = graphs[0];
+  if (graphs.length !== 1 || !graphField) return undefined;
+  const graph = model.subarray(graphField.dataStart, graphField.end);
+  const fields = scanTopLevel(graph);
+
+  const nodes: NodeInfo[] = [];
+  const tensors = new Map<string, TensorInfo>();
+  /** How many nodes read each value. */
+  const readers = new Map<string, number>();
+  /** The graph's inputs and outputs: never dropped, never shadowed (an old model lists its initialisers as inputs). */
+  const boundary = new Set<string>();
+  const read = (name: string) => readers.set(name, (readers.get(name) ?? 0) + 1);
+  for (const f of fields) {
+    if (f.wireType !== LENGTH_DELIMITED) continue;
+    if (f.field === GRAPH.node) {
+      const node = readNode(graph, f);
+      if (SUBGRAPH_OPS.has(node.op)) return undefined;
+      nodes.push(node);
+      for (const input of node.inputs) read(input);
+    } else if (f.field === GRAPH.initializer) {
+      const tensor = readTensor(graph, f);
+      tensors.set(tensor.name, tensor);
+    } else if (f.field === GRAPH.input || f.field === GRAPH.output) {
+      const r = Reader.create(graph.subarray(f.dataStart, f.end));
+      // ValueInfoProto: name = 1.
+      while (r.pos < r.len) {
+        const tag = r.uint32();
+        if (tag === tagOf(1, LENGTH_DELIMITED)) boundary.add(r.string());
+        else r.skipType(tag & 7);
+      }
+    }
+  }
+
+  const castOf = new Map<string, NodeInfo>();
+  for (const node of nodes) {
+    const source = tensors.get(node.inputs[0] ?? '');
+    const to = node.ints.get('to');
+    if (node.op !== 'Cast' || node.domain !== '' || node.outputs.length !== 1 || !source?.raw) continue;
+    if (source.dataType !== UINT8 || (to !== INT32 && to !== INT64)) continue;
+    castOf.set(node.outputs[0] ?? '', node);
+  }
+
+  const dropped = new Set<TopLevelField>();
+  const added: Uint8Array[] = [];
+  for (const gather of nodes) {
+    if (gather.op !== 'Gather' || gather.domain !== '' || gather.inputs.length !== 2 || gather.outputs.length !== 1)
+      continue;
+    const [tableName = '', indexName = ''] = gather.inputs;
+    const table = tensors.get(tableName);
+    const cast = castOf.get(indexName);
+    const quantized = tensors.get(cast?.inputs[0] ?? '');
+    const output = gather.outputs[0] ?? '';
+    if (!cast || !quantized?.raw || !table?.raw || (gather.ints.get('axis') ?? 0) !== 0) continue;
+    if (table.dataType !== FLOAT || table.dims.length !== 1 || table.dims[0] !== 256 || table.raw.length !== 1024)
+      continue;
+    // The index is read by this Gather alone; an output that is also an initialiser is not ours to shadow.
+    if (readers.get(indexName) !== 1 || boundary.has(indexName) || tensors.has(output) || boundary.has(output))
+      continue;
+    const lookup = new Float32Array(256);
+    new Uint8Array(lookup.buffer).set(table.raw);
+    const indices = quantized.raw;
+    const values = new Float32Array(indices.length);
+    for (let i = 0; i < indices.length; i++) values[i] = lookup[indices[i] as number] as number;
+    added.push(floatInitializer(output, quantized.dims, values));
+    dropped.add(gather.field);
+    dropped.add(cast.field);
+    readers.set(indexName, 0);
+    for (const name of [tableName, quantized.name]) {
+      const left = (readers.get(name) ?? 0) - 1;
+      readers.set(name, left);
+      const tensor = tensors.get(name);
+      if (left === 0 && tensor && !boundary.has(name)) dropped.add(tensor.field);
+    }
+  }
+  if (added.length === 0) return undefined;
+
+  const kept: Uint8Array[] = [];
+  let copyFrom = 0;
+  for (const f of fields) {
+    if (!dropped.has(f)) continue;
+    kept.push(graph.subarray(copyFrom, f.start));
+    copyFrom = f.end;
+  }
+  kept.push(graph.subarray(copyFrom));
+  const newGraph = concat([...kept, ...added]);
+  return concat([
+    model.subarray(0, graphField.start),
+    ...lengthDelimited(MODEL_FIELDS.graph, newGraph),
+    model.subarray(graphField.end),
+  ]);
+}
