@@ -102,16 +102,21 @@ function readTensor(bytes: Uint8Array, field: TopLevelField): TensorInfo {
   return tensor;
 }
 
-/** A float32 initialiser's TensorProto, as an initializer field of the graph. */
-function floatInitializer(name: string, dims: number[], values: Float32Array): Uint8Array {
+/**
+ * A float32 initialiser as an initializer field of the graph: its tag, lengths and small fields, then the values' own
+ * bytes (not copied here; `concat` copies everything once).
+ */
+function floatInitializer(name: string, dims: number[], values: Float32Array): Uint8Array[] {
+  const raw = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const w = Writer.create();
-  w.uint32(tagOf(GRAPH.initializer, LENGTH_DELIMITED)).fork();
   for (const d of dims) w.uint32(tagOf(TENSOR.dims, VARINT)).int64(d);
   w.uint32(tagOf(TENSOR.dataType, VARINT)).int32(FLOAT);
   w.uint32(tagOf(TENSOR.name, LENGTH_DELIMITED)).string(name);
-  w.uint32(tagOf(TENSOR.rawData, LENGTH_DELIMITED)).bytes(new Uint8Array(values.buffer));
-  w.ldelim();
-  return w.finish();
+  w.uint32(tagOf(TENSOR.rawData, LENGTH_DELIMITED)).uint32(raw.length);
+  const fields = w.finish();
+  const head = Writer.create();
+  head.uint32(tagOf(GRAPH.initializer, LENGTH_DELIMITED)).uint32(fields.length + raw.length);
+  return [head.finish(), fields, raw];
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
@@ -122,13 +127,6 @@ function concat(chunks: Uint8Array[]): Uint8Array {
     at += c.length;
   }
   return out;
-}
-
-/** The field's bytes with a new length-delimited value: tag, length, value. */
-function lengthDelimited(field: number, value: Uint8Array): Uint8Array[] {
-  const w = Writer.create();
-  w.uint32(tagOf(field, LENGTH_DELIMITED)).uint32(value.length);
-  return [w.finish(), value];
 }
 
 /**
@@ -143,21 +141,25 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
   const graph = model.subarray(graphField.dataStart, graphField.end);
   const fields = scanTopLevel(graph);
 
+  // Nodes first: a model without both ops (most models) is left after this cheap pass.
   const nodes: NodeInfo[] = [];
+  for (const f of fields) {
+    if (f.field !== GRAPH.node || f.wireType !== LENGTH_DELIMITED) continue;
+    const node = readNode(graph, f);
+    if (SUBGRAPH_OPS.has(node.op)) return undefined;
+    nodes.push(node);
+  }
+  if (!nodes.some((n) => n.op === 'Cast') || !nodes.some((n) => n.op === 'Gather')) return undefined;
+
   const tensors = new Map<string, TensorInfo>();
   /** How many nodes read each value. */
   const readers = new Map<string, number>();
   /** The graph's inputs and outputs: never dropped, never shadowed (an old model lists its initialisers as inputs). */
   const boundary = new Set<string>();
-  const read = (name: string) => readers.set(name, (readers.get(name) ?? 0) + 1);
+  for (const node of nodes) for (const input of node.inputs) readers.set(input, (readers.get(input) ?? 0) + 1);
   for (const f of fields) {
     if (f.wireType !== LENGTH_DELIMITED) continue;
-    if (f.field === GRAPH.node) {
-      const node = readNode(graph, f);
-      if (SUBGRAPH_OPS.has(node.op)) return undefined;
-      nodes.push(node);
-      for (const input of node.inputs) read(input);
-    } else if (f.field === GRAPH.initializer) {
+    if (f.field === GRAPH.initializer) {
       const tensor = readTensor(graph, f);
       tensors.set(tensor.name, tensor);
     } else if (f.field === GRAPH.input || f.field === GRAPH.output) {
@@ -182,6 +184,7 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
 
   const dropped = new Set<TopLevelField>();
   const added: Uint8Array[] = [];
+  let expanded = 0;
   for (const gather of nodes) {
     if (gather.op !== 'Gather' || gather.domain !== '' || gather.inputs.length !== 2 || gather.outputs.length !== 1)
       continue;
@@ -201,7 +204,8 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
     const indices = quantized.raw;
     const values = new Float32Array(indices.length);
     for (let i = 0; i < indices.length; i++) values[i] = lookup[indices[i] as number] as number;
-    added.push(floatInitializer(output, quantized.dims, values));
+    added.push(...floatInitializer(output, quantized.dims, values));
+    expanded++;
     dropped.add(gather.field);
     dropped.add(cast.field);
     readers.set(indexName, 0);
@@ -212,7 +216,7 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
       if (left === 0 && tensor && !boundary.has(name)) dropped.add(tensor.field);
     }
   }
-  if (added.length === 0) return undefined;
+  if (expanded === 0) return undefined;
 
   const kept: Uint8Array[] = [];
   let copyFrom = 0;
@@ -222,10 +226,13 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
     copyFrom = f.end;
   }
   kept.push(graph.subarray(copyFrom));
-  const newGraph = concat([...kept, ...added]);
+  const graphChunks = [...kept, ...added];
+  const graphTag = Writer.create();
+  graphTag.uint32(tagOf(MODEL_FIELDS.graph, LENGTH_DELIMITED)).uint32(graphChunks.reduce((n, c) => n + c.length, 0));
   return concat([
     model.subarray(0, graphField.start),
-    ...lengthDelimited(MODEL_FIELDS.graph, newGraph),
+    graphTag.finish(),
+    ...graphChunks,
     model.subarray(graphField.end),
   ]);
 }
