@@ -27,6 +27,11 @@ const INT32 = 6;
 const INT64 = 7;
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
+/**
+ * At most this many bytes of float weights are made here (a quantised model of ~64 MB): the expansion holds its copy
+ * beside the file until ORT has read it, where ORT's own folding needs none; bigger ones are left to ORT.
+ */
+export const MAX_EXPANDED_BYTES = 256 * 1024 * 1024;
 /** Ops whose attributes hold subgraphs, which may read any outer value: such a model is left as it is. */
 const SUBGRAPH_OPS = new Set(['If', 'Loop', 'Scan']);
 
@@ -131,9 +136,10 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 
 /**
  * The model with its table-indexed weights expanded to float32, or undefined when it has none (or is not a model this
- * knows how to rewrite safely: subgraphs, a big-endian host). Throws only on bytes that are not protobuf.
+ * knows how to rewrite safely: subgraphs, a big-endian host, more than `maxBytes` of float weights). Throws only on
+ * bytes that are not protobuf.
  */
-export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
+export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_BYTES): Uint8Array | undefined {
   if (!HOST_IS_LITTLE_ENDIAN) return undefined;
   const graphs = scanTopLevel(model).filter((f) => f.field === MODEL_FIELDS.graph && f.wireType === LENGTH_DELIMITED);
   const graphField = graphs[0];
@@ -185,6 +191,7 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
   const dropped = new Set<TopLevelField>();
   const added: Uint8Array[] = [];
   let expanded = 0;
+  let expandedBytes = 0;
   for (const gather of nodes) {
     if (gather.op !== 'Gather' || gather.domain !== '' || gather.inputs.length !== 2 || gather.outputs.length !== 1)
       continue;
@@ -199,6 +206,8 @@ export function expandLookupWeights(model: Uint8Array): Uint8Array | undefined {
     // The index is read by this Gather alone; an output that is also an initialiser is not ours to shadow.
     if (readers.get(indexName) !== 1 || boundary.has(indexName) || tensors.has(output) || boundary.has(output))
       continue;
+    expandedBytes += quantized.raw.length * 4;
+    if (expandedBytes > maxBytes) return undefined;
     const lookup = new Float32Array(256);
     new Uint8Array(lookup.buffer).set(table.raw);
     const indices = quantized.raw;

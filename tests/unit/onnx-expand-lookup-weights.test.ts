@@ -85,9 +85,12 @@ describe('expandLookupWeights', () => {
     expect(await outputs(expanded, x())).toEqual(await outputs(model, x()));
   });
 
-  it('leaves a pair whose index something else reads, and models with nothing to expand', () => {
+  it('leaves a pair whose index something else reads, models with nothing to expand, and too many weights', () => {
     expect(expandLookupWeights(lookupModel({ indexReadTwice: true }))).toBeUndefined();
     expect(expandLookupWeights(ORT_WARMUP_MODEL)).toBeUndefined();
+    // More float weights than it may make (6 values, 24 bytes): left to ORT's own folding.
+    expect(expandLookupWeights(lookupModel(), 23)).toBeUndefined();
+    expect(expandLookupWeights(lookupModel(), 24)).toBeDefined();
     expect(() => expandLookupWeights(new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
   });
 
