@@ -12,7 +12,7 @@
  * The float values are the table's, so the session computes exactly what ORT's own folding would have given it.
  */
 import protobuf from 'protobufjs/minimal.js';
-import { MODEL_FIELDS, scanTopLevel, type TopLevelField, toNumber } from './onnx-fields';
+import { concatBytes, MODEL_FIELDS, scanTopLevel, type TopLevelField, toNumber } from './onnx-fields';
 
 const { Reader, Writer } = protobuf;
 
@@ -109,7 +109,7 @@ function readTensor(bytes: Uint8Array, field: TopLevelField): TensorInfo {
 
 /**
  * A float32 initialiser as an initializer field of the graph: its tag, lengths and small fields, then the values' own
- * bytes (not copied here; `concat` copies everything once).
+ * bytes (not copied here; `concatBytes` copies everything once).
  */
 function floatInitializer(name: string, dims: number[], values: Float32Array): Uint8Array[] {
   const raw = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
@@ -122,16 +122,6 @@ function floatInitializer(name: string, dims: number[], values: Float32Array): U
   const head = Writer.create();
   head.uint32(tagOf(GRAPH.initializer, LENGTH_DELIMITED)).uint32(fields.length + raw.length);
   return [head.finish(), fields, raw];
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**
@@ -238,7 +228,7 @@ export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_B
   const graphChunks = [...kept, ...added];
   const graphTag = Writer.create();
   graphTag.uint32(tagOf(MODEL_FIELDS.graph, LENGTH_DELIMITED)).uint32(graphChunks.reduce((n, c) => n + c.length, 0));
-  return concat([
+  return concatBytes([
     model.subarray(0, graphField.start),
     graphTag.finish(),
     ...graphChunks,

@@ -138,6 +138,11 @@ export function setMetadataProps(bytes: Uint8Array, entries: Record<string, stri
     w.ldelim();
     chunks.push(w.finish());
   }
+  return concatBytes(chunks);
+}
+
+/** The chunks one after another in one new array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
