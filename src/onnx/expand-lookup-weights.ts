@@ -19,7 +19,7 @@ const { Reader, Writer } = protobuf;
 /** GraphProto, NodeProto, AttributeProto and TensorProto field numbers (onnx.proto3). */
 const GRAPH = { node: 1, initializer: 5, input: 11, output: 12 } as const;
 const NODE = { input: 1, output: 2, opType: 4, attribute: 5, domain: 7 } as const;
-const ATTRIBUTE = { name: 1, i: 3 } as const;
+const ATTRIBUTE = { name: 1, i: 3, g: 6, graphs: 11 } as const;
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
 const FLOAT = 1;
 const UINT8 = 2;
@@ -32,8 +32,6 @@ const LENGTH_DELIMITED = 2;
  * beside the file until ORT has read it, where ORT's own folding needs none; bigger ones are left to ORT.
  */
 export const MAX_EXPANDED_BYTES = 256 * 1024 * 1024;
-/** Ops whose attributes hold subgraphs, which may read any outer value: such a model is left as it is. */
-const SUBGRAPH_OPS = new Set(['If', 'Loop', 'Scan']);
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -45,6 +43,8 @@ interface NodeInfo {
   outputs: string[];
   /** Integer attributes by name. */
   ints: Map<string, number>;
+  /** An attribute holds a graph (If, Loop, Scan…), which may read any outer value: such a model is left as it is. */
+  subgraph: boolean;
 }
 
 interface TensorInfo {
@@ -60,20 +60,21 @@ const tagOf = (field: number, wireType: number) => (field << 3) | wireType;
 
 function readNode(bytes: Uint8Array, field: TopLevelField): NodeInfo {
   const r = Reader.create(bytes.subarray(field.dataStart, field.end));
-  const node: NodeInfo = { field, op: '', domain: '', inputs: [], outputs: [], ints: new Map() };
+  const node: NodeInfo = { field, op: '', domain: '', inputs: [], outputs: [], ints: new Map(), subgraph: false };
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag === tagOf(NODE.input, LENGTH_DELIMITED)) node.inputs.push(r.string());
     else if (tag === tagOf(NODE.output, LENGTH_DELIMITED)) node.outputs.push(r.string());
     else if (tag === tagOf(NODE.opType, LENGTH_DELIMITED)) node.op = r.string();
     else if (tag === tagOf(NODE.domain, LENGTH_DELIMITED)) node.domain = r.string();
-    else if (tag === tagOf(NODE.attribute, LENGTH_DELIMITED)) readIntAttribute(r.bytes(), node.ints);
+    else if (tag === tagOf(NODE.attribute, LENGTH_DELIMITED)) readAttribute(r.bytes(), node);
     else r.skipType(tag & 7);
   }
   return node;
 }
 
-function readIntAttribute(bytes: Uint8Array, into: Map<string, number>): void {
+/** Keeps an integer attribute's value, and notes an attribute that holds a graph. */
+function readAttribute(bytes: Uint8Array, node: NodeInfo): void {
   const r = Reader.create(bytes);
   let name = '';
   let value: number | undefined;
@@ -81,9 +82,13 @@ function readIntAttribute(bytes: Uint8Array, into: Map<string, number>): void {
     const tag = r.uint32();
     if (tag === tagOf(ATTRIBUTE.name, LENGTH_DELIMITED)) name = r.string();
     else if (tag === tagOf(ATTRIBUTE.i, VARINT)) value = toNumber(r.int64());
-    else r.skipType(tag & 7);
+    else {
+      if (tag === tagOf(ATTRIBUTE.g, LENGTH_DELIMITED) || tag === tagOf(ATTRIBUTE.graphs, LENGTH_DELIMITED))
+        node.subgraph = true;
+      r.skipType(tag & 7);
+    }
   }
-  if (name && value !== undefined) into.set(name, value);
+  if (name && value !== undefined) node.ints.set(name, value);
 }
 
 function readTensor(bytes: Uint8Array, field: TopLevelField): TensorInfo {
@@ -142,7 +147,7 @@ export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_B
   for (const f of fields) {
     if (f.field !== GRAPH.node || f.wireType !== LENGTH_DELIMITED) continue;
     const node = readNode(graph, f);
-    if (SUBGRAPH_OPS.has(node.op)) return undefined;
+    if (node.subgraph) return undefined;
     nodes.push(node);
   }
   if (!nodes.some((n) => n.op === 'Cast') || !nodes.some((n) => n.op === 'Gather')) return undefined;

@@ -85,13 +85,30 @@ describe('expandLookupWeights', () => {
     expect(await outputs(expanded, x())).toEqual(await outputs(model, x()));
   });
 
-  it('leaves a pair whose index something else reads, models with nothing to expand, and too many weights', () => {
+  it('leaves a pair whose index something else reads, models with nothing to expand or with subgraphs, and too many weights', () => {
     expect(expandLookupWeights(lookupModel({ indexReadTwice: true }))).toBeUndefined();
     expect(expandLookupWeights(ORT_WARMUP_MODEL)).toBeUndefined();
     // More float weights than it may make (6 values, 24 bytes): left to ORT's own folding.
     expect(expandLookupWeights(lookupModel(), 23)).toBeUndefined();
     expect(expandLookupWeights(lookupModel(), 24)).toBeDefined();
     expect(() => expandLookupWeights(new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
+    // A node with a subgraph (which may read any outer value): the model is left as it is.
+    const withIf = onnx.ModelProto.decode(lookupModel());
+    withIf.graph?.node?.push(
+      onnx.NodeProto.create({
+        opType: 'If',
+        input: ['c'],
+        output: ['o'],
+        attribute: [
+          onnx.AttributeProto.create({
+            name: 'then_branch',
+            type: onnx.AttributeProto.AttributeType.GRAPH,
+            g: onnx.GraphProto.create({ name: 'then' }),
+          }),
+        ],
+      }),
+    );
+    expect(expandLookupWeights(onnx.ModelProto.encode(withIf).finish())).toBeUndefined();
   });
 
   // public/models/default/model.onnx is made by `npm run model:default`, which `npm run test:unit` runs first.
