@@ -3,8 +3,10 @@
  *
  * Storage sits behind {@link StoreBackend} (get/put/delete/keys of byte blobs). In the browser it is Cache Storage
  * ({@link cacheStorageBackend}, usable from the page and from workers); tests use {@link memoryBackend}. Layout per
- * model: `<id>/files/<file name>` for each file and `<id>/manifest` (JSON: name, spec, file list, sizes, date),
- * written last so that a save cut short is never listed.
+ * model: `<id>/<dir>/<file name>` for each file and `<id>/manifest` (JSON: name, spec, file list, sizes, date, and
+ * `dir`), written last so that a save cut short is never listed. `dir` is `files`, or `files-b`: saving a model again
+ * writes its files into the directory its manifest does not name, and only the new manifest switches over — so a
+ * reload or a full disk halfway through leaves the earlier save whole (manifests without `dir` mean `files`).
  *
  * Every write is awaited (an un-awaited `cache.put` silently left models uncached in transformers.js #99), and a full
  * disk (`QuotaExceededError`) becomes a {@link ModelStoreError} with code `quota` and a message for the user.
@@ -58,7 +60,11 @@ export interface SavedUserModel {
   /** ISO date of the save. */
   savedAt: string;
   spec: ModelSpec;
+  /** Directory of the files under the model's id; absent in older saves, which used `files`. */
+  dir?: FilesDir;
 }
+
+type FilesDir = 'files' | 'files-b';
 
 export interface LoadedUserModel extends SavedUserModel {
   /** The model file, not read: hand it to the worker as it is (a `File` made of it copies nothing). */
@@ -77,7 +83,7 @@ export interface ModelStore {
 }
 
 const MANIFEST = 'manifest';
-const fileKey = (id: string, name: string) => `${id}/files/${name}`;
+const fileKey = (id: string, name: string, dir: FilesDir = 'files') => `${id}/${dir}/${name}`;
 const manifestKey = (id: string) => `${id}/${MANIFEST}`;
 const mb = (n: number) => (n < 1e6 ? `${Math.ceil(n / 1e3)} kB` : `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`);
 
@@ -111,7 +117,7 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
         `the saved model "${id}" has an unreadable manifest; remove it and add it again`,
       );
     }
-    return { ...m, spec: validateSpec(m.spec, `saved model "${id}"`) };
+    return { ...m, dir: m.dir === 'files-b' ? 'files-b' : 'files', spec: validateSpec(m.spec, `saved model "${id}"`) };
   }
 
   async function removeAll(id: string): Promise<boolean> {
@@ -123,7 +129,15 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
     return any;
   }
 
-  return {
+  // Writes take turns: two saves of one model (Apply pressed twice) would otherwise both pick the same directory.
+  let writes: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(write: () => Promise<T>): Promise<T> => {
+    const next = writes.then(write, write);
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
+  const store: ModelStore = {
     async save(files, specIn) {
       const spec = validateSpec(specIn, `model "${specIn.name ?? specIn.id}"`);
       const id = spec.id;
@@ -147,6 +161,9 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
           `Not enough storage to keep "${spec.name}" offline: it needs ${mb(total)}, about ${mb(free)} is free. Remove saved models or free disk space; the model still works until this page is closed.`,
         );
       }
+      // The directory the current save (if any) does not use; an unreadable manifest has nothing worth keeping.
+      const earlier = await readManifest(id).catch(() => undefined);
+      const dir: FilesDir = earlier && (earlier.dir ?? 'files') === 'files' ? 'files-b' : 'files';
       const manifest: SavedUserModel = {
         id,
         name: spec.name,
@@ -155,23 +172,26 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
         bytes: total,
         savedAt: now().toISOString(),
         spec,
+        dir,
       };
+      const keep = new Set([manifestKey(id), ...named.map((f) => fileKey(id, f.name, dir))]);
+      const ownKeys = async () => (await backend.keys()).filter((key) => key.startsWith(`${id}/`));
       try {
-        // Replace any earlier save under this id: drop its manifest first so a half-written replacement is not listed.
-        await backend.delete(manifestKey(id));
-        for (const key of await backend.keys()) {
-          if (key.startsWith(`${id}/files/`) && !seen.has(key.slice(`${id}/files/`.length))) await backend.delete(key);
-        }
+        // Leftovers of a save cut short in this directory first, so that they never count against the new files.
+        for (const key of await ownKeys()) if (key.startsWith(`${id}/${dir}/`)) await backend.delete(key);
         for (const f of named) {
           await backend.put(
-            fileKey(id, f.name),
+            fileKey(id, f.name, dir),
             f.data,
             f.name.endsWith('.onnx') ? 'application/octet-stream' : 'text/plain',
           );
         }
         await backend.put(manifestKey(id), new TextEncoder().encode(JSON.stringify(manifest)), 'application/json');
       } catch (e) {
-        await removeAll(id).catch(() => undefined);
+        // Only what this save wrote goes: an earlier save of the model stays listed and loadable.
+        for (const key of await ownKeys().catch(() => [])) {
+          if (key.startsWith(`${id}/${dir}/`)) await backend.delete(key).catch(() => false);
+        }
         if (isQuotaError(e)) {
           throw new ModelStoreError(
             'quota',
@@ -182,6 +202,10 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
         throw new ModelStoreError('unavailable', `Could not save "${spec.name}" for offline use: ${errorMessage(e)}`, {
           cause: e,
         });
+      }
+      // The new manifest is in place: the earlier save's files are no longer named by anything.
+      for (const key of await ownKeys().catch(() => [])) {
+        if (!keep.has(key)) await backend.delete(key).catch(() => false);
       }
       return manifest;
     },
@@ -213,13 +237,13 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
         if (f.name === m.modelFile) {
           // The model may be hundreds of MB: a Blob of the cache entry, not its bytes.
           const blob = backend.getBlob
-            ? await backend.getBlob(fileKey(id, f.name))
-            : await backend.get(fileKey(id, f.name)).then((b) => b && new Blob([b as Uint8Array<ArrayBuffer>]));
+            ? await backend.getBlob(fileKey(id, f.name, m.dir))
+            : await backend.get(fileKey(id, f.name, m.dir)).then((b) => b && new Blob([b as Uint8Array<ArrayBuffer>]));
           if (!blob || blob.size !== f.size) throw incomplete(f.name, blob ? 'truncated' : 'missing');
           modelBlob = blob;
           continue;
         }
-        const bytes = await backend.get(fileKey(id, f.name));
+        const bytes = await backend.get(fileKey(id, f.name, m.dir));
         if (!bytes || bytes.byteLength !== f.size) throw incomplete(f.name, bytes ? 'truncated' : 'missing');
         companions.push({ name: f.name, bytes });
       }
@@ -238,6 +262,12 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
       await backend.put(manifestKey(id), new TextEncoder().encode(JSON.stringify(renamed)), 'application/json');
       return renamed;
     },
+  };
+  return {
+    ...store,
+    save: (files, spec) => inTurn(() => store.save(files, spec)),
+    remove: (id) => inTurn(() => store.remove(id)),
+    rename: (id, name) => inTurn(() => store.rename(id, name)),
   };
 }
 

@@ -61,11 +61,88 @@ describe('model store (logic, in-memory backend)', () => {
     await store.save([...files(), { name: 'config.json', data: new Uint8Array(3) }], spec());
     await store.save(files(50), spec());
     expect([...backend.entries.keys()].sort()).toEqual([
+      'flowers/files-b/flowers.onnx',
+      'flowers/files-b/labels.txt',
+      'flowers/manifest',
+    ]);
+    expect((await store.load('flowers'))?.modelBlob.size).toBe(50);
+    // A third save goes back to the first directory, and leaves nothing of the second.
+    await store.save(files(60), spec());
+    expect([...backend.entries.keys()].sort()).toEqual([
       'flowers/files/flowers.onnx',
       'flowers/files/labels.txt',
       'flowers/manifest',
     ]);
+    expect((await store.load('flowers'))?.modelBlob.size).toBe(60);
+  });
+
+  it('a save of the same id cut short (a reload, a failed write) leaves the earlier save whole', async () => {
+    const backend = memoryBackend();
+    const store = createModelStore(backend, now);
+    await store.save(files(), spec('flowers', 'Flowers'));
+    const before = await store.list();
+    // The page goes away once the new model file is written, before its labels and manifest: the writes stop there.
+    const put = backend.put;
+    backend.put = async (key, data, type) => {
+      if (key.endsWith('labels.txt')) return new Promise<void>(() => undefined);
+      return put(key, data, type);
+    };
+    void store.save(files(50), spec('flowers', 'Tulips'));
+    await new Promise((r) => setTimeout(r, 10));
+    const afterReload = createModelStore(backend, now);
+    expect(await afterReload.list()).toEqual(before);
+    const loaded = await afterReload.load('flowers');
+    expect(await bytesOf(loaded?.modelBlob)).toEqual(new Uint8Array(1000).fill(7));
+    expect(loaded?.name).toBe('Flowers');
+
+    // A write that fails instead: the same, and the half-written files are gone.
+    backend.put = async (key, data, type) => {
+      if (key.endsWith('labels.txt')) throw new Error('disk went away');
+      return put(key, data, type);
+    };
+    await expect(afterReload.save(files(50), spec('flowers', 'Tulips'))).rejects.toThrow('disk went away');
+    expect(await afterReload.list()).toEqual(before);
+    expect([...backend.entries.keys()].sort()).toEqual([
+      'flowers/files/flowers.onnx',
+      'flowers/files/labels.txt',
+      'flowers/manifest',
+    ]);
+
+    // The next save that completes clears the leftovers and switches over.
+    backend.put = put;
+    await afterReload.save(files(50), spec('flowers', 'Tulips'));
+    expect((await afterReload.load('flowers'))?.modelBlob.size).toBe(50);
+    expect([...backend.entries.keys()].filter((k) => k.startsWith('flowers/files/'))).toEqual([]);
+  });
+
+  it('two saves of one model at once take turns: the later one is what stays', async () => {
+    const backend = memoryBackend();
+    const store = createModelStore(backend, now);
+    await store.save(files(), spec());
+    const put = backend.put;
+    // The first save's model file is slow to write: without turns the second would finish first, and the first would
+    // then write its file under the second's manifest.
+    backend.put = async (key, data, type) => {
+      await new Promise((r) => setTimeout(r, data instanceof Uint8Array && data.byteLength === 50 ? 30 : 2));
+      return put(key, data, type);
+    };
+    await Promise.all([store.save(files(50), spec('flowers', 'A')), store.save(files(60), spec('flowers', 'B'))]);
+    const loaded = await store.load('flowers');
+    expect([loaded?.name, loaded?.modelBlob.size]).toEqual(['B', 60]);
+    expect([...backend.entries.keys()].filter((k) => k.startsWith('flowers/files'))).toHaveLength(2);
+  });
+
+  it('loads a save made before files had two directories (a manifest without dir)', async () => {
+    const backend = memoryBackend();
+    const store = createModelStore(backend, now);
+    await store.save(files(), spec());
+    const manifest = JSON.parse(new TextDecoder().decode(backend.entries.get('flowers/manifest')));
+    delete manifest.dir;
+    backend.entries.set('flowers/manifest', new TextEncoder().encode(JSON.stringify(manifest)));
+    expect((await store.load('flowers'))?.modelBlob.size).toBe(1000);
+    await store.save(files(50), spec());
     expect((await store.load('flowers'))?.modelBlob.size).toBe(50);
+    expect([...backend.entries.keys()].filter((k) => k.startsWith('flowers/files/'))).toEqual([]);
   });
 
   it('accepts Blobs/Files and ArrayBuffers', async () => {
