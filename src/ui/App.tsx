@@ -98,8 +98,8 @@ function nearDuplicateEmbedder(store: AppStore): { embed: PhotoEmbedder; dispose
 // The batch's facts are read by the few components that show them, so that a photo's result (which flips "something
 // classified" and "nothing unfinished" for a single photo) re-renders those and the results, not the whole page.
 
-function LeaveWarning({ batch }: { batch: BatchStore }) {
-  useLeaveWarning(useBatchFact(batch, hasUnfinished));
+function LeaveWarning({ batch, savingModel }: { batch: BatchStore; savingModel: boolean }) {
+  useLeaveWarning(useBatchFact(batch, hasUnfinished) || savingModel);
   return null;
 }
 
@@ -167,7 +167,7 @@ export function App({ store, previewSpec }: { store: AppStore; previewSpec?: Spe
         </aside>
       </div>
       <LiveAnnouncer store={store} />
-      <LeaveWarning batch={batch} />
+      <LeaveWarning batch={batch} savingModel={state.savingModel !== undefined} />
       <UpdatePrompt />
     </>
   );

@@ -148,6 +148,11 @@ export function ModelPanel({
       <p class="model-name">
         <SafeText text={spec?.name ?? modelEntry?.name ?? 'Loading the model list…'} max={120} />
       </p>
+      {state.savingModel !== undefined && (
+        <p class="muted small" role="status" data-testid="model-saving">
+          Keeping <SafeText text={state.savingModel} max={120} /> on this device…
+        </p>
+      )}
       {modelNotice && (
         <p class="notice">
           <SafeText text={modelNotice} max={MESSAGE_CHARS} />

@@ -45,6 +45,8 @@ export interface AppState {
   modelDetails?: { specSummary: string; warnings: string[] };
   /** A TF.js / Teachable Machine model being converted to ONNX, before it loads. */
   conversion?: ConversionProgress;
+  /** The name of a model being written to this device; leaving before it is done would lose the save. */
+  savingModel?: string;
 }
 
 export type ModelOrigin = { kind: 'site'; id: string } | { kind: 'user'; id: string } | { kind: 'files' };

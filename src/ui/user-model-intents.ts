@@ -6,6 +6,7 @@
 import { errorMessage } from '../error-message';
 import type { LoadedModel } from '../inference/types';
 import { baseName } from '../model/file-names';
+import type { SavedUserModel } from '../model/model-store';
 import { SPEC_METADATA_KEY } from '../model/spec';
 import type { PartialModelSpec } from '../model/types';
 import type { AppState, ModelOrigin } from './app-state';
@@ -76,19 +77,34 @@ export async function keepOffline(
 ): Promise<void> {
   const saved = store.env.userModels;
   if (!saved) return;
+  savesInFlight.set(saved, (savesInFlight.get(saved) ?? 0) + 1);
+  store.set({ savingModel: model.spec.name });
+  // Said done once written, before the list is read again: the list showing the model means leaving is safe.
+  const written = () => {
+    const left = (savesInFlight.get(saved) ?? 1) - 1;
+    savesInFlight.set(saved, left);
+    if (left === 0) store.set({ savingModel: undefined });
+  };
+  let entry: SavedUserModel;
   try {
     const saveId = id ?? freeUserModelId(model.spec.id, files, store.state().userModels);
-    const entry = await saved.save(filesToSave(files, overrides), { ...model.spec, id: saveId });
-    store.setLoadedOrigin({ kind: 'user', id: entry.id });
-    store.set({ modelOrigin: { kind: 'user', id: entry.id } });
-    store.env.rememberModel?.(entry.id);
-    await refreshUserModels(store);
+    entry = await saved.save(filesToSave(files, overrides), { ...model.spec, id: saveId });
   } catch (error) {
+    written();
     store.set({
       modelNotice: `${model.spec.name} works, but could not be kept for offline use: ${errorMessage(error)}`,
     });
+    return;
   }
+  written();
+  store.setLoadedOrigin({ kind: 'user', id: entry.id });
+  store.set({ modelOrigin: { kind: 'user', id: entry.id } });
+  store.env.rememberModel?.(entry.id);
+  await refreshUserModels(store);
 }
+
+/** Saves still being written, per model store (Apply pressed twice: the first to finish must not say "done"). */
+const savesInFlight = new WeakMap<object, number>();
 
 const isLoaded = (state: AppState, id: string) => state.modelOrigin?.kind === 'user' && state.modelOrigin.id === id;
 const savedName = (state: AppState, id: string) => state.userModels.find((m) => m.id === id)?.name ?? id;

@@ -147,6 +147,9 @@ test('a model restored from the cache (a Blob of its entry) can be saved again o
   await page.getByRole('button', { name: 'Apply and reload the model' }).click();
   await expect(facts).toContainText('224×224, squish');
   await expect(page.getByTestId('model-panel').locator('.notice')).toHaveCount(0);
+  // The corrections are saved once "Keeping … on this device" has gone; a reload before that would ask first (and,
+  // if the user leaves anyway, find the model as it was saved before).
+  await expect(page.getByTestId('model-saving')).toHaveCount(0);
 
   await page.reload();
   await expect(app).toHaveAttribute('data-model', 'model');

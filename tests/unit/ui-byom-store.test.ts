@@ -1,7 +1,8 @@
 /**
  * The UI store's bring-your-own-model intents, without a browser: a drop with an .onnx loads it with its companions
  * before the photos in the same drop; a failed load keeps the previous model; user models are saved (with the spec
- * editor's corrections), listed, reloaded through ?model= and removed; two different model.onnx files keep apart.
+ * editor's corrections), listed, reloaded through ?model= and removed; two different model.onnx files keep apart; a
+ * save in progress is said (and keeps the page from being left without asking) until the last one is written.
  */
 import { describe, expect, it } from 'vitest';
 import type { LoadedModel, ModelLoadStatus, ModelSource } from '../../src/inference/types';
@@ -69,9 +70,9 @@ class FakeClient implements ClassifierLike {
   dispose() {}
 }
 
-function setup() {
+function setup(backend = memoryBackend()) {
   const client = new FakeClient();
-  const userModels = createModelStore(memoryBackend());
+  const userModels = createModelStore(backend);
   const remembered: (string | undefined)[] = [];
   const store = new AppStore({
     client,
@@ -156,6 +157,38 @@ describe('AppStore: bring your own model', () => {
     // The same file again replaces its own entry.
     await store.loadModelFiles([file('model.onnx', 'first')]);
     expect(store.current.userModels).toHaveLength(2);
+  });
+
+  it('says a model is being kept until the last of its saves is written (Apply pressed twice)', async () => {
+    const backend = memoryBackend();
+    const { store, userModels } = setup(backend);
+    await store.start({ backend: 'wasm' });
+    await store.loadModelFiles([file('mine.onnx')]);
+    expect(store.current.savingModel).toBeUndefined();
+
+    // Every write waits for the test to let it through.
+    const gates: (() => void)[] = [];
+    const put = backend.put;
+    backend.put = (key, data, type) =>
+      new Promise<void>((resolve, reject) => gates.push(() => void put(key, data, type).then(resolve, reject)));
+    let firstDone = false;
+    let secondDone = false;
+    void store.applySpec({ labels: ['a'] }).then(() => (firstDone = true));
+    void store.applySpec({ labels: ['b'] }).then(() => (secondDone = true));
+    await vi_until(() => gates.length > 0);
+    expect(store.current.savingModel).toBe('mine');
+    while (!firstDone) {
+      gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(secondDone).toBe(false);
+    expect(store.current.savingModel).toBe('mine');
+    while (!secondDone) {
+      gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(store.current.savingModel).toBeUndefined();
+    expect((await userModels.load('mine'))?.spec.labels).toEqual(['b']);
   });
 });
 
