@@ -1,8 +1,8 @@
 /**
  * Limits and housekeeping: a model file over the ceiling (`?maxModelMB=`, standing in for a 2.5 GB file) is refused
  * with its size and the limit while the previous model keeps classifying; leaving with photos still pending asks
- * first; "Stored on this device" follows a model being saved and removed; and a restored model (a Blob of the cache
- * entry) can be saved again over its own entry.
+ * first, and so does leaving while a model is being kept on the device; "Stored on this device" follows a model being
+ * saved and removed; and a restored model (a Blob of the cache entry) can be saved again over its own entry.
  */
 import type { Page } from '@playwright/test';
 import { KNOWN_PHOTOS, loadThroughInput, MODEL_INPUT, requireSharedModels, SHARED_MODELS } from './byom-helpers';
@@ -84,6 +84,34 @@ test.describe(() => {
     expect(cards.map((c) => c.status)).toEqual(['done', 'done']);
     expect(await asksBeforeLeaving(page)).toBe(false);
   });
+});
+
+test('while a model is being kept on the device the page says so, and leaving asks first', async ({ page }) => {
+  requireSharedModels();
+  // The page's writes to the user-model cache wait for the test: the save lasts as long as it needs.
+  await page.addInitScript(() => {
+    const hold = window as unknown as { saves?: Promise<void>; release?: () => void };
+    hold.saves = new Promise((resolve) => {
+      hold.release = resolve;
+    });
+    const put = Cache.prototype.put;
+    Cache.prototype.put = async function (request: RequestInfo | URL, response: Response) {
+      const url = request instanceof Request ? request.url : String(request);
+      if (url.startsWith('https://user-models.onsight.invalid/')) await hold.saves;
+      return put.call(this, request, response);
+    };
+  });
+  await openApp(page);
+  expect(await asksBeforeLeaving(page)).toBe(false);
+  await loadThroughInput(page, [zoo().model, zoo().labels], 'model');
+  const saving = page.getByTestId('model-saving');
+  await expect(saving).toHaveText(/^Keeping .+ on this device…$/);
+  expect(await asksBeforeLeaving(page)).toBe(true);
+
+  await page.evaluate(() => (window as unknown as { release: () => void }).release());
+  await expect(page.getByTestId('user-models').locator('li')).toHaveCount(1);
+  await expect(saving).toHaveCount(0);
+  expect(await asksBeforeLeaving(page)).toBe(false);
 });
 
 /** "Stored on this device: 21.3 MB of …" as bytes. */
