@@ -45,7 +45,7 @@ export interface AppState {
   modelDetails?: { specSummary: string; warnings: string[] };
   /** A TF.js / Teachable Machine model being converted to ONNX, before it loads. */
   conversion?: ConversionProgress;
-  /** The name of a model being written to this device; leaving before it is done would lose the save. */
+  /** The name of a model being written to this device; leaving before it is done leaves that save unmade. */
   savingModel?: string;
 }
 
