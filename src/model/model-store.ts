@@ -176,9 +176,12 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
       };
       const keep = new Set([manifestKey(id), ...named.map((f) => fileKey(id, f.name, dir))]);
       const ownKeys = async () => (await backend.keys()).filter((key) => key.startsWith(`${id}/`));
+      const clearDir = async () => {
+        for (const key of await ownKeys()) if (key.startsWith(`${id}/${dir}/`)) await backend.delete(key);
+      };
       try {
         // Leftovers of a save cut short in this directory first, so that they never count against the new files.
-        for (const key of await ownKeys()) if (key.startsWith(`${id}/${dir}/`)) await backend.delete(key);
+        await clearDir();
         for (const f of named) {
           await backend.put(
             fileKey(id, f.name, dir),
@@ -189,9 +192,7 @@ export function createModelStore(backend: StoreBackend, now: () => Date = () => 
         await backend.put(manifestKey(id), new TextEncoder().encode(JSON.stringify(manifest)), 'application/json');
       } catch (e) {
         // Only what this save wrote goes: an earlier save of the model stays listed and loadable.
-        for (const key of await ownKeys().catch(() => [])) {
-          if (key.startsWith(`${id}/${dir}/`)) await backend.delete(key).catch(() => false);
-        }
+        await clearDir().catch(() => undefined);
         if (isQuotaError(e)) {
           throw new ModelStoreError(
             'quota',
