@@ -124,9 +124,12 @@ function floatInitializer(name: string, dims: number[], values: Float32Array): U
   w.uint32(tagOf(TENSOR.name, LENGTH_DELIMITED)).string(name);
   w.uint32(tagOf(TENSOR.rawData, LENGTH_DELIMITED)).uint32(raw.length);
   const fields = w.finish();
-  const head = Writer.create();
-  head.uint32(tagOf(GRAPH.initializer, LENGTH_DELIMITED)).uint32(fields.length + raw.length);
-  return [head.finish(), fields, raw];
+  return [fieldHeader(GRAPH.initializer, fields.length + raw.length), fields, raw];
+}
+
+/** A length-delimited field's tag and length, for a value of `length` bytes that follows it. */
+function fieldHeader(field: number, length: number): Uint8Array {
+  return Writer.create().uint32(tagOf(field, LENGTH_DELIMITED)).uint32(length).finish();
 }
 
 /**
@@ -185,7 +188,6 @@ export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_B
 
   const dropped = new Set<TopLevelField>();
   const added: Uint8Array[] = [];
-  let expanded = 0;
   let expandedBytes = 0;
   for (const gather of nodes) {
     if (gather.op !== 'Gather' || gather.domain !== '' || gather.inputs.length !== 2 || gather.outputs.length !== 1)
@@ -209,7 +211,6 @@ export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_B
     const values = new Float32Array(indices.length);
     for (let i = 0; i < indices.length; i++) values[i] = lookup[indices[i] as number] as number;
     added.push(...floatInitializer(output, quantized.dims, values));
-    expanded++;
     dropped.add(gather.field);
     dropped.add(cast.field);
     readers.set(indexName, 0);
@@ -220,7 +221,7 @@ export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_B
       if (left === 0 && tensor && !boundary.has(name)) dropped.add(tensor.field);
     }
   }
-  if (expanded === 0) return undefined;
+  if (added.length === 0) return undefined;
 
   const kept: Uint8Array[] = [];
   let copyFrom = 0;
@@ -231,11 +232,12 @@ export function expandLookupWeights(model: Uint8Array, maxBytes = MAX_EXPANDED_B
   }
   kept.push(graph.subarray(copyFrom));
   const graphChunks = [...kept, ...added];
-  const graphTag = Writer.create();
-  graphTag.uint32(tagOf(MODEL_FIELDS.graph, LENGTH_DELIMITED)).uint32(graphChunks.reduce((n, c) => n + c.length, 0));
   return concatBytes([
     model.subarray(0, graphField.start),
-    graphTag.finish(),
+    fieldHeader(
+      MODEL_FIELDS.graph,
+      graphChunks.reduce((n, c) => n + c.length, 0),
+    ),
     ...graphChunks,
     model.subarray(graphField.end),
   ]);
